@@ -1,0 +1,537 @@
+"""The `forecastapp` command line: the same ledger operations as the desktop app, for scripting.
+
+Commands call the core only. A user error prints one line on stderr and exits with status 2,
+with the database unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import json
+import shutil
+import sys
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import click
+
+from forecastapp import __version__
+from forecastapp.core.errors import ForecastError
+
+OUTPUT_FORMATS = ("table", "csv", "json")
+
+
+class UserError(click.ClickException):
+    """A one-line error for the user; exit status 2 as DEVELOPERS.md asks (click's default is 1)."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:  # noqa: D102 - same contract as click's
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+class LedgerGroup(click.Group):
+    """A click group that turns core errors into one-line user errors."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ForecastError as exc:
+            raise UserError(str(exc)) from None
+        except OSError as exc:
+            raise UserError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
+
+
+class Clock:
+    """The moment a command runs; one per invocation so every record of an action agrees."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(timezone.utc)
+        self.today = date.today()
+
+
+def _state(ctx: click.Context) -> dict:
+    return ctx.ensure_object(dict)
+
+
+def _ledger(ctx: click.Context, *, seed: bool = True):
+    from forecastapp.core.store import open_ledger, resolve_db_path
+
+    state = _state(ctx)
+    if "db" not in state:
+        path = resolve_db_path(state.get("db_path"))
+        state["db"] = open_ledger(path, seed=seed)
+        state["resolved_path"] = path
+        ctx.call_on_close(state["db"].close)
+    return state["db"]
+
+
+def _clock(ctx: click.Context) -> Clock:
+    state = _state(ctx)
+    if "clock" not in state:
+        state["clock"] = Clock()
+    return state["clock"]
+
+
+@click.group(cls=LedgerGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar=None,
+              help="Ledger database file (default: $FORECASTAPP_DB, else forecasts.db in your user data folder).")
+@click.version_option(__version__, prog_name="forecastapp")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None) -> None:
+    """forecastapp: a forecast ledger for analysts. Run without a command to open the desktop app."""
+    _state(ctx)["db_path"] = db_path
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(gui)
+
+
+# ---------------------------------------------------------------- parsing helpers
+
+
+def _probability(text: str):
+    from forecastapp.core.probability import parse_probability
+
+    return parse_probability(text)
+
+
+def _day(text: str | None, clock: Clock) -> date:
+    from forecastapp.core.dates import parse_day
+
+    return clock.today if text is None else parse_day(text, today=clock.today)
+
+
+def _question_id(db, ref: str) -> str:
+    from forecastapp.core.queries import resolve_question_id
+
+    return resolve_question_id(db, ref)
+
+
+# ---------------------------------------------------------------- commands: set-up
+
+
+@cli.command()
+@click.option("--empty", is_flag=True, help="Create the ledger without the starting document's forecasts.")
+@click.pass_context
+def init(ctx: click.Context, empty: bool) -> None:
+    """Create the ledger database (with the starting ledger unless --empty) and print its path."""
+    from forecastapp.core.store import resolve_db_path
+
+    path = resolve_db_path(_state(ctx).get("db_path"))
+    existed = path.exists() and path.stat().st_size > 0
+    _ledger(ctx, seed=not empty)
+    click.echo(str(path))
+    if existed:
+        click.echo("(the database already existed; it was left as it was, migrated if needed)", err=True)
+
+
+@cli.command()
+@click.option("--exit-after-paint", is_flag=True, help="Show the window, print first-paint-ms, and exit.")
+@click.pass_context
+def gui(ctx: click.Context, exit_after_paint: bool) -> None:
+    """Open the desktop app on the ledger."""
+    try:
+        from forecastapp.ui.app import run
+    except ImportError:
+        raise UserError("the desktop app is not available in this installation; use the commands in --help") from None
+    from forecastapp.core.store import resolve_db_path
+
+    path = resolve_db_path(_state(ctx).get("db_path"))
+    sys.exit(run(path, exit_after_paint=exit_after_paint))
+
+
+# ---------------------------------------------------------------- commands: writing
+
+
+@cli.command()
+@click.argument("statement")
+@click.option("--probability", "-p", required=True, help='0.7, 70%, 70, or a term such as "likely".')
+@click.option("--analyst", "-a", required=True, help="Who makes the forecast.")
+@click.option("--resolve-by", help='ISO date, "31 Dec 2025", "Dec 2025", "2033", "in 18 months", "10 to 15 years".')
+@click.option("--made-on", help="When the forecast was made (default: today).")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
+@click.option("--criteria", default="", help="What exactly counts as yes.")
+@click.option("--condition", help="For a conditional forecast: what must hold first.")
+@click.option("--rationale", default="", help="Why this probability.")
+@click.pass_context
+def add(ctx, statement, probability, analyst, resolve_by, made_on, tags, criteria, condition, rationale) -> None:
+    """Add a question with its first forecast; prints the new question's id alone."""
+    from forecastapp.core import ledger
+    from forecastapp.core.dates import parse_deadline
+
+    clock = _clock(ctx)
+    p = _probability(probability)
+    made = _day(made_on, clock)
+    window = parse_deadline(resolve_by, made_on=made) if resolve_by else None
+    db = _ledger(ctx)
+    qid, _ = ledger.create_forecast(
+        db,
+        ledger.NewQuestion(
+            statement=statement, criteria=criteria, condition=condition,
+            resolve_by=window.end if window else None, resolve_from=window.start if window else None, tags=tags,
+        ),
+        analyst=analyst, probability=p.value, term=p.term, made_on=made, rationale=rationale,
+        today=clock.today, now=clock.now,
+    )
+    click.echo(qid)
+
+
+@cli.command()
+@click.argument("question_id")
+@click.option("--probability", "-p", required=True, help='0.7, 70%, 70, or a term such as "likely".')
+@click.option("--analyst", "-a", required=True, help="Who makes the forecast.")
+@click.option("--made-on", help="When the forecast was made (default: today).")
+@click.option("--rationale", default="", help="Why the probability changed.")
+@click.pass_context
+def update(ctx, question_id, probability, analyst, made_on, rationale) -> None:
+    """Record a new probability for a question (the old one stays in the history); prints the forecast id."""
+    from forecastapp.core import ledger
+
+    clock = _clock(ctx)
+    p = _probability(probability)
+    made = _day(made_on, clock)
+    db = _ledger(ctx)
+    fid = ledger.add_forecast(
+        db, question_id=_question_id(db, question_id), analyst=analyst, probability=p.value, term=p.term,
+        made_on=made, rationale=rationale, today=clock.today, now=clock.now,
+    )
+    click.echo(fid)
+
+
+@cli.command()
+@click.argument("question_id")
+@click.option("--outcome", "-o", required=True, type=click.Choice(["yes", "no", "annulled"], case_sensitive=False))
+@click.option("--resolved-on", help="When the outcome became known (default: today).")
+@click.option("--evidence", default="", help="A source, a link, or what happened.")
+@click.option("--condition-not-met", is_flag=True, help="With --outcome annulled: the question's condition did not hold.")
+@click.option("--by", "recorded_by", help="Who records the resolution (default: your login name).")
+@click.pass_context
+def resolve(ctx, question_id, outcome, resolved_on, evidence, condition_not_met, recorded_by) -> None:
+    """Record how a question resolved; prints the resolution record's id."""
+    from forecastapp.core import ledger
+    from forecastapp.core.model import CONDITION_NOT_MET
+
+    clock = _clock(ctx)
+    if condition_not_met and outcome.lower() != "annulled":
+        raise UserError("--condition-not-met goes with --outcome annulled")
+    day = _day(resolved_on, clock)
+    db = _ledger(ctx)
+    rid = ledger.resolve(
+        db, question_id=_question_id(db, question_id), outcome=outcome, resolved_on=day, evidence=evidence,
+        recorded_by=recorded_by or _login(), annul_reason=CONDITION_NOT_MET if condition_not_met else None,
+        today=clock.today, now=clock.now,
+    )
+    click.echo(rid)
+
+
+@cli.command()
+@click.argument("question_id")
+@click.option("--outcome", "-o", required=True, type=click.Choice(["yes", "no", "annulled"], case_sensitive=False))
+@click.option("--evidence", required=True, help="Why the resolution in force was wrong.")
+@click.option("--resolved-on", help="When the outcome became known (default: today).")
+@click.option("--condition-not-met", is_flag=True, help="With --outcome annulled: the question's condition did not hold.")
+@click.option("--by", "recorded_by", help="Who records the correction (default: your login name).")
+@click.pass_context
+def correct(ctx, question_id, outcome, evidence, resolved_on, condition_not_met, recorded_by) -> None:
+    """Correct a resolution with a new record that supersedes it (both stay visible)."""
+    from forecastapp.core import ledger
+    from forecastapp.core.model import CONDITION_NOT_MET
+
+    clock = _clock(ctx)
+    if condition_not_met and outcome.lower() != "annulled":
+        raise UserError("--condition-not-met goes with --outcome annulled")
+    day = _day(resolved_on, clock)
+    db = _ledger(ctx)
+    rid = ledger.correct_resolution(
+        db, question_id=_question_id(db, question_id), outcome=outcome, resolved_on=day, evidence=evidence,
+        recorded_by=recorded_by or _login(), annul_reason=CONDITION_NOT_MET if condition_not_met else None,
+        today=clock.today, now=clock.now,
+    )
+    click.echo(rid)
+
+
+@cli.command()
+@click.argument("question_id")
+@click.option("--reason", default="", help="Why the resolution is withdrawn.")
+@click.pass_context
+def unresolve(ctx, question_id, reason) -> None:
+    """Withdraw a question's resolution (the question is open again; the record stays visible)."""
+    from forecastapp.core import ledger
+
+    db = _ledger(ctx)
+    click.echo(ledger.retract_resolution(db, question_id=_question_id(db, question_id), reason=reason,
+                                        recorded_by=_login(), now=_clock(ctx).now))
+
+
+@cli.command()
+@click.argument("forecast_id")
+@click.option("--reason", default="", help="Why the forecast is withdrawn.")
+@click.pass_context
+def retract(ctx, forecast_id, reason) -> None:
+    """Withdraw one forecast: it stays in the history, marked retracted, and is not scored."""
+    from forecastapp.core import ledger
+
+    db = _ledger(ctx)
+    click.echo(ledger.retract_forecast(db, forecast_id=forecast_id.strip(), reason=reason, now=_clock(ctx).now))
+
+
+@cli.command()
+@click.argument("question_id")
+@click.option("--reason", default="", help="Why the question is removed.")
+@click.pass_context
+def delete(ctx, question_id, reason) -> None:
+    """Soft-delete a question: hidden from lists and scores, kept in the history, undone by `restore`."""
+    from forecastapp.core import ledger
+
+    db = _ledger(ctx)
+    ledger.delete_question(db, question_id=_question_id(db, question_id), reason=reason, now=_clock(ctx).now)
+
+
+@cli.command()
+@click.argument("question_id")
+@click.pass_context
+def restore(ctx, question_id) -> None:
+    """Bring back a soft-deleted question."""
+    from forecastapp.core import ledger
+
+    db = _ledger(ctx)
+    ledger.restore_question(db, question_id=_question_id(db, question_id), now=_clock(ctx).now)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+# ---------------------------------------------------------------- commands: reading
+
+
+def question_json(row) -> dict:
+    """The `list --format json` object for one question (a contract: keys are only ever added)."""
+    return {
+        "id": row.id,
+        "statement": row.statement,
+        "criteria": row.criteria,
+        "condition": row.condition,
+        "tags": list(row.tags),
+        "resolve_from": row.resolve_from.isoformat() if row.resolve_from else None,
+        "resolve_by": row.resolve_by.isoformat() if row.resolve_by else None,
+        "status": row.status.value,
+        "latest": dict(row.latest),
+        "latest_probability": row.latest_probability,
+        "latest_analyst": row.latest_analyst,
+        "latest_made_on": row.latest_made_on.isoformat() if row.latest_made_on else None,
+        "outcome": row.outcome.value if row.outcome else None,
+        "resolved_on": row.resolved_on.isoformat() if row.resolved_on else None,
+        "brier": row.brier,
+        "document_id": row.document_id,
+        "excerpt": row.excerpt,
+        "excerpt_start": row.excerpt_start,
+        "excerpt_end": row.excerpt_end,
+        "estimative_term": row.estimative_term,
+    }
+
+
+def safe_cell(value: object) -> str:
+    """A spreadsheet-safe CSV cell: text starting with = + - @ (or tab/CR) cannot run as a formula."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r" and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _pct(p: float | None) -> str:
+    if p is None:
+        return ""
+    from forecastapp.core.probability import format_probability
+
+    return format_probability(p)
+
+
+def _print_table(headers: list[str], rows: Iterable[list[str]], *, wrap_last: bool = True) -> None:
+    rows = [list(map(str, r)) for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    term_width = shutil.get_terminal_size((120, 24)).columns
+    if wrap_last and rows:
+        used = sum(widths[:-1]) + 2 * (len(widths) - 1)
+        widths[-1] = max(20, min(widths[-1], term_width - used))
+    def fmt(cells: list[str]) -> str:
+        out = []
+        for i, (c, w) in enumerate(zip(cells, widths)):
+            c = c if len(c) <= w else c[: max(w - 1, 1)] + "…"
+            out.append(c if i == len(cells) - 1 else c.ljust(w))
+        return "  ".join(out).rstrip()
+    click.echo(fmt(headers))
+    click.echo(fmt(["-" * w for w in widths]))
+    for r in rows:
+        click.echo(fmt(r))
+
+
+@cli.command(name="list")
+@click.option("--status", type=click.Choice(["open", "due", "resolved", "annulled", "all"]), default="all",
+              show_default=True)
+@click.option("--tag", help="Only questions with this tag.")
+@click.option("--analyst", help="Only questions this analyst forecast.")
+@click.option("--search", help="Words to find in statements, criteria and excerpts.")
+@click.option("--sort", type=click.Choice(["recorded", "statement", "probability", "analyst", "made_on",
+                                           "resolve_by", "status", "brier"]), default="recorded", show_default=True)
+@click.option("--desc", is_flag=True, help="Sort in descending order.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many questions.")
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True)
+@click.pass_context
+def list_(ctx, status, tag, analyst, search, sort, desc, limit, fmt) -> None:
+    """List questions with their latest forecast and status."""
+    from forecastapp.core.queries import QuestionFilter, list_questions
+
+    db = _ledger(ctx)
+    rows = list_questions(
+        db, QuestionFilter(status=status, tag=tag, analyst=analyst, search=search), today=_clock(ctx).today,
+        sort=sort, descending=desc, limit=limit, with_latest=fmt != "table",
+    )
+    if fmt == "json":
+        click.echo(json.dumps([question_json(r) for r in rows], ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        keys = ["id", "statement", "status", "latest_probability", "latest_analyst", "latest_made_on", "resolve_by",
+                "outcome", "resolved_on", "brier", "tags", "estimative_term", "criteria"]
+        writer.writerow(keys)
+        for r in rows:
+            obj = question_json(r)
+            obj["tags"] = "; ".join(r.tags)
+            writer.writerow([safe_cell(obj[k]) for k in keys])
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        from forecastapp.core.model import short_id
+
+        _print_table(
+            ["id", "status", "latest", "resolve by", "tags", "statement"],
+            [[short_id(r.id), r.status.value if r.outcome is None or r.outcome.value == "annulled"
+              else f"{r.status.value} {r.outcome.value}",
+              _pct(r.latest_probability), r.resolve_by.isoformat() if r.resolve_by else "",
+              ",".join(r.tags), r.statement] for r in rows],
+        )
+        if not rows:
+            click.echo("(no questions match)")
+
+
+def detail_json(detail) -> dict:
+    """The `show --format json` object: the question, its forecasts and its resolutions."""
+    out = question_json(detail.question)
+    out["document_title"] = detail.document_title
+    out["forecasts"] = [
+        {"id": f.id, "analyst": f.analyst, "probability": f.probability, "estimative_term": f.estimative_term,
+         "made_on": f.made_on.isoformat(), "recorded_at": f.recorded_at, "rationale": f.rationale,
+         "retracted": f.retracted_at is not None, "retracted_at": f.retracted_at,
+         "retraction_reason": f.retraction_reason}
+        for f in detail.forecasts
+    ]
+    out["resolutions"] = [
+        {"id": r.id, "kind": r.kind, "outcome": r.outcome.value if r.outcome else None,
+         "annul_reason": r.annul_reason, "resolved_on": r.resolved_on.isoformat() if r.resolved_on else None,
+         "evidence": r.evidence, "recorded_by": r.recorded_by, "recorded_at": r.recorded_at,
+         "supersedes": r.supersedes, "effective": r.effective}
+        for r in detail.resolutions
+    ]
+    out["deleted"] = detail.question.deleted
+    return out
+
+
+@cli.command()
+@click.argument("question_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def show(ctx, question_id, fmt) -> None:
+    """Show a question, its forecast history and its resolutions."""
+    from forecastapp.core.queries import question_detail
+
+    db = _ledger(ctx)
+    detail = question_detail(db, _question_id(db, question_id), today=_clock(ctx).today)
+    if fmt == "json":
+        click.echo(json.dumps(detail_json(detail), ensure_ascii=False, indent=1))
+        return
+    q = detail.question
+    status = q.status.value + (f" ({q.outcome.value})" if q.outcome and q.outcome.value != "annulled" else "")
+    lines = [q.statement, "", f"id:          {q.id}", f"status:      {status}" + (" [deleted]" if q.deleted else "")]
+    if q.resolve_by:
+        window = f"{q.resolve_from.isoformat()} to " if q.resolve_from else ""
+        lines.append(f"resolve by:  {window}{q.resolve_by.isoformat()}")
+    if q.tags:
+        lines.append(f"tags:        {', '.join(q.tags)}")
+    if q.condition:
+        lines.append(f"condition:   {q.condition}")
+    if q.criteria:
+        lines.append(f"criteria:    {q.criteria}")
+    if q.excerpt:
+        lines.append(f"source:      {detail.document_title} [{q.excerpt_start}:{q.excerpt_end}]")
+        lines.append(f"             \u201c{q.excerpt}\u201d")
+    lines += ["", "forecasts:"]
+    for f in detail.forecasts:
+        term = f" ({f.estimative_term})" if f.estimative_term else ""
+        mark = f"  [retracted {f.retracted_at[:10]}]" if f.retracted_at else ""
+        lines.append(f"  {f.made_on.isoformat()}  {_pct(f.probability):>6}{term}  {f.analyst}  {f.id[:8]}{mark}")
+        if f.rationale:
+            lines.append(f"      {f.rationale}")
+    if detail.resolutions:
+        lines += ["", "resolutions:"]
+        for r in detail.resolutions:
+            state = "in force" if r.effective else "superseded"
+            what = r.outcome.value if r.outcome else "withdrawn"
+            if r.annul_reason:
+                what += f" ({r.annul_reason.replace('_', ' ')})"
+            day = r.resolved_on.isoformat() if r.resolved_on else ""
+            lines.append(f"  {r.kind:8} {what:10} {day:10}  recorded {r.recorded_at[:19]} by {r.recorded_by or '?'}"
+                         f"  [{state}]")
+            if r.evidence:
+                lines.append(f"      {r.evidence}")
+    if q.brier is not None:
+        lines += ["", f"Brier (final forecast): {q.brier:.4f}"]
+    click.echo("\n".join(lines))
+
+
+# ---------------------------------------------------------------- commands: transfer
+
+
+@cli.command(name="export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.pass_context
+def export_(ctx, file) -> None:
+    """Export the whole ledger, history included, to a JSON file (lossless)."""
+    from forecastapp.core.transfer import write_export
+
+    db = _ledger(ctx)
+    write_export(db, Path(file), now=_clock(ctx).now)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def import_(ctx, file) -> None:
+    """Import a ledger JSON export; records already present are skipped, so importing twice adds nothing."""
+    from forecastapp.core.transfer import import_ledger, read_export
+
+    data = read_export(Path(file))
+    db = _ledger(ctx)
+    report = import_ledger(db, data)
+    click.echo(report.summary())
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(obj={})
+
+
+if __name__ == "__main__":
+    main()

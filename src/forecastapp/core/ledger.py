@@ -1,0 +1,475 @@
+"""The write side of the ledger: every user action, validated first, then one transaction.
+
+History is append-only by construction: a new probability is a new forecast row, an undo is a
+retraction, a changed outcome is a correcting resolution record, and a deleted question is a
+log entry that a restore reverses. Nothing here updates or deletes a history row (the schema's
+triggers would refuse it anyway).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from forecastapp.core.errors import NotFoundError, ValidationError
+from forecastapp.core.model import CONDITION_NOT_MET, Outcome, moment_iso, new_id
+from forecastapp.core.pairs import refresh_pair_scores
+from forecastapp.core.store import writing
+
+MIN_P = 0.001
+MAX_P = 0.999
+MAX_TEXT = 100_000  # characters in one statement, criteria, rationale or evidence
+MAX_TAG = 64
+
+
+@dataclass(frozen=True)
+class NewQuestion:
+    """What a user gives to create a question (parsed and typed already)."""
+
+    statement: str
+    criteria: str = ""
+    condition: str | None = None
+    resolve_by: date | None = None
+    resolve_from: date | None = None
+    tags: tuple[str, ...] = ()
+    document_id: str | None = None
+    excerpt: str | None = None
+    excerpt_start: int | None = None
+    excerpt_end: int | None = None
+
+
+# ---------------------------------------------------------------- validation helpers
+
+
+def _text(value: str | None, what: str, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(f"the {what} is empty; write what will be resolved")
+    if len(value) > MAX_TEXT:
+        raise ValidationError(f"the {what} is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
+    if "\x00" in value:
+        raise ValidationError(f"the {what} contains a NUL character")
+    return value
+
+
+def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Lower-case, trimmed, de-duplicated tags in the order given; commas split tags too."""
+    out: list[str] = []
+    for raw in tags:
+        for part in str(raw).split(","):
+            tag = " ".join(part.strip().lower().split())
+            if not tag:
+                continue
+            if len(tag) > MAX_TAG:
+                raise ValidationError(f"the tag '{tag[:20]}...' is longer than {MAX_TAG} characters")
+            if tag not in out:
+                out.append(tag)
+    return tuple(out)
+
+
+def check_probability(p: float) -> float:
+    """Refuse probabilities the scores cannot use (the parser gives the friendlier message first)."""
+    if not isinstance(p, (int, float)) or math.isnan(p) or not (MIN_P <= p <= MAX_P):
+        raise ValidationError(f"probability {p!r} is outside 0.1%..99.9%")
+    return float(p)
+
+
+def _question(db: Database, question_id: str) -> dict:
+    rows = list(db.query("SELECT * FROM questions WHERE id = ?", [question_id]))
+    if not rows:
+        raise NotFoundError(f"no question with id '{question_id}'")
+    return rows[0]
+
+
+def _live_question(db: Database, question_id: str) -> dict:
+    q = _question(db, question_id)
+    if q["deleted"]:
+        raise ValidationError(f"question {question_id[:8]} is deleted; restore it first")
+    return q
+
+
+def ensure_analyst(db: Database, name: str, *, now: datetime) -> str:
+    """The id of the analyst with this name (case-insensitive), creating them if new."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("the analyst name is empty; say who made the forecast")
+    if len(name) > 200:
+        raise ValidationError("the analyst name is longer than 200 characters")
+    rows = list(db.query("SELECT id FROM analysts WHERE name = ? COLLATE NOCASE", [name]))
+    if rows:
+        return rows[0]["id"]
+    analyst_id = new_id()
+    db.execute(
+        "INSERT INTO analysts (id, name, recorded_at) VALUES (?, ?, ?)", [analyst_id, name, moment_iso(now)]
+    )
+    return analyst_id
+
+
+# ---------------------------------------------------------------- documents
+
+
+def add_document(
+    db: Database,
+    *,
+    title: str,
+    text: str,
+    author: str | None = None,
+    published_on: date | None = None,
+    document_id: str | None = None,
+    now: datetime,
+) -> tuple[str, bool]:
+    """Store a document once (matched by its text's SHA-256); returns (id, created)."""
+    title = _text(title, "title", required=True)
+    if not text.strip():
+        raise ValidationError("the document has no text")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with writing(db):
+        existing = list(db.query("SELECT id FROM documents WHERE sha256 = ?", [digest]))
+        if existing:
+            return existing[0]["id"], False
+        doc_id = document_id or new_id()
+        db.execute(
+            "INSERT INTO documents (id, title, author, published_on, text, sha256, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [doc_id, title, author, published_on.isoformat() if published_on else None, text, digest,
+             moment_iso(now)],
+        )
+    return doc_id, True
+
+
+# ---------------------------------------------------------------- questions and forecasts
+
+
+def _validate_question(db: Database, q: NewQuestion, *, made_on: date | None) -> NewQuestion:
+    statement = _text(q.statement, "statement", required=True)
+    criteria = _text(q.criteria, "criteria")
+    condition = _text(q.condition, "condition") or None
+    if q.resolve_from and (q.resolve_by is None or q.resolve_from > q.resolve_by):
+        raise ValidationError("the resolution window starts after it ends")
+    if made_on and q.resolve_by and q.resolve_by < made_on:
+        raise ValidationError(
+            f"resolve-by {q.resolve_by.isoformat()} is before the forecast date {made_on.isoformat()}"
+        )
+    excerpt = q.excerpt
+    if q.document_id is not None:
+        rows = list(db.query("SELECT text FROM documents WHERE id = ?", [q.document_id]))
+        if not rows:
+            raise NotFoundError(f"no document with id '{q.document_id}'")
+        if excerpt is not None:
+            text = rows[0]["text"]
+            start, end = q.excerpt_start, q.excerpt_end
+            if start is None or end is None or not (0 <= start < end <= len(text)):
+                raise ValidationError("the excerpt's offsets are outside the document")
+            if text[start:end] != excerpt:
+                raise ValidationError("the excerpt does not match the document text at its offsets")
+    elif excerpt is not None:
+        raise ValidationError("an excerpt needs the document it comes from")
+    return NewQuestion(
+        statement=statement,
+        criteria=criteria,
+        condition=condition,
+        resolve_by=q.resolve_by,
+        resolve_from=q.resolve_from,
+        tags=normalize_tags(q.tags),
+        document_id=q.document_id,
+        excerpt=excerpt,
+        excerpt_start=q.excerpt_start if excerpt is not None else None,
+        excerpt_end=q.excerpt_end if excerpt is not None else None,
+    )
+
+
+def _insert_question(db: Database, q: NewQuestion, *, question_id: str, now: datetime) -> None:
+    db.execute(
+        "INSERT INTO questions (id, statement, criteria, condition, resolve_from, resolve_by, document_id,"
+        " excerpt, excerpt_start, excerpt_end, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            question_id, q.statement, q.criteria, q.condition,
+            q.resolve_from.isoformat() if q.resolve_from else None,
+            q.resolve_by.isoformat() if q.resolve_by else None,
+            q.document_id, q.excerpt, q.excerpt_start, q.excerpt_end, moment_iso(now),
+        ],
+    )
+    if q.tags:
+        db.conn.executemany(
+            "INSERT INTO question_tags (question_id, tag) VALUES (?, ?)", [(question_id, t) for t in q.tags]
+        )
+
+
+def _check_forecast(q: dict, *, made_on: date, today: date) -> None:
+    if made_on > today:
+        raise ValidationError(f"made-on {made_on.isoformat()} is in the future; a forecast is dated when it is made")
+    if q["outcome"] is not None and made_on.isoformat() > q["resolved_on"]:
+        raise ValidationError(
+            f"question {q['id'][:8]} resolved {q['outcome']} on {q['resolved_on']}; "
+            f"a forecast made on {made_on.isoformat()} would be hindsight and is refused"
+        )
+
+
+def _insert_forecast(
+    db: Database, *, forecast_id: str, question_id: str, analyst_id: str, probability: float,
+    term: str | None, made_on: date, rationale: str, now: datetime,
+) -> None:
+    db.execute(
+        "INSERT INTO forecasts (id, question_id, analyst_id, probability, estimative_term, made_on, recorded_at,"
+        " rationale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [forecast_id, question_id, analyst_id, probability, term, made_on.isoformat(), moment_iso(now), rationale],
+    )
+
+
+def create_forecast(
+    db: Database,
+    question: NewQuestion,
+    *,
+    analyst: str,
+    probability: float,
+    term: str | None = None,
+    made_on: date,
+    rationale: str = "",
+    today: date,
+    now: datetime,
+    question_id: str | None = None,
+    forecast_id: str | None = None,
+) -> tuple[str, str]:
+    """Add a question together with its first forecast; returns (question id, forecast id)."""
+    probability = check_probability(probability)
+    if made_on > today:
+        raise ValidationError(f"made-on {made_on.isoformat()} is in the future; a forecast is dated when it is made")
+    rationale = _text(rationale, "rationale")
+    q = _validate_question(db, question, made_on=made_on)
+    question_id = question_id or new_id()
+    forecast_id = forecast_id or new_id()
+    with writing(db):
+        analyst_id = ensure_analyst(db, analyst, now=now)
+        _insert_question(db, q, question_id=question_id, now=now)
+        _insert_forecast(
+            db, forecast_id=forecast_id, question_id=question_id, analyst_id=analyst_id,
+            probability=probability, term=term, made_on=made_on, rationale=rationale, now=now,
+        )
+    return question_id, forecast_id
+
+
+def add_question(db: Database, question: NewQuestion, *, now: datetime, question_id: str | None = None) -> str:
+    """Add a question with no forecast yet (forecasts come with `add_forecast`)."""
+    q = _validate_question(db, question, made_on=None)
+    question_id = question_id or new_id()
+    with writing(db):
+        _insert_question(db, q, question_id=question_id, now=now)
+    return question_id
+
+
+def add_forecast(
+    db: Database,
+    *,
+    question_id: str,
+    analyst: str,
+    probability: float,
+    term: str | None = None,
+    made_on: date,
+    rationale: str = "",
+    today: date,
+    now: datetime,
+    forecast_id: str | None = None,
+) -> str:
+    """Record a new probability for a question (an update appends; nothing is overwritten)."""
+    probability = check_probability(probability)
+    rationale = _text(rationale, "rationale")
+    forecast_id = forecast_id or new_id()
+    with writing(db):
+        q = _live_question(db, question_id)
+        _check_forecast(q, made_on=made_on, today=today)
+        analyst_id = ensure_analyst(db, analyst, now=now)
+        _insert_forecast(
+            db, forecast_id=forecast_id, question_id=question_id, analyst_id=analyst_id,
+            probability=probability, term=term, made_on=made_on, rationale=rationale, now=now,
+        )
+        if q["outcome"] in ("yes", "no"):
+            refresh_pair_scores(db, [question_id])
+    return forecast_id
+
+
+def retract_forecast(db: Database, *, forecast_id: str, reason: str = "", now: datetime) -> str:
+    """Withdraw a forecast (an undo): it stays in the history, marked retracted, and is not scored."""
+    reason = _text(reason, "reason")
+    with writing(db):
+        rows = list(db.query(
+            "SELECT f.question_id, r.id AS retraction FROM forecasts f"
+            " LEFT JOIN retractions r ON r.forecast_id = f.id WHERE f.id = ?",
+            [forecast_id],
+        ))
+        if not rows:
+            raise NotFoundError(f"no forecast with id '{forecast_id}'")
+        if rows[0]["retraction"]:
+            raise ValidationError(f"forecast {forecast_id[:8]} is already retracted")
+        retraction_id = new_id()
+        db.execute(
+            "INSERT INTO retractions (id, forecast_id, recorded_at, reason) VALUES (?, ?, ?, ?)",
+            [retraction_id, forecast_id, moment_iso(now), reason],
+        )
+        refresh_pair_scores(db, [rows[0]["question_id"]])
+    return retraction_id
+
+
+# ---------------------------------------------------------------- resolutions
+
+
+def _check_outcome(q: dict, outcome: Outcome | str, annul_reason: str | None) -> tuple[Outcome, str | None]:
+    try:
+        outcome = Outcome(str(outcome).lower())
+    except ValueError:
+        raise ValidationError(f"outcome '{outcome}' is not one of yes, no, annulled") from None
+    annul_reason = (annul_reason or "").strip() or None
+    if annul_reason and outcome is not Outcome.ANNULLED:
+        raise ValidationError("only an annulled question has an annulment reason")
+    if annul_reason == CONDITION_NOT_MET and not q["condition"]:
+        raise ValidationError(f"question {q['id'][:8]} has no condition, so its condition cannot fail")
+    return outcome, annul_reason
+
+
+def _check_resolved_on(resolved_on: date, today: date) -> None:
+    if resolved_on > today:
+        raise ValidationError(f"resolved-on {resolved_on.isoformat()} is in the future")
+
+
+def resolve(
+    db: Database,
+    *,
+    question_id: str,
+    outcome: Outcome | str,
+    resolved_on: date,
+    evidence: str = "",
+    recorded_by: str = "",
+    annul_reason: str | None = None,
+    today: date,
+    now: datetime,
+) -> str:
+    """Record how an open question resolved, with who/when/evidence."""
+    evidence = _text(evidence, "evidence")
+    with writing(db):
+        q = _live_question(db, question_id)
+        if q["outcome"] is not None:
+            raise ValidationError(
+                f"question {question_id[:8]} already resolved {q['outcome']} on {q['resolved_on']}; "
+                "record a correction instead"
+            )
+        outcome, annul_reason = _check_outcome(q, outcome, annul_reason)
+        _check_resolved_on(resolved_on, today)
+        resolution_id = _insert_resolution(
+            db, question_id=question_id, kind="resolve", outcome=outcome, annul_reason=annul_reason,
+            resolved_on=resolved_on, evidence=evidence, recorded_by=recorded_by, supersedes=None, now=now,
+        )
+        refresh_pair_scores(db, [question_id])
+    return resolution_id
+
+
+def _effective_resolution(db: Database, question_id: str) -> dict | None:
+    rows = list(db.query(
+        "SELECT * FROM resolutions WHERE question_id = ? ORDER BY seq DESC LIMIT 1", [question_id]
+    ))
+    if not rows or rows[0]["kind"] == "retract":
+        return None
+    return rows[0]
+
+
+def correct_resolution(
+    db: Database,
+    *,
+    question_id: str,
+    outcome: Outcome | str,
+    resolved_on: date,
+    evidence: str,
+    recorded_by: str = "",
+    annul_reason: str | None = None,
+    today: date,
+    now: datetime,
+) -> str:
+    """Replace the effective resolution with a new, visible record that supersedes it."""
+    evidence = _text(evidence, "evidence")
+    with writing(db):
+        q = _live_question(db, question_id)
+        current = _effective_resolution(db, question_id)
+        if current is None:
+            raise ValidationError(f"question {question_id[:8]} is not resolved; resolve it instead")
+        outcome, annul_reason = _check_outcome(q, outcome, annul_reason)
+        _check_resolved_on(resolved_on, today)
+        if (current["outcome"], current["resolved_on"], current["annul_reason"]) == (
+            outcome.value, resolved_on.isoformat(), annul_reason
+        ):
+            raise ValidationError("the correction records the same outcome and date as the resolution in force")
+        if not evidence:
+            raise ValidationError("a correction needs evidence: say why the earlier resolution was wrong")
+        resolution_id = _insert_resolution(
+            db, question_id=question_id, kind="correct", outcome=outcome, annul_reason=annul_reason,
+            resolved_on=resolved_on, evidence=evidence, recorded_by=recorded_by, supersedes=current["id"],
+            now=now,
+        )
+        refresh_pair_scores(db, [question_id])
+    return resolution_id
+
+
+def retract_resolution(
+    db: Database, *, question_id: str, reason: str = "", recorded_by: str = "", now: datetime
+) -> str:
+    """Withdraw the resolution in force (an undo): the question is open again, both records stay."""
+    reason = _text(reason, "reason")
+    with writing(db):
+        _live_question(db, question_id)
+        current = _effective_resolution(db, question_id)
+        if current is None:
+            raise ValidationError(f"question {question_id[:8]} is not resolved")
+        resolution_id = _insert_resolution(
+            db, question_id=question_id, kind="retract", outcome=None, annul_reason=None, resolved_on=None,
+            evidence=reason, recorded_by=recorded_by, supersedes=current["id"], now=now,
+        )
+        refresh_pair_scores(db, [question_id])
+    return resolution_id
+
+
+def _insert_resolution(
+    db: Database, *, question_id: str, kind: str, outcome: Outcome | None, annul_reason: str | None,
+    resolved_on: date | None, evidence: str, recorded_by: str, supersedes: str | None, now: datetime,
+    resolution_id: str | None = None,
+) -> str:
+    resolution_id = resolution_id or new_id()
+    db.execute(
+        "INSERT INTO resolutions (id, question_id, kind, outcome, annul_reason, resolved_on, evidence,"
+        " recorded_by, recorded_at, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            resolution_id, question_id, kind, outcome.value if outcome else None, annul_reason,
+            resolved_on.isoformat() if resolved_on else None, evidence, recorded_by, moment_iso(now),
+            supersedes,
+        ],
+    )
+    return resolution_id
+
+
+# ---------------------------------------------------------------- soft delete
+
+
+def delete_question(db: Database, *, question_id: str, reason: str = "", now: datetime) -> None:
+    """Hide a question from lists and scores; its history stays and `restore_question` undoes it."""
+    _log_question(db, question_id=question_id, action="delete", reason=reason, now=now)
+
+
+def restore_question(db: Database, *, question_id: str, reason: str = "", now: datetime) -> None:
+    """Bring back a soft-deleted question."""
+    _log_question(db, question_id=question_id, action="restore", reason=reason, now=now)
+
+
+def _log_question(db: Database, *, question_id: str, action: str, reason: str, now: datetime) -> None:
+    reason = _text(reason, "reason")
+    with writing(db):
+        q = _question(db, question_id)
+        if action == "delete" and q["deleted"]:
+            raise ValidationError(f"question {question_id[:8]} is already deleted")
+        if action == "restore" and not q["deleted"]:
+            raise ValidationError(f"question {question_id[:8]} is not deleted")
+        db.execute(
+            "INSERT INTO question_log (id, question_id, action, recorded_at, reason) VALUES (?, ?, ?, ?, ?)",
+            [new_id(), question_id, action, moment_iso(now), reason],
+        )
+        refresh_pair_scores(db, [question_id])

@@ -1,0 +1,132 @@
+"""The ledger's vocabulary: outcomes, statuses and the read-only records queries return."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """How a question resolved."""
+
+    YES = "yes"
+    NO = "no"
+    ANNULLED = "annulled"
+
+
+class Status(StrEnum):
+    """Where a question stands today."""
+
+    OPEN = "open"
+    DUE = "due"  # still open, past its resolve-by date
+    RESOLVED = "resolved"  # resolved yes or no
+    ANNULLED = "annulled"
+
+
+#: Reason recorded when a conditional question is annulled because its condition did not hold.
+CONDITION_NOT_MET = "condition_not_met"
+
+
+def new_id() -> str:
+    """A fresh, globally unique record id (ledgers from different machines merge on it)."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> datetime:
+    """The current moment in UTC (only the CLI/GUI edges call this; the core takes `now=`)."""
+    return datetime.now(timezone.utc)
+
+
+def moment_iso(moment: datetime) -> str:
+    """Store a moment as ISO 8601 UTC text with microseconds, e.g. 2026-11-28T09:10:11.000123Z."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def short_id(record_id: str) -> str:
+    """The first 8 characters of an id: what tables show and what users usually type."""
+    return record_id[:8]
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One question as the ledger table and `list` show it."""
+
+    id: str
+    statement: str
+    criteria: str
+    condition: str | None
+    tags: tuple[str, ...]
+    resolve_from: date | None
+    resolve_by: date | None
+    status: Status
+    outcome: Outcome | None
+    resolved_on: date | None
+    latest_probability: float | None
+    latest_analyst: str | None
+    latest_made_on: date | None
+    estimative_term: str | None
+    document_id: str | None
+    excerpt: str | None
+    excerpt_start: int | None
+    excerpt_end: int | None
+    brier: float | None  # mean Brier over the question's scored pairs, once resolved
+    deleted: bool = False
+    latest: dict[str, float] = field(default_factory=dict)  # analyst name -> latest probability
+
+
+@dataclass(frozen=True)
+class ForecastRecord:
+    """One forecast in a question's history (retracted ones included, flagged)."""
+
+    id: str
+    analyst: str
+    probability: float
+    estimative_term: str | None
+    made_on: date
+    recorded_at: str
+    rationale: str
+    retracted_at: str | None
+    retraction_reason: str | None
+
+
+@dataclass(frozen=True)
+class ResolutionRecord:
+    """One resolution record; `effective` marks the one in force, older ones are superseded."""
+
+    id: str
+    kind: str
+    outcome: Outcome | None
+    annul_reason: str | None
+    resolved_on: date | None
+    evidence: str
+    recorded_by: str
+    recorded_at: str
+    supersedes: str | None
+    effective: bool
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A source document (an assessment) whose excerpts questions link to."""
+
+    id: str
+    title: str
+    author: str | None
+    published_on: date | None
+    text: str
+    recorded_at: str
+
+
+@dataclass(frozen=True)
+class QuestionDetail:
+    """Everything about one question: the row, its forecast history and its resolution history."""
+
+    question: QuestionRow
+    forecasts: tuple[ForecastRecord, ...]
+    resolutions: tuple[ResolutionRecord, ...]
+    document_title: str | None
+    log: tuple[tuple[str, str, str], ...]  # (action, recorded_at, reason) of soft deletes/restores

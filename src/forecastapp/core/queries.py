@@ -1,0 +1,361 @@
+"""The read side of the ledger: every SELECT the CLI and the GUI need, with filtering, sorting
+and paging done in SQLite so neither ever loads the whole ledger into Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlite_utils import Database
+
+from forecastapp.core.errors import NotFoundError, ValidationError
+from forecastapp.core.model import (
+    DocumentRecord,
+    ForecastRecord,
+    Outcome,
+    QuestionDetail,
+    QuestionRow,
+    ResolutionRecord,
+    Status,
+)
+
+STATUS_FILTERS = ("open", "due", "resolved", "annulled", "all")
+
+#: Sort keys the table and `list` accept, mapped to SQL expressions (ties break on seq).
+SORT_KEYS: dict[str, str] = {
+    "recorded": "q.seq",
+    "statement": "q.statement COLLATE NOCASE",
+    "tags": "tags COLLATE NOCASE",
+    "probability": "q.latest_probability",
+    "analyst": "a.name COLLATE NOCASE",
+    "made_on": "q.latest_made_on",
+    "resolve_by": "q.resolve_by",
+    "status": "status_rank",
+    "brier": "brier",
+}
+
+_STATUS_SQL = """CASE
+    WHEN q.outcome IN ('yes', 'no') THEN 'resolved'
+    WHEN q.outcome = 'annulled' THEN 'annulled'
+    WHEN q.resolve_by < :today THEN 'due'
+    ELSE 'open' END"""
+
+# Due first: they need the analyst's attention.
+_STATUS_RANK_SQL = """CASE
+    WHEN q.outcome IS NULL AND q.resolve_by < :today THEN 0
+    WHEN q.outcome IS NULL THEN 1
+    WHEN q.outcome IN ('yes', 'no') THEN 2
+    ELSE 3 END"""
+
+_ROW_SELECT = f"""
+SELECT q.seq, q.id, q.statement, q.criteria, q.condition, q.resolve_from, q.resolve_by, q.outcome,
+       q.resolved_on, q.latest_probability, q.latest_made_on, q.document_id, q.excerpt, q.excerpt_start,
+       q.excerpt_end, q.deleted,
+       a.name AS latest_analyst,
+       f.estimative_term AS estimative_term,
+       (SELECT group_concat(tag, ',') FROM question_tags t WHERE t.question_id = q.id) AS tags,
+       (SELECT avg(brier) FROM pair_scores ps WHERE ps.question_id = q.id) AS brier,
+       {_STATUS_SQL} AS status,
+       {_STATUS_RANK_SQL} AS status_rank
+FROM questions q
+LEFT JOIN forecasts f ON f.seq = q.latest_seq
+LEFT JOIN analysts a ON a.id = q.latest_analyst_id
+"""
+
+
+@dataclass(frozen=True)
+class QuestionFilter:
+    """Which questions a list shows."""
+
+    status: str = "all"
+    tag: str | None = None
+    analyst: str | None = None
+    document_id: str | None = None
+    search: str | None = None
+    include_deleted: bool = False
+
+    def with_(self, **changes: object) -> QuestionFilter:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a user types into a safe FTS5 query: every word must appear, as a prefix."""
+    words = re.findall(r"\w+", text or "", flags=re.UNICODE)
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words[:32])
+
+
+def _where(flt: QuestionFilter) -> tuple[str, dict]:
+    if flt.status not in STATUS_FILTERS:
+        raise ValidationError(f"status '{flt.status}' is not one of {', '.join(STATUS_FILTERS)}")
+    clauses: list[str] = []
+    params: dict = {}
+    if not flt.include_deleted:
+        clauses.append("q.deleted = 0")
+    if flt.status != "all":
+        clauses.append(f"({_STATUS_SQL}) = :status")
+        params["status"] = flt.status
+    if flt.tag:
+        clauses.append("EXISTS (SELECT 1 FROM question_tags t WHERE t.question_id = q.id AND t.tag = :tag)")
+        params["tag"] = " ".join(flt.tag.strip().lower().split())
+    if flt.analyst:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM forecasts f2 JOIN analysts a2 ON a2.id = f2.analyst_id"
+            " WHERE f2.question_id = q.id AND a2.name = :analyst COLLATE NOCASE)"
+        )
+        params["analyst"] = " ".join(flt.analyst.split())
+    if flt.document_id:
+        clauses.append("q.document_id = :document_id")
+        params["document_id"] = flt.document_id
+    if flt.search:
+        match = fts_query(flt.search)
+        if match:
+            clauses.append("q.seq IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH :match)")
+            params["match"] = match
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _order(sort: str, descending: bool) -> str:
+    if sort not in SORT_KEYS:
+        raise ValidationError(f"cannot sort by '{sort}'; use one of {', '.join(SORT_KEYS)}")
+    direction = "DESC" if descending else "ASC"
+    # NULLs (no deadline, no forecast, not scored) go last whichever way the column is sorted.
+    return f"ORDER BY ({SORT_KEYS[sort]}) IS NULL, {SORT_KEYS[sort]} {direction}, q.seq {direction}"
+
+
+def _iso(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _row(r: dict, latest: dict[str, float] | None = None) -> QuestionRow:
+    return QuestionRow(
+        id=r["id"],
+        statement=r["statement"],
+        criteria=r["criteria"],
+        condition=r["condition"],
+        tags=tuple(sorted(r["tags"].split(","))) if r["tags"] else (),
+        resolve_from=_iso(r["resolve_from"]),
+        resolve_by=_iso(r["resolve_by"]),
+        status=Status(r["status"]),
+        outcome=Outcome(r["outcome"]) if r["outcome"] else None,
+        resolved_on=_iso(r["resolved_on"]),
+        latest_probability=r["latest_probability"],
+        latest_analyst=r["latest_analyst"],
+        latest_made_on=_iso(r["latest_made_on"]),
+        estimative_term=r["estimative_term"],
+        document_id=r["document_id"],
+        excerpt=r["excerpt"],
+        excerpt_start=r["excerpt_start"],
+        excerpt_end=r["excerpt_end"],
+        brier=r["brier"],
+        deleted=bool(r["deleted"]),
+        latest=latest or {},
+    )
+
+
+def latest_by_analyst(db: Database, question_ids: Sequence[str]) -> dict[str, dict[str, float]]:
+    """For each question, every analyst's latest unretracted probability."""
+    out: dict[str, dict[str, float]] = {qid: {} for qid in question_ids}
+    for chunk_start in range(0, len(question_ids), 500):
+        chunk = list(question_ids[chunk_start : chunk_start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = db.query(
+            f"""
+            SELECT question_id, name, probability FROM (
+                SELECT f.question_id, a.name, f.probability,
+                       row_number() OVER (PARTITION BY f.question_id, f.analyst_id
+                                          ORDER BY f.made_on DESC, f.recorded_at DESC, f.seq DESC) AS rn
+                FROM forecasts f JOIN analysts a ON a.id = f.analyst_id
+                WHERE f.question_id IN ({marks})
+                  AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.forecast_id = f.id)
+            ) WHERE rn = 1 ORDER BY name COLLATE NOCASE
+            """,
+            chunk,
+        )
+        for r in rows:
+            out[r["question_id"]][r["name"]] = r["probability"]
+    return out
+
+
+def list_questions(
+    db: Database,
+    flt: QuestionFilter = QuestionFilter(),
+    *,
+    today: date,
+    sort: str = "recorded",
+    descending: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    with_latest: bool = True,
+) -> list[QuestionRow]:
+    """One page of questions, filtered and sorted in SQL."""
+    where, params = _where(flt)
+    params["today"] = today.isoformat()
+    sql = f"{_ROW_SELECT} {where} {_order(sort, descending)}"
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params.update(limit=limit, offset=offset)
+    rows = list(db.query(sql, params))
+    latest = latest_by_analyst(db, [r["id"] for r in rows]) if with_latest else {}
+    return [_row(r, latest.get(r["id"])) for r in rows]
+
+
+def list_question_keys(
+    db: Database, flt: QuestionFilter = QuestionFilter(), *, today: date, sort: str = "recorded",
+    descending: bool = False,
+) -> list[int]:
+    """The row keys (seq) of every matching question, in order: a cheap index for a lazy table."""
+    where, params = _where(flt)
+    params["today"] = today.isoformat()
+    needs_join = sort in ("analyst", "tags", "brier")
+    if needs_join:
+        sql = f"SELECT seq FROM ({_ROW_SELECT} {where} {_order(sort, descending)})"
+    else:
+        sql = (
+            f"SELECT q.seq, {_STATUS_RANK_SQL} AS status_rank FROM questions q "
+            f"{where} {_order(sort, descending)}"
+        )
+    return [r[0] for r in db.execute(sql, params).fetchall()]
+
+
+def get_rows(db: Database, keys: Sequence[int], *, today: date, with_latest: bool = False) -> list[QuestionRow]:
+    """The rows for these keys (seq), in the order given; keys that vanished are skipped."""
+    if not keys:
+        return []
+    params: dict = {f"k{i}": k for i, k in enumerate(keys)}
+    params["today"] = today.isoformat()
+    marks = ",".join(f":k{i}" for i in range(len(keys)))
+    rows = list(db.query(f"{_ROW_SELECT} WHERE q.seq IN ({marks})", params))
+    by_seq = {r["seq"]: r for r in rows}
+    latest = latest_by_analyst(db, [r["id"] for r in rows]) if with_latest else {}
+    return [_row(by_seq[k], latest.get(by_seq[k]["id"])) for k in keys if k in by_seq]
+
+
+def count_questions(db: Database, flt: QuestionFilter = QuestionFilter(), *, today: date) -> int:
+    """How many questions match the filter."""
+    where, params = _where(flt)
+    params["today"] = today.isoformat()
+    return db.execute(f"SELECT count(*) FROM questions q {where}", params).fetchone()[0]
+
+
+def status_counts(db: Database, *, today: date) -> dict[str, int]:
+    """How many live questions are open, due, resolved and annulled."""
+    counts = {s.value: 0 for s in Status}
+    for status, n in db.execute(
+        f"SELECT {_STATUS_SQL} AS status, count(*) FROM questions q WHERE q.deleted = 0 GROUP BY status",
+        {"today": today.isoformat()},
+    ).fetchall():
+        counts[status] = n
+    return counts
+
+
+def resolve_question_id(db: Database, ref: str, *, include_deleted: bool = True) -> str:
+    """The full id of the question a user means by an id or a unique id prefix (at least 4 characters)."""
+    ref = (ref or "").strip().lower()
+    if not re.fullmatch(r"[0-9a-f-]{4,36}", ref):
+        raise NotFoundError(f"'{ref}' is not a question id (give at least 4 characters of one)")
+    deleted = "" if include_deleted else " AND deleted = 0"
+    rows = db.execute(
+        f"SELECT id FROM questions WHERE id >= ? AND id < ?{deleted} LIMIT 2", [ref, ref + "\uffff"]
+    ).fetchall()
+    if not rows:
+        raise NotFoundError(f"no question with id '{ref}'")
+    if len(rows) > 1:
+        raise NotFoundError(f"'{ref}' matches several questions; give more characters of the id")
+    return rows[0][0]
+
+
+def question_detail(db: Database, question_id: str, *, today: date) -> QuestionDetail:
+    """A question with its complete forecast and resolution history."""
+    rows = list(db.query(f"{_ROW_SELECT} WHERE q.id = :id", {"id": question_id, "today": today.isoformat()}))
+    if not rows:
+        raise NotFoundError(f"no question with id '{question_id}'")
+    question = _row(rows[0], latest_by_analyst(db, [question_id])[question_id])
+    forecasts = tuple(
+        ForecastRecord(
+            id=r["id"], analyst=r["name"], probability=r["probability"], estimative_term=r["estimative_term"],
+            made_on=date.fromisoformat(r["made_on"]), recorded_at=r["recorded_at"], rationale=r["rationale"],
+            retracted_at=r["retracted_at"], retraction_reason=r["reason"],
+        )
+        for r in db.query(
+            """SELECT f.*, a.name, x.recorded_at AS retracted_at, x.reason
+               FROM forecasts f JOIN analysts a ON a.id = f.analyst_id
+               LEFT JOIN retractions x ON x.forecast_id = f.id
+               WHERE f.question_id = ? ORDER BY f.made_on, f.recorded_at, f.seq""",
+            [question_id],
+        )
+    )
+    res_rows = list(db.query("SELECT * FROM resolutions WHERE question_id = ? ORDER BY seq", [question_id]))
+    last = res_rows[-1]["id"] if res_rows and res_rows[-1]["kind"] != "retract" else None
+    resolutions = tuple(
+        ResolutionRecord(
+            id=r["id"], kind=r["kind"], outcome=Outcome(r["outcome"]) if r["outcome"] else None,
+            annul_reason=r["annul_reason"], resolved_on=_iso(r["resolved_on"]), evidence=r["evidence"],
+            recorded_by=r["recorded_by"], recorded_at=r["recorded_at"], supersedes=r["supersedes"],
+            effective=r["id"] == last,
+        )
+        for r in res_rows
+    )
+    title = None
+    if question.document_id:
+        title = db.execute("SELECT title FROM documents WHERE id = ?", [question.document_id]).fetchone()[0]
+    log = tuple(
+        (r["action"], r["recorded_at"], r["reason"])
+        for r in db.query("SELECT * FROM question_log WHERE question_id = ? ORDER BY seq", [question_id])
+    )
+    return QuestionDetail(question=question, forecasts=forecasts, resolutions=resolutions, document_title=title,
+                          log=log)
+
+
+def get_document(db: Database, document_id: str) -> DocumentRecord:
+    """One stored document with its full text."""
+    rows = list(db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
+    if not rows:
+        raise NotFoundError(f"no document with id '{document_id}'")
+    r = rows[0]
+    return DocumentRecord(id=r["id"], title=r["title"], author=r["author"], published_on=_iso(r["published_on"]),
+                          text=r["text"], recorded_at=r["recorded_at"])
+
+
+def list_documents(db: Database) -> list[tuple[str, str, int]]:
+    """(id, title, number of live questions) for every document."""
+    return [
+        (r["id"], r["title"], r["n"])
+        for r in db.query(
+            "SELECT d.id, d.title, (SELECT count(*) FROM questions q WHERE q.document_id = d.id AND q.deleted = 0)"
+            " AS n FROM documents d ORDER BY d.recorded_at"
+        )
+    ]
+
+
+def list_analysts(db: Database) -> list[str]:
+    """Every analyst's name, alphabetically."""
+    return [r[0] for r in db.execute("SELECT name FROM analysts ORDER BY name COLLATE NOCASE").fetchall()]
+
+
+def list_tags(db: Database) -> list[tuple[str, int]]:
+    """Every tag in use on live questions, with how many questions carry it."""
+    return [
+        (r[0], r[1])
+        for r in db.execute(
+            "SELECT t.tag, count(*) FROM question_tags t JOIN questions q ON q.id = t.question_id"
+            " WHERE q.deleted = 0 GROUP BY t.tag ORDER BY t.tag"
+        ).fetchall()
+    ]
+
+
+def document_excerpts(db: Database, document_id: str) -> list[tuple[str, int, int, str]]:
+    """(question id, start, end, statement) of every live question linked to a document."""
+    return [
+        (r[0], r[1], r[2], r[3])
+        for r in db.execute(
+            "SELECT id, excerpt_start, excerpt_end, statement FROM questions"
+            " WHERE document_id = ? AND deleted = 0 AND excerpt IS NOT NULL ORDER BY excerpt_start",
+            [document_id],
+        ).fetchall()
+    ]

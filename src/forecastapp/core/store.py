@@ -1,0 +1,196 @@
+"""Open a ledger database: connection settings, schema migrations, and the write transaction.
+
+Every caller (CLI, GUI worker threads, bench scripts, tests) opens the ledger through
+`open_ledger`, so the pragmas and the "made by a newer version" guard are applied everywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import platformdirs
+from sqlite_utils import Database
+
+from forecastapp.core.errors import StoreError
+from forecastapp.core.migrations import migrations
+
+#: How long a writer waits for another process's transaction before giving up (seconds).
+BUSY_TIMEOUT_S = 30.0
+ENV_VAR = "FORECASTAPP_DB"
+APP_NAME = "forecastapp"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def default_db_path() -> Path:
+    """The database used when neither --db nor FORECASTAPP_DB is given (per-user data directory)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "forecasts.db"
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
+    """Pick the database: an explicit path, else $FORECASTAPP_DB, else the per-user default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+def _check_is_sqlite(path: Path) -> None:
+    """Refuse a file that exists but is not an SQLite database, before SQLite touches it."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"'{path}' is a folder, not a database file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(f"'{path}' is not a forecastapp database (not an SQLite file); it was left untouched")
+
+
+def connect(path: Path) -> Database:
+    """Open one connection with the ledger's pragmas, without migrating."""
+    _check_is_sqlite(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot open database '{path}': {exc}") from None
+    db = Database(conn, execute_plugins=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        # foreign_keys is a no-op inside a transaction, so it is set before anything else runs.
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal" and not _read_only(path):
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"'{path}' cannot be used as a database: {exc}") from None
+    return db
+
+
+def _read_only(path: Path) -> bool:
+    return path.exists() and not os.access(path, os.W_OK)
+
+
+def known_migration_names() -> list[str]:
+    """Names of the migrations this version of forecastapp knows, in order."""
+    return [m.name for m in migrations._migrations]
+
+
+def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
+    """Open (creating if needed) and migrate a ledger; a brand-new ledger gets the starting ledger.
+
+    :param seed: load the document's starting ledger into a database created by this call.
+    """
+    path = Path(path)
+    is_new = not path.exists() or path.stat().st_size == 0
+    db = connect(path)
+    try:
+        applied = [m.name for m in migrations.applied(db)]
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise StoreError(f"'{path}' cannot be used as a database: {exc}") from None
+    unknown = sorted(set(applied) - set(known_migration_names()))
+    if unknown:
+        db.close()
+        raise StoreError(
+            f"'{path}' was made by a newer version of forecastapp (schema {unknown[-1]}); "
+            "upgrade forecastapp to open it"
+        )
+    if not is_new and not applied and db.table_names():
+        db.close()
+        raise StoreError(f"'{path}' is an SQLite database but not a forecastapp ledger; it was left untouched")
+    pending = migrations.pending(db)
+    if pending:
+        if applied:
+            _backup_before_migrating(path, applied[-1])
+        try:
+            migrations.apply(db)
+        except sqlite3.Error as exc:
+            db.close()
+            raise StoreError(f"could not upgrade '{path}': {exc}; the database was left as it was") from None
+    if is_new and seed:
+        from forecastapp.core.seed import load_starting_ledger
+
+        load_starting_ledger(db)
+    return db
+
+
+def _backup_before_migrating(path: Path, version: str) -> Path:
+    """Copy the database next to itself before changing its schema (Vorta's lesson)."""
+    backup = path.with_name(f"{path.name}.{version}.bak")
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(backup))
+        with dst:
+            src.backup(dst)
+        dst.close()
+    finally:
+        src.close()
+    return backup
+
+
+@contextlib.contextmanager
+def writing(db: Database) -> Iterator[Database]:
+    """One user action, one transaction: BEGIN IMMEDIATE so a second writer waits instead of failing.
+
+    A deferred transaction that reads and then writes can fail at once with "database is locked"
+    when another process got in first; taking the write lock up front lets the busy timeout work.
+    Nested use becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(_explain(exc)) from None
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise StoreError(_explain(exc)) from None
+
+
+def _explain(exc: sqlite3.Error) -> str:
+    """Turn SQLite's terse errors into a sentence a user can act on."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return "the database is busy in another program; nothing was changed, try again"
+    if "readonly" in text or "read-only" in text:
+        return "the database file is read-only; nothing was changed"
+    if "full" in text:
+        return "the disk is full; nothing was changed"
+    return f"database error: {text}; nothing was changed"
+
+
+def copy_database(src: Path, dst: Path) -> None:
+    """Copy a ledger file consistently (through SQLite's backup API, WAL included)."""
+    if dst.exists():
+        os.remove(dst)
+    s = sqlite3.connect(str(src))
+    try:
+        d = sqlite3.connect(str(dst))
+        with d:
+            s.backup(d)
+        d.close()
+    finally:
+        s.close()
