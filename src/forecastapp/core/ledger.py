@@ -19,10 +19,9 @@ from sqlite_utils import Database
 from forecastapp.core.errors import NotFoundError, ValidationError
 from forecastapp.core.model import CONDITION_NOT_MET, Outcome, moment_iso, new_id
 from forecastapp.core.pairs import refresh_pair_scores
+from forecastapp.core.probability import MAX_P, MIN_P
 from forecastapp.core.store import writing
 
-MIN_P = 0.001
-MAX_P = 0.999
 MAX_TEXT = 100_000  # characters in one statement, criteria, rationale or evidence
 MAX_TAG = 64
 

@@ -194,3 +194,13 @@ def copy_database(src: Path, dst: Path) -> None:
         d.close()
     finally:
         s.close()
+
+
+def schema_sql(db: Database) -> str:
+    """The schema as SQL text (tables, indexes, triggers, views), in a stable order, for db/schema.sql."""
+    rows = db.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT LIKE 'questions_fts_%' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1"
+        " WHEN 'index' THEN 2 ELSE 3 END, name"
+    ).fetchall()
+    return "".join(f"{sql.strip()};\n\n" for _, _, sql in rows).rstrip() + "\n"

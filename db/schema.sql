@@ -1,0 +1,217 @@
+CREATE TABLE "_sqlite_migrations" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+
+CREATE TABLE analysts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    recorded_at TEXT NOT NULL
+);
+
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    author TEXT,
+    published_on TEXT CHECK (published_on IS NULL OR date(published_on) = published_on),
+    text TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    recorded_at TEXT NOT NULL
+);
+
+CREATE TABLE forecasts (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    analyst_id TEXT NOT NULL REFERENCES analysts(id),
+    probability REAL NOT NULL CHECK (probability >= 0.001 AND probability <= 0.999),
+    estimative_term TEXT,
+    made_on TEXT NOT NULL CHECK (date(made_on) = made_on),
+    recorded_at TEXT NOT NULL,
+    rationale TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE pair_scores (
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    analyst_id TEXT NOT NULL REFERENCES analysts(id),
+    outcome INTEGER NOT NULL CHECK (outcome IN (0, 1)),
+    resolved_on TEXT NOT NULL,
+    first_made_on TEXT NOT NULL,
+    final_forecast_id TEXT NOT NULL,
+    final_probability REAL NOT NULL,
+    final_term TEXT,
+    brier REAL NOT NULL,
+    brier_time_averaged REAL NOT NULL,
+    log_score REAL NOT NULL,
+    horizon_days INTEGER NOT NULL,
+    PRIMARY KEY (question_id, analyst_id)
+) WITHOUT ROWID;
+
+CREATE TABLE question_log (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    action TEXT NOT NULL CHECK (action IN ('delete', 'restore')),
+    recorded_at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE question_tags (
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    tag TEXT NOT NULL CHECK (length(tag) > 0 AND tag = lower(trim(tag))),
+    PRIMARY KEY (question_id, tag)
+) WITHOUT ROWID;
+
+CREATE TABLE questions (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    statement TEXT NOT NULL CHECK (length(trim(statement)) > 0),
+    criteria TEXT NOT NULL DEFAULT '',
+    condition TEXT,
+    resolve_from TEXT CHECK (resolve_from IS NULL OR date(resolve_from) = resolve_from),
+    resolve_by TEXT CHECK (resolve_by IS NULL OR date(resolve_by) = resolve_by),
+    document_id TEXT REFERENCES documents(id),
+    excerpt TEXT,
+    excerpt_start INTEGER,
+    excerpt_end INTEGER,
+    recorded_at TEXT NOT NULL,
+    -- derived, maintained by triggers only
+    latest_seq INTEGER,
+    latest_made_on TEXT,
+    latest_probability REAL,
+    latest_analyst_id TEXT,
+    outcome TEXT CHECK (outcome IS NULL OR outcome IN ('yes', 'no', 'annulled')),
+    resolved_on TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    CHECK (resolve_from IS NULL OR (resolve_by IS NOT NULL AND resolve_from <= resolve_by)),
+    CHECK ((excerpt IS NULL) = (excerpt_start IS NULL) AND (excerpt IS NULL) = (excerpt_end IS NULL)),
+    CHECK (excerpt_start IS NULL OR (excerpt_start >= 0 AND excerpt_end > excerpt_start)),
+    CHECK (excerpt IS NULL OR document_id IS NOT NULL)
+);
+
+CREATE VIRTUAL TABLE questions_fts USING fts5(
+    statement, criteria, excerpt, content='questions', content_rowid='seq'
+);
+
+CREATE TABLE resolutions (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    kind TEXT NOT NULL CHECK (kind IN ('resolve', 'correct', 'retract')),
+    outcome TEXT CHECK (outcome IN ('yes', 'no', 'annulled')),
+    annul_reason TEXT,
+    resolved_on TEXT CHECK (resolved_on IS NULL OR date(resolved_on) = resolved_on),
+    evidence TEXT NOT NULL DEFAULT '',
+    recorded_by TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL,
+    supersedes TEXT REFERENCES resolutions(id),
+    CHECK ((kind = 'retract') = (outcome IS NULL)),
+    CHECK ((outcome IS NULL) = (resolved_on IS NULL)),
+    CHECK (annul_reason IS NULL OR outcome = 'annulled'),
+    CHECK ((kind = 'resolve') = (supersedes IS NULL))
+);
+
+CREATE TABLE retractions (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    forecast_id TEXT NOT NULL UNIQUE REFERENCES forecasts(id),
+    recorded_at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE INDEX forecasts_analyst ON forecasts (analyst_id);
+
+CREATE INDEX forecasts_pair ON forecasts (question_id, analyst_id, made_on, recorded_at, seq);
+
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+
+CREATE INDEX pair_scores_analyst ON pair_scores (analyst_id);
+
+CREATE INDEX pair_scores_resolved_on ON pair_scores (resolved_on);
+
+CREATE INDEX question_log_question ON question_log (question_id, seq);
+
+CREATE INDEX question_tags_tag ON question_tags (tag, question_id);
+
+CREATE INDEX questions_document ON questions (document_id);
+
+CREATE INDEX questions_latest_made_on ON questions (latest_made_on);
+
+CREATE INDEX questions_latest_probability ON questions (latest_probability);
+
+CREATE INDEX questions_outcome ON questions (outcome, resolved_on);
+
+CREATE INDEX questions_resolve_by ON questions (resolve_by);
+
+CREATE INDEX resolutions_question ON resolutions (question_id, seq);
+
+CREATE TRIGGER forecasts_latest AFTER INSERT ON forecasts
+BEGIN
+    UPDATE questions SET
+        latest_seq = NEW.seq,
+        latest_made_on = NEW.made_on,
+        latest_probability = NEW.probability,
+        latest_analyst_id = NEW.analyst_id
+    WHERE id = NEW.question_id
+      AND (latest_made_on IS NULL OR NEW.made_on >= latest_made_on);
+END;
+
+CREATE TRIGGER forecasts_no_delete BEFORE DELETE ON forecasts
+BEGIN SELECT RAISE(ABORT, 'forecasts are append-only: retract a forecast instead'); END;
+
+CREATE TRIGGER forecasts_no_update BEFORE UPDATE ON forecasts
+BEGIN SELECT RAISE(ABORT, 'forecasts are append-only: record a new forecast instead'); END;
+
+CREATE TRIGGER question_log_deleted AFTER INSERT ON question_log
+BEGIN
+    UPDATE questions SET deleted = (NEW.action = 'delete') WHERE id = NEW.question_id;
+END;
+
+CREATE TRIGGER question_log_no_delete BEFORE DELETE ON question_log
+BEGIN SELECT RAISE(ABORT, 'the question log is append-only'); END;
+
+CREATE TRIGGER question_log_no_update BEFORE UPDATE ON question_log
+BEGIN SELECT RAISE(ABORT, 'the question log is append-only'); END;
+
+CREATE TRIGGER questions_no_delete BEFORE DELETE ON questions
+BEGIN SELECT RAISE(ABORT, 'questions are never deleted: use a soft delete'); END;
+
+CREATE TRIGGER resolutions_effective AFTER INSERT ON resolutions
+BEGIN
+    UPDATE questions SET outcome = NEW.outcome, resolved_on = NEW.resolved_on
+    WHERE id = NEW.question_id;
+END;
+
+CREATE TRIGGER resolutions_no_delete BEFORE DELETE ON resolutions
+BEGIN SELECT RAISE(ABORT, 'resolutions are append-only: record a correction instead'); END;
+
+CREATE TRIGGER resolutions_no_update BEFORE UPDATE ON resolutions
+BEGIN SELECT RAISE(ABORT, 'resolutions are append-only: record a correction instead'); END;
+
+CREATE TRIGGER retractions_latest AFTER INSERT ON retractions
+BEGIN
+    UPDATE questions SET
+        (latest_seq, latest_made_on, latest_probability, latest_analyst_id) = (
+            SELECT f.seq, f.made_on, f.probability, f.analyst_id
+            FROM forecasts f
+            WHERE f.question_id = questions.id
+              AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.forecast_id = f.id)
+            ORDER BY f.made_on DESC, f.recorded_at DESC, f.seq DESC
+            LIMIT 1
+        )
+    WHERE id = (SELECT question_id FROM forecasts WHERE id = NEW.forecast_id);
+END;
+
+CREATE TRIGGER retractions_no_delete BEFORE DELETE ON retractions
+BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
+
+CREATE TRIGGER retractions_no_update BEFORE UPDATE ON retractions
+BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
