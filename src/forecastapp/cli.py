@@ -41,6 +41,8 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except ForecastError as exc:
             raise UserError(str(exc)) from None
+        except BrokenPipeError:
+            raise
         except OSError as exc:
             raise UserError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
 
@@ -530,7 +532,14 @@ def import_(ctx, file) -> None:
 
 def main() -> None:
     """Console entry point."""
-    cli(obj={})
+    try:
+        cli(obj={})
+    except BrokenPipeError:
+        # `forecastapp list | head`: the reader left; that is not an error worth a message.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
 
 
 if __name__ == "__main__":
