@@ -1,0 +1,379 @@
+"""LedgerTableModel: the questions of the ledger for the main window's `forecastTable`.
+
+The model holds only the ordered list of row keys that `queries.list_question_keys` returns for
+the current filter and sort, and fetches the rows themselves in blocks through `queries.get_rows`
+when the view first asks for them (the id-list plus lazy row cache of Anki's browser table). A
+bounded LRU of blocks keeps memory flat however far the user scrolls. Sorting and filtering
+re-query the key list in SQLite; there is no QSortFilterProxyModel, which would need every row.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+
+from forecastapp.core.model import QuestionRow
+from forecastapp.core.probability import format_probability
+from forecastapp.core.queries import QuestionFilter
+from forecastapp.ui import look
+from forecastapp.ui.service import DEFAULT_SORT, LedgerService
+
+COL_STATEMENT = 0
+COL_TAGS = 1
+COL_PROBABILITY = 2
+COL_ANALYST = 3
+COL_MADE_ON = 4
+COL_RESOLVE_BY = 5
+COL_STATUS = 6
+COL_BRIER = 7
+COLUMN_COUNT = 8
+
+#: The question's full id (str).
+IdRole = Qt.ItemDataRole.UserRole
+#: A value that sorts like the column (None where the cell is empty).
+SortRole = Qt.ItemDataRole.UserRole + 1
+#: The whole QuestionRow behind the cell.
+RowRole = Qt.ItemDataRole.UserRole + 2
+
+HEADERS = {
+    COL_STATEMENT: "Statement",
+    COL_TAGS: "Tags",
+    COL_PROBABILITY: "Latest",
+    COL_ANALYST: "Analyst",
+    COL_MADE_ON: "Made on",
+    COL_RESOLVE_BY: "Resolve by",
+    COL_STATUS: "Status",
+    COL_BRIER: "Brier",
+}
+HEADER_TIPS = {
+    COL_PROBABILITY: "Latest forecast probability that the statement comes true",
+    COL_ANALYST: "Who made the latest forecast",
+    COL_MADE_ON: "When the latest forecast was made",
+    COL_STATUS: "Open, due (past its resolve-by date), resolved yes/no, or annulled",
+    COL_BRIER: "Brier score of the final forecasts once resolved (0 is perfect, lower is better)",
+}
+
+#: Which `queries.SORT_KEYS` entry each column sorts by.
+SORT_KEY_OF_COLUMN = {
+    COL_STATEMENT: "statement",
+    COL_TAGS: "tags",
+    COL_PROBABILITY: "probability",
+    COL_ANALYST: "analyst",
+    COL_MADE_ON: "made_on",
+    COL_RESOLVE_BY: "resolve_by",
+    COL_STATUS: "status",
+    COL_BRIER: "brier",
+}
+
+BLOCK_SIZE = 200
+MAX_CACHED_BLOCKS = 12  # at most 2,400 rows in memory, several screens either way
+
+
+def status_text(row: QuestionRow) -> str:
+    """What the status column says: open, due, resolved yes, resolved no, annulled."""
+    if row.outcome is not None and row.status.value == "resolved":
+        return f"resolved {row.outcome.value}"
+    return row.status.value
+
+
+class LedgerTableModel(QAbstractTableModel):
+    """Questions matching a filter, in SQL order, with rows fetched in cached blocks."""
+
+    #: Emitted after the key list was re-queried (filter, sort or a write changed it).
+    keys_reloaded = Signal()
+
+    def __init__(self, service: LedgerService, parent=None, *, load: bool = True) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._filter = QuestionFilter()
+        self._sort = DEFAULT_SORT
+        self._descending = False
+        self._keys: list[int] = []
+        self._row_of_key: dict[int, int] | None = None
+        self._blocks: OrderedDict[int, dict[int, QuestionRow]] = OrderedDict()
+        #: How many rows were read from the database since the model was made (for tests and bench).
+        self.rows_fetched = 0
+        self._bold: QFont | None = None
+        if load:
+            self._keys = service.keys(self._filter, sort=self._sort, descending=self._descending)
+
+    # ------------------------------------------------------------ the query
+
+    @property
+    def filter(self) -> QuestionFilter:
+        """The filter the rows match."""
+        return self._filter
+
+    @property
+    def sort_key(self) -> tuple[str, bool]:
+        """(sort key, descending) currently applied."""
+        return self._sort, self._descending
+
+    def set_filter(self, flt: QuestionFilter) -> None:
+        """Show the questions matching `flt` (re-queries the key list)."""
+        self._filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-query keys and drop cached rows: call after any write or when the ledger changed."""
+        self.beginResetModel()
+        self._keys = self._service.keys(self._filter, sort=self._sort, descending=self._descending)
+        self._row_of_key = None
+        self._blocks.clear()
+        self.endResetModel()
+        self.keys_reloaded.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column in SQLite (column -1 restores the order questions were recorded in)."""
+        sort = SORT_KEY_OF_COLUMN.get(column, DEFAULT_SORT)
+        descending = order == Qt.SortOrder.DescendingOrder and column in SORT_KEY_OF_COLUMN
+        if (sort, descending) == (self._sort, self._descending) and self._keys:
+            return
+        self._sort, self._descending = sort, descending
+        # A layout change (not a reset) lets the view keep its selection through persistent indexes.
+        self.layoutAboutToBeChanged.emit()
+        old_keys = self._keys
+        persistent = self.persistentIndexList()
+        self._keys = self._service.keys(self._filter, sort=self._sort, descending=self._descending)
+        self._row_of_key = None
+        self._blocks.clear()
+        new_rows = self.row_of_keys()
+        moved_to = []
+        for idx in persistent:
+            old_row = idx.row()
+            key = old_keys[old_row] if 0 <= old_row < len(old_keys) else None
+            row = new_rows.get(key, -1) if key is not None else -1
+            moved_to.append(self.index(row, idx.column()) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(persistent, moved_to)
+        self.layoutChanged.emit()
+        self.keys_reloaded.emit()
+
+    # ------------------------------------------------------------ keys and rows
+
+    def key_at(self, row: int) -> int | None:
+        """The row key (seq) of a table row, or None outside the table."""
+        return self._keys[row] if 0 <= row < len(self._keys) else None
+
+    def keys(self) -> Sequence[int]:
+        """The ordered keys currently shown."""
+        return self._keys
+
+    def row_of_keys(self) -> dict[int, int]:
+        """key -> table row, built on demand (selection restore after a reload)."""
+        if self._row_of_key is None:
+            self._row_of_key = {k: i for i, k in enumerate(self._keys)}
+        return self._row_of_key
+
+    def row_of_key(self, key: int) -> int:
+        """The table row showing `key`, or -1."""
+        return self.row_of_keys().get(key, -1)
+
+    def row_at(self, row: int) -> QuestionRow | None:
+        """The question shown in a table row, fetched with its block if needed."""
+        key = self.key_at(row)
+        if key is None:
+            return None
+        block_no = row // BLOCK_SIZE
+        block = self._blocks.get(block_no)
+        if block is None:
+            block_keys = self._keys[block_no * BLOCK_SIZE : (block_no + 1) * BLOCK_SIZE]
+            rows = self._service.rows(block_keys)
+            self.rows_fetched += len(rows)
+            # get_rows keeps the order given and skips vanished keys; rows carry no key, so pair
+            # them positionally only when nothing vanished.
+            if len(rows) == len(block_keys):
+                block = dict(zip(block_keys, rows))
+            else:
+                block = self._pair_one_by_one(block_keys)
+            self._blocks[block_no] = block
+            while len(self._blocks) > MAX_CACHED_BLOCKS:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(block_no)
+        return block.get(key)
+
+    def _pair_one_by_one(self, block_keys: list[int]) -> dict[int, QuestionRow]:
+        # Some keys vanished between the key query and this fetch (another process wrote): re-read
+        # one key at a time so no row lands on the wrong key. Rare, so simplicity wins over speed.
+        block: dict[int, QuestionRow] = {}
+        for k in block_keys:
+            one = self._service.rows([k])
+            self.rows_fetched += len(one)
+            if one:
+                block[k] = one[0]
+        return block
+
+    def find_cached_key(self, question_id: str) -> int | None:
+        """The key of a question among the rows in memory (None if it was never fetched)."""
+        for block in self._blocks.values():
+            for key, row in block.items():
+                if row.id == question_id:
+                    return key
+        return None
+
+    def cached_row_count(self) -> int:
+        """How many rows are held in memory right now."""
+        return sum(len(b) for b in self._blocks.values())
+
+    def refresh_rows(self, keys: Sequence[int] | None = None) -> None:
+        """Re-read cached rows (all, or those for `keys`) and repaint them, without re-querying keys."""
+        if keys is None:
+            self._blocks.clear()
+            if self._keys:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._keys) - 1, COLUMN_COUNT - 1))
+            return
+        rows = self.row_of_keys()
+        for key in keys:
+            r = rows.get(key)
+            if r is None:
+                continue
+            self._blocks.pop(r // BLOCK_SIZE, None)
+            self.dataChanged.emit(self.index(r, 0), self.index(r, COLUMN_COUNT - 1))
+
+    def id_at(self, row: int) -> str | None:
+        """The question id shown in a table row."""
+        q = self.row_at(row)
+        return q.id if q else None
+
+    # ------------------------------------------------------------ QAbstractTableModel
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Number of matching questions (zero below the top level: this is a flat table)."""
+        return 0 if parent.isValid() else len(self._keys)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """The eight columns of COL_*."""
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        """Column titles and their tooltips."""
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS.get(section)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """Rows are selectable, never editable in place (the ledger is changed through dialogs)."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        """Cell values per role: text, sort value, id, status colour/icon, tooltip, alignment."""
+        if not index.isValid() or not (0 <= index.row() < len(self._keys)):
+            return None
+        if role not in _ROLES:
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, col)
+        if role == IdRole:
+            return row.id
+        if role == RowRole:
+            return row
+        if role == SortRole:
+            return _sort_value(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(row, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col in (COL_PROBABILITY, COL_BRIER):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        key = look.status_key(row.status.value, row.outcome.value if row.outcome else None)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL_STATUS or (col == COL_RESOLVE_BY and key == "due"):
+                return look.tone(key)
+            if col == COL_BRIER and row.brier is not None:
+                return look.tone(key)
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return look.status_icon(key) if col == COL_STATUS else None
+        if role == Qt.ItemDataRole.FontRole:
+            if key == "due" and col in (COL_STATUS, COL_RESOLVE_BY, COL_STATEMENT):
+                if self._bold is None:
+                    self._bold = QFont()
+                    self._bold.setBold(True)
+                return self._bold
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{HEADERS[col]}: {_display(row, col) or 'none'}"
+        return None
+
+
+_ROLES = frozenset({
+    Qt.ItemDataRole.DisplayRole, IdRole, RowRole, SortRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.AccessibleTextRole,
+})
+
+
+def _display(row: QuestionRow, col: int) -> str:
+    if col == COL_STATEMENT:
+        # One line in the table; the tooltip and the detail pane show the rest.
+        return " ".join(row.statement.split())
+    if col == COL_TAGS:
+        return ", ".join(row.tags)
+    if col == COL_PROBABILITY:
+        return format_probability(row.latest_probability) if row.latest_probability is not None else ""
+    if col == COL_ANALYST:
+        return row.latest_analyst or ""
+    if col == COL_MADE_ON:
+        return row.latest_made_on.isoformat() if row.latest_made_on else ""
+    if col == COL_RESOLVE_BY:
+        return row.resolve_by.isoformat() if row.resolve_by else ""
+    if col == COL_STATUS:
+        return status_text(row)
+    if col == COL_BRIER:
+        return f"{row.brier:.3f}" if row.brier is not None else ""
+    return ""
+
+
+def _sort_value(row: QuestionRow, col: int):
+    if col == COL_STATEMENT:
+        return row.statement.casefold()
+    if col == COL_TAGS:
+        return ",".join(row.tags)
+    if col == COL_PROBABILITY:
+        return row.latest_probability
+    if col == COL_ANALYST:
+        return (row.latest_analyst or "").casefold()
+    if col == COL_MADE_ON:
+        return row.latest_made_on.isoformat() if row.latest_made_on else None
+    if col == COL_RESOLVE_BY:
+        return row.resolve_by.isoformat() if row.resolve_by else None
+    if col == COL_STATUS:
+        return {"due": 0, "open": 1, "resolved": 2, "annulled": 3}[row.status.value]
+    if col == COL_BRIER:
+        return row.brier
+    return None
+
+
+def _tooltip(row: QuestionRow, col: int) -> str | None:
+    if col == COL_STATEMENT:
+        # Rich text, so Qt wraps a long statement instead of drawing one screen-wide line.
+        return f"<p style='white-space:pre-wrap'>{html.escape(row.statement)}</p>"
+    if col == COL_PROBABILITY and row.latest_probability is not None:
+        term = f" ({row.estimative_term})" if row.estimative_term else ""
+        return f"{format_probability(row.latest_probability)}{term} by {row.latest_analyst or 'unknown'}"
+    if col == COL_RESOLVE_BY and row.resolve_by:
+        if row.resolve_from:
+            return f"Resolves between {row.resolve_from.isoformat()} and {row.resolve_by.isoformat()}"
+        return f"Resolves by {row.resolve_by.isoformat()}"
+    if col == COL_STATUS:
+        if row.outcome is not None and row.resolved_on:
+            return f"Resolved {row.outcome.value} on {row.resolved_on.isoformat()}"
+        if row.status.value == "due":
+            return "Past its resolve-by date: resolve it (Ctrl+R)"
+    if col == COL_TAGS and row.tags:
+        return ", ".join(row.tags)
+    return None

@@ -1,0 +1,369 @@
+"""The desktop app's door to the ledger: one object that holds the open database and the clock.
+
+Qt-free on purpose (it imports no PySide6), so every widget reaches the ledger through plain
+method calls that are easy to test. It only calls `forecastapp.core` functions and never runs SQL
+itself. The scorecard and document views receive the same object (`ledger_service`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from forecastapp.core import queries, store
+from forecastapp.core.model import (
+    CONDITION_NOT_MET,
+    DocumentRecord,
+    Outcome,
+    QuestionDetail,
+    QuestionRow,
+    ResolutionRecord,
+    utc_now,
+)
+from forecastapp.core.queries import QuestionFilter
+
+if TYPE_CHECKING:
+    from forecastapp.core.ledger import NewQuestion
+
+#: Sort keys of `queries.SORT_KEYS` the table offers, in column order.
+DEFAULT_SORT = "recorded"
+
+
+@dataclass(frozen=True)
+class ExcerptContext:
+    """A source excerpt with a few sentences of the document text on either side."""
+
+    before: str
+    excerpt: str
+    after: str
+    clipped_before: bool
+    clipped_after: bool
+
+
+@dataclass(frozen=True)
+class ForecastInput:
+    """What the add/update dialogs hand back: a probability and who made it when, and why."""
+
+    probability: float
+    term: str | None
+    analyst: str
+    made_on: date
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class ResolutionInput:
+    """What the resolve/correct dialogs hand back."""
+
+    outcome: Outcome
+    resolved_on: date
+    evidence: str
+    condition_not_met: bool = False
+    recorded_by: str = ""
+
+    @property
+    def annul_reason(self) -> str | None:
+        """The core's annulment reason for this input (only a failed condition has one)."""
+        return CONDITION_NOT_MET if self.condition_not_met else None
+
+
+def _ledger():
+    """The core's write side, imported on first use (the first paint only reads)."""
+    from forecastapp.core import ledger
+
+    return ledger
+
+
+def login_name() -> str:
+    """Who is at the keyboard, for `recorded_by` on resolutions (empty if the OS cannot say)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+class LedgerService:
+    """The open ledger plus the clock: reads and writes for the GUI, all through `forecastapp.core`."""
+
+    def __init__(
+        self,
+        db: Database,
+        path: Path,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self._db = db
+        self.path = Path(path)
+        self._now = now
+        self._today = today
+        self._documents: OrderedDict[str, DocumentRecord] = OrderedDict()
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        seed: bool = True,
+        now: Callable[[], datetime] = utc_now,
+        today: Callable[[], date] = date.today,
+    ) -> LedgerService:
+        """Open (creating and migrating if needed) the ledger at `path`; raises StoreError."""
+        return cls(store.open_ledger(path, seed=seed), path, now=now, today=today)
+
+    def switch_to(self, path: Path, *, seed: bool = True) -> None:
+        """Close this ledger and open another in its place (the object stays the same for the views)."""
+        new_db = store.open_ledger(path, seed=seed)  # raises before the old one is closed
+        self._db.close()
+        self._db = new_db
+        self.path = Path(path)
+        self._documents.clear()
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    @property
+    def db(self) -> Database:
+        """The open database, for core functions the service does not wrap (scorecard, exports)."""
+        return self._db
+
+    def now(self) -> datetime:
+        """The current moment (injected, so tests control it)."""
+        return self._now()
+
+    def today(self) -> date:
+        """Today's date (injected, so tests control it)."""
+        return self._today()
+
+    # ------------------------------------------------------------ reads
+
+    def keys(self, flt: QuestionFilter, *, sort: str = DEFAULT_SORT, descending: bool = False) -> list[int]:
+        """The ordered row keys of every question matching `flt` (sorting done in SQLite)."""
+        return queries.list_question_keys(self._db, flt, today=self.today(), sort=sort, descending=descending)
+
+    def rows(self, keys: Sequence[int]) -> list[QuestionRow]:
+        """The rows for these keys, in that order (vanished keys are skipped)."""
+        return queries.get_rows(self._db, keys, today=self.today())
+
+    def status_counts(self) -> dict[str, int]:
+        """How many live questions are open, due, resolved and annulled."""
+        return queries.status_counts(self._db, today=self.today())
+
+    def detail(self, question_id: str) -> QuestionDetail:
+        """A question with its forecast and resolution histories."""
+        return queries.question_detail(self._db, question_id, today=self.today())
+
+    def analysts(self) -> list[str]:
+        """Every analyst's name, alphabetically."""
+        return queries.list_analysts(self._db)
+
+    def tags(self) -> list[str]:
+        """Every tag in use on live questions, alphabetically."""
+        return [tag for tag, _n in queries.list_tags(self._db)]
+
+    def documents(self) -> list[tuple[str, str]]:
+        """(id, title) of every stored document."""
+        return [(doc_id, title) for doc_id, title, _n in queries.list_documents(self._db)]
+
+    def document(self, document_id: str) -> DocumentRecord:
+        """One document with its text (a few recent ones are kept, since documents are long and immutable)."""
+        doc = self._documents.get(document_id)
+        if doc is None:
+            doc = queries.get_document(self._db, document_id)
+            self._documents[document_id] = doc
+            while len(self._documents) > 8:
+                self._documents.popitem(last=False)
+        else:
+            self._documents.move_to_end(document_id)
+        return doc
+
+    def excerpt_context(self, row: QuestionRow, *, sentences: int = 2) -> ExcerptContext | None:
+        """The question's source excerpt with `sentences` sentences of context on each side."""
+        if row.document_id is None or row.excerpt is None or row.excerpt_start is None or row.excerpt_end is None:
+            return None
+        text = self.document(row.document_id).text
+        return excerpt_context(text, row.excerpt_start, row.excerpt_end, sentences=sentences)
+
+    # ------------------------------------------------------------ writes (each one transaction in the core)
+
+    def create_forecast(self, question: NewQuestion, forecast: ForecastInput) -> tuple[str, str]:
+        """Add a question with its first forecast; returns (question id, forecast id)."""
+        return _ledger().create_forecast(
+            self._db, question, analyst=forecast.analyst, probability=forecast.probability, term=forecast.term,
+            made_on=forecast.made_on, rationale=forecast.rationale, today=self.today(), now=self.now(),
+        )
+
+    def add_forecast(self, question_id: str, forecast: ForecastInput) -> str:
+        """Record a new probability for a question; returns the forecast id."""
+        return _ledger().add_forecast(
+            self._db, question_id=question_id, analyst=forecast.analyst, probability=forecast.probability,
+            term=forecast.term, made_on=forecast.made_on, rationale=forecast.rationale, today=self.today(),
+            now=self.now(),
+        )
+
+    def retract_forecast(self, forecast_id: str, *, reason: str) -> str:
+        """Withdraw a forecast (it stays in the history, marked retracted)."""
+        return _ledger().retract_forecast(self._db, forecast_id=forecast_id, reason=reason, now=self.now())
+
+    def resolve(self, question_id: str, resolution: ResolutionInput) -> str:
+        """Record how an open question resolved."""
+        return _ledger().resolve(
+            self._db, question_id=question_id, outcome=resolution.outcome, resolved_on=resolution.resolved_on,
+            evidence=resolution.evidence, recorded_by=resolution.recorded_by or login_name(),
+            annul_reason=resolution.annul_reason, today=self.today(), now=self.now(),
+        )
+
+    def correct_resolution(self, question_id: str, resolution: ResolutionInput) -> str:
+        """Record a correcting resolution that supersedes the one in force."""
+        return _ledger().correct_resolution(
+            self._db, question_id=question_id, outcome=resolution.outcome, resolved_on=resolution.resolved_on,
+            evidence=resolution.evidence, recorded_by=resolution.recorded_by or login_name(),
+            annul_reason=resolution.annul_reason, today=self.today(), now=self.now(),
+        )
+
+    def retract_resolution(self, question_id: str, *, reason: str) -> str:
+        """Withdraw the resolution in force; the question is open again and both records stay."""
+        return _ledger().retract_resolution(
+            self._db, question_id=question_id, reason=reason, recorded_by=login_name(), now=self.now()
+        )
+
+    def delete_question(self, question_id: str, *, reason: str = "") -> None:
+        """Soft-delete a question (hidden from lists and scores; restorable)."""
+        _ledger().delete_question(self._db, question_id=question_id, reason=reason, now=self.now())
+
+    def restore_question(self, question_id: str, *, reason: str = "") -> None:
+        """Bring back a soft-deleted question."""
+        _ledger().restore_question(self._db, question_id=question_id, reason=reason, now=self.now())
+
+    def retract_and_delete(self, question_id: str, forecast_id: str, *, reason: str) -> None:
+        """Undo of "add": retract the question's first forecast and soft-delete it, in one transaction."""
+        with store.writing(self._db):
+            _ledger().retract_forecast(self._db, forecast_id=forecast_id, reason=reason, now=self.now())
+            _ledger().delete_question(self._db, question_id=question_id, reason=reason, now=self.now())
+
+    def restore_with_forecast(self, question_id: str, forecast: ForecastInput, *, reason: str) -> str:
+        """Redo of "add": restore the question and record its forecast again, in one transaction."""
+        with store.writing(self._db):
+            _ledger().restore_question(self._db, question_id=question_id, reason=reason, now=self.now())
+            return self.add_forecast(question_id, forecast)
+
+
+# ---------------------------------------------------------------- text helpers (pure)
+
+
+def describe_resolution(r: ResolutionRecord) -> str:
+    """One line for a resolution record: 'yes on 2025-12-31' / 'annulled (condition did not hold) on ...'."""
+    what = r.outcome.value if r.outcome else "withdrawn"
+    if r.annul_reason == CONDITION_NOT_MET:
+        what += " (condition did not hold)"
+    elif r.annul_reason:
+        what += f" ({r.annul_reason.replace('_', ' ')})"
+    return f"{what} on {r.resolved_on.isoformat()}" if r.resolved_on else what
+
+
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) and whitespace,
+# or at a blank line (headings and list items in assessments rarely end with a full stop).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n\s*\n")
+_CONTEXT_LIMIT = 600  # characters of context on each side, whatever the sentence lengths
+
+
+def excerpt_context(text: str, start: int, end: int, *, sentences: int = 2) -> ExcerptContext:
+    """Cut `sentences` sentences before and after text[start:end], clipped to a readable length."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    matches = list(_SENTENCE_END.finditer(text))
+    # Sentence starts at or before the excerpt: the last is the excerpt's own sentence.
+    before_starts = [m.end() for m in matches if m.end() <= start]
+    ctx_start = before_starts[-(sentences + 1)] if len(before_starts) > sentences else 0
+    after_ends = [m.start() for m in matches if m.start() >= end]
+    # The sentence holding the excerpt's end finishes at the first boundary after it; then `sentences` more.
+    ctx_end = after_ends[sentences] if len(after_ends) > sentences else len(text)
+    clipped_before = ctx_start > 0
+    clipped_after = ctx_end < len(text)
+    if start - ctx_start > _CONTEXT_LIMIT:
+        ctx_start, clipped_before = _word_boundary(text, start - _CONTEXT_LIMIT, forward=True), True
+    if ctx_end - end > _CONTEXT_LIMIT:
+        ctx_end, clipped_after = _word_boundary(text, end + _CONTEXT_LIMIT, forward=False), True
+    return ExcerptContext(
+        before=text[ctx_start:start].lstrip(),
+        excerpt=text[start:end],
+        after=text[end:ctx_end].rstrip(),
+        clipped_before=clipped_before,
+        clipped_after=clipped_after,
+    )
+
+
+def _word_boundary(text: str, index: int, *, forward: bool) -> int:
+    """The nearest space at or after (forward) / before `index`, so a clip never cuts a word."""
+    if forward:
+        found = text.find(" ", index)
+        return len(text) if found < 0 else found + 1
+    found = text.rfind(" ", 0, index)
+    return 0 if found < 0 else found
+
+
+# ---------------------------------------------------------------- background work (run by ui/tasks.py)
+
+
+class Progress:
+    """The duck type background functions receive: `report(done, total)` and `check()` (may raise)."""
+
+    def report(self, done: int, total: int) -> None:  # pragma: no cover - interface
+        """Say how far the work is."""
+
+    def check(self) -> None:  # pragma: no cover - interface
+        """Stop here (by raising) if the user cancelled."""
+
+
+def import_ledger_file(db_path: Path, source: Path, progress: Progress) -> str:
+    """Import a ledger JSON export into the ledger at `db_path`, on its own connection; returns a summary.
+
+    Cancelling during the import raises from the progress callback inside the core's transaction,
+    so the import rolls back completely.
+    """
+    from forecastapp.core import transfer
+
+    progress.report(0, 0)
+    data = transfer.read_export(source)
+    progress.check()
+    db = store.open_ledger(db_path, seed=False)
+    try:
+        report = transfer.import_ledger(db, data, progress=progress.report)
+    finally:
+        db.close()
+    return report.summary()
+
+
+def export_ledger_file(db_path: Path, target: Path, progress: Progress, *, now: datetime) -> Path:
+    """Write the whole ledger at `db_path` to `target` as JSON, on its own connection; returns `target`.
+
+    The core writes atomically; it writes next to the target first so that a cancel before the
+    final rename leaves any existing file at `target` untouched.
+    """
+    from forecastapp.core import transfer
+
+    progress.report(0, 0)
+    staging = target.with_name(target.name + ".exporting")
+    db = store.open_ledger(db_path, seed=False)
+    try:
+        transfer.write_export(db, staging, now=now)
+    finally:
+        db.close()
+    try:
+        progress.check()
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    staging.replace(target)
+    return target
