@@ -1,0 +1,348 @@
+"""The add-forecast and update-forecast dialogs.
+
+Both are built in code and validate on every keystroke with the core's parsers: a problem is
+explained in a red label under its field and OK stays disabled. Nothing is written by a dialog;
+`ask()` returns plain values (or None on Cancel) and the caller records them through an undoable
+command (pytest-qt's note_dialogs pattern, so tests can monkeypatch `ask`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forecastapp.core.errors import ForecastError
+from forecastapp.core.ledger import NewQuestion, normalize_tags
+from forecastapp.core.model import QuestionDetail
+from forecastapp.core.probability import format_probability
+from forecastapp.ui.service import ForecastInput, LedgerService
+from forecastapp.ui.widgets import (
+    AnalystCombo,
+    DeadlineEdit,
+    ErrorLabel,
+    HintLabel,
+    ProbabilityInput,
+    TagsEdit,
+    date_edit,
+    field_with_messages,
+    from_qdate,
+    plain_text_edit,
+)
+
+
+@dataclass(frozen=True)
+class AddForecastResult:
+    """A new question and its first forecast, as the user entered them."""
+
+    question: NewQuestion
+    forecast: ForecastInput
+
+
+def _form() -> QFormLayout:
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    return form
+
+
+def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.setObjectName("buttonBox")
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    ok.setObjectName("okButton")
+    ok.setAccessibleName(ok_text.replace("&", ""))
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setObjectName("cancelButton")
+    cancel.setAccessibleName("Cancel")
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box, ok
+
+
+def _buddy(text: str, field: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
+class AddForecastDialog(QDialog):
+    """Ctrl+N: a new question (statement, criteria, condition, deadline, tags) with its first forecast."""
+
+    def __init__(
+        self,
+        service: LedgerService,
+        parent: QWidget | None = None,
+        *,
+        prefill: NewQuestion | None = None,
+        analyst: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("AddForecastDialog")
+        self.setWindowTitle("Add forecast")
+        self.setAccessibleName("Add forecast")
+        self._today = service.today()
+        self._prefill = prefill
+
+        self.statement_edit = plain_text_edit(
+            "statementEdit", "Statement",
+            "What will happen, stated so it can be checked, e.g. North Korea conducts a nuclear test by 2026",
+            3,
+        )
+        self.statement_error = ErrorLabel("statementError")
+        self.criteria_edit = plain_text_edit(
+            "criteriaEdit", "Resolution criteria", "What counts as yes, and which sources will settle it", 3
+        )
+        self.condition_edit = QLineEdit()
+        self.condition_edit.setObjectName("conditionEdit")
+        self.condition_edit.setAccessibleName("Condition")
+        self.condition_edit.setPlaceholderText("Optional: only if … (leave empty for an unconditional forecast)")
+
+        self.probability = ProbabilityInput()
+        self.analyst_combo = AnalystCombo(service.analysts(), analyst)
+        self.analyst_error = ErrorLabel("analystError")
+        self.made_on_edit = date_edit("madeOnEdit", "Made on", self._today, maximum=self._today)
+        self.resolve_by = DeadlineEdit(made_on=self._today)
+        self.tags_edit = TagsEdit(service.tags())
+        self.tags_error = ErrorLabel("tagsError")
+        self.rationale_edit = plain_text_edit("rationaleEdit", "Rationale", "Optional: why this probability", 2)
+
+        form = _form()
+        form.addRow(_buddy("&Statement:", self.statement_edit),
+                    field_with_messages(self.statement_edit, self.statement_error))
+        form.addRow(_buddy("&Criteria:", self.criteria_edit), self.criteria_edit)
+        form.addRow(_buddy("Con&dition:", self.condition_edit), self.condition_edit)
+        if prefill is not None and prefill.excerpt:
+            source = HintLabel("sourceExcerpt")
+            source.setText(f"\u201c{prefill.excerpt}\u201d")
+            source.setAccessibleName("Source excerpt")
+            form.addRow("Source:", source)
+        form.addRow(_buddy("&Probability:", self.probability.spin), self.probability)
+        form.addRow(_buddy("&Analyst:", self.analyst_combo), field_with_messages(self.analyst_combo, self.analyst_error))
+        form.addRow(_buddy("&Made on:", self.made_on_edit), self.made_on_edit)
+        form.addRow(_buddy("&Resolve by:", self.resolve_by.edit), self.resolve_by)
+        form.addRow(_buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
+        form.addRow(_buddy("R&ationale:", self.rationale_edit), self.rationale_edit)
+
+        self.buttons, self.ok_button = _buttons(self, "&Add forecast")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        if prefill is not None:
+            self.statement_edit.setPlainText(prefill.statement)
+            self.criteria_edit.setPlainText(prefill.criteria)
+            self.condition_edit.setText(prefill.condition or "")
+            self.tags_edit.setText(", ".join(prefill.tags))
+            if prefill.resolve_by:
+                self.resolve_by.edit.setText(prefill.resolve_by.isoformat())
+
+        for signal in (self.statement_edit.textChanged, self.analyst_combo.currentTextChanged,
+                       self.tags_edit.textChanged, self.probability.changed, self.resolve_by.changed):
+            signal.connect(self._revalidate)
+        self.made_on_edit.dateChanged.connect(self._on_made_on_changed)
+        self._touched_statement = False
+        self.statement_edit.textChanged.connect(self._on_statement_touched)
+        self.resize(self.sizeHint().width() + 120, self.sizeHint().height())
+        self._revalidate()
+
+    # ------------------------------------------------------------ validation
+
+    @Slot()
+    def _on_statement_touched(self) -> None:
+        self._touched_statement = True
+
+    @Slot()
+    def _on_made_on_changed(self) -> None:
+        self.resolve_by.set_made_on(from_qdate(self.made_on_edit.date()))
+        self._revalidate()
+
+    @Slot()
+    def _revalidate(self) -> None:
+        ok = True
+        statement = self.statement_edit.toPlainText().strip()
+        if not statement:
+            ok = False
+            # Say nothing before the user has typed: an empty new form is not an error yet.
+            self.statement_error.show_error(
+                "the statement is empty; write what will be resolved" if self._touched_statement else None
+            )
+        else:
+            self.statement_error.show_error(None)
+        if not self.analyst_combo.name():
+            ok = False
+            self.analyst_error.show_error("the analyst name is empty; say who made the forecast")
+        else:
+            self.analyst_error.show_error(None)
+        try:
+            normalize_tags(self.tags_edit.tags())
+        except ForecastError as exc:
+            ok = False
+            self.tags_error.show_error(str(exc))
+        else:
+            self.tags_error.show_error(None)
+        ok = ok and self.probability.is_valid() and self.resolve_by.is_valid()
+        self.ok_button.setEnabled(ok)
+
+    # ------------------------------------------------------------ result
+
+    def result_values(self) -> AddForecastResult:
+        """What the user entered, typed for the core."""
+        window = self.resolve_by.window()
+        prefill = self._prefill
+        question = NewQuestion(
+            statement=self.statement_edit.toPlainText().strip(),
+            criteria=self.criteria_edit.toPlainText().strip(),
+            condition=self.condition_edit.text().strip() or None,
+            resolve_by=window.end if window else None,
+            resolve_from=window.start if window else None,
+            tags=self.tags_edit.tags(),
+            document_id=prefill.document_id if prefill else None,
+            excerpt=prefill.excerpt if prefill else None,
+            excerpt_start=prefill.excerpt_start if prefill else None,
+            excerpt_end=prefill.excerpt_end if prefill else None,
+        )
+        forecast = ForecastInput(
+            probability=self.probability.value(),
+            term=self.probability.term(),
+            analyst=self.analyst_combo.name(),
+            made_on=from_qdate(self.made_on_edit.date()),
+            rationale=self.rationale_edit.toPlainText().strip(),
+        )
+        return AddForecastResult(question=question, forecast=forecast)
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        service: LedgerService,
+        *,
+        prefill: NewQuestion | None = None,
+        analyst: str | None = None,
+    ) -> AddForecastResult | None:
+        """Show the dialog modally; the entered values, or None if cancelled."""
+        dialog = cls(service, parent, prefill=prefill, analyst=analyst)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.result_values()
+            return None
+        finally:
+            dialog.deleteLater()
+
+
+class UpdateForecastDialog(QDialog):
+    """Ctrl+U: a new probability for the selected question (the old forecast stays in the history)."""
+
+    def __init__(
+        self, service: LedgerService, detail: QuestionDetail, parent: QWidget | None = None, *,
+        analyst: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("UpdateForecastDialog")
+        self.setWindowTitle("Update forecast")
+        self.setAccessibleName("Update forecast")
+        self._today = service.today()
+        self._detail = detail
+        q = detail.question
+
+        statement = QLabel(q.statement)
+        statement.setObjectName("questionStatement")
+        statement.setWordWrap(True)
+        statement.setTextFormat(Qt.TextFormat.PlainText)
+        statement.setAccessibleName("Question")
+        font = statement.font()
+        font.setBold(True)
+        statement.setFont(font)
+        latest = HintLabel("latestForecast")
+        if q.latest_probability is not None:
+            term = f" ({q.estimative_term})" if q.estimative_term else ""
+            made = q.latest_made_on.isoformat() if q.latest_made_on else "?"
+            latest.setText(f"Latest: {format_probability(q.latest_probability)}{term} by "
+                           f"{q.latest_analyst or 'unknown'} on {made}")
+        else:
+            latest.setText("No forecast yet")
+
+        self.probability = ProbabilityInput()
+        if q.latest_probability is not None:
+            self.probability.set_value(q.latest_probability)
+        self.analyst_combo = AnalystCombo(service.analysts(), analyst or q.latest_analyst)
+        self.analyst_error = ErrorLabel("analystError")
+        self.made_on_edit = date_edit("madeOnEdit", "Made on", self._today, maximum=self._today)
+        self.made_on_error = ErrorLabel("madeOnError")
+        self.rationale_edit = plain_text_edit(
+            "rationaleEdit", "Rationale", "Optional: what changed your mind", 3
+        )
+
+        form = _form()
+        form.addRow(_buddy("&Probability:", self.probability.spin), self.probability)
+        form.addRow(_buddy("&Analyst:", self.analyst_combo), field_with_messages(self.analyst_combo, self.analyst_error))
+        form.addRow(_buddy("&Made on:", self.made_on_edit), field_with_messages(self.made_on_edit, self.made_on_error))
+        form.addRow(_buddy("R&ationale:", self.rationale_edit), self.rationale_edit)
+
+        self.buttons, self.ok_button = _buttons(self, "&Record update")
+        layout = QVBoxLayout(self)
+        layout.addWidget(statement)
+        layout.addWidget(latest)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        self.analyst_combo.currentTextChanged.connect(self._revalidate)
+        self.probability.changed.connect(self._revalidate)
+        self.made_on_edit.dateChanged.connect(self._revalidate)
+        self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
+        self._revalidate()
+
+    @Slot()
+    def _revalidate(self) -> None:
+        ok = self.probability.is_valid()
+        if not self.analyst_combo.name():
+            ok = False
+            self.analyst_error.show_error("the analyst name is empty; say who made the forecast")
+        else:
+            self.analyst_error.show_error(None)
+        q = self._detail.question
+        made_on = from_qdate(self.made_on_edit.date())
+        if q.outcome is not None and q.resolved_on is not None and made_on > q.resolved_on:
+            ok = False
+            self.made_on_error.show_error(
+                f"the question resolved {q.outcome.value} on {q.resolved_on.isoformat()}; a forecast made on "
+                f"{made_on.isoformat()} would be hindsight"
+            )
+        else:
+            self.made_on_error.show_error(None)
+        self.ok_button.setEnabled(ok)
+
+    def result_values(self) -> ForecastInput:
+        """The new forecast as entered."""
+        return ForecastInput(
+            probability=self.probability.value(),
+            term=self.probability.term(),
+            analyst=self.analyst_combo.name(),
+            made_on=from_qdate(self.made_on_edit.date()),
+            rationale=self.rationale_edit.toPlainText().strip(),
+        )
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, service: LedgerService, detail: QuestionDetail, *, analyst: str | None = None
+    ) -> ForecastInput | None:
+        """Show the dialog modally; the new forecast, or None if cancelled."""
+        dialog = cls(service, detail, parent, analyst=analyst)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.result_values()
+            return None
+        finally:
+            dialog.deleteLater()
+
