@@ -1,0 +1,234 @@
+"""DetailPane: everything about the selected question, beside the table in the main window.
+
+Statement, criteria, condition and tags; the source excerpt inside a few sentences of its
+document (highlighted); the forecast history as a step chart and a list; the resolution records
+with their evidence, superseded ones struck through. The buttons at the bottom are the main
+window's actions, so they enable and disable with them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QStackedWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forecastapp.core.model import QuestionDetail
+from forecastapp.core.probability import format_probability
+from forecastapp.ui import look
+from forecastapp.ui.history_chart import ChartData, HistoryChart
+from forecastapp.ui.ledger_model import status_text
+from forecastapp.ui.service import ExcerptContext, describe_resolution
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _para(text: str) -> str:
+    """Escaped text with line breaks kept and web links made clickable."""
+    escaped = html.escape(text)
+    escaped = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+    return escaped.replace("\n", "<br>")
+
+
+class DetailPane(QWidget):
+    """The selected question in full; `show_question(None)` shows the empty state."""
+
+    def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self.setAccessibleName("Question details")
+        self._detail: QuestionDetail | None = None
+
+        self._stack = QStackedWidget()
+        empty = QLabel("Select a question to see its statement, source and history.")
+        empty.setObjectName("detailEmpty")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setWordWrap(True)
+        empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._stack.addWidget(empty)
+
+        page = QWidget()
+        self.statement_label = QLabel()
+        self.statement_label.setObjectName("detailStatement")
+        self.statement_label.setAccessibleName("Statement")
+        self.statement_label.setWordWrap(True)
+        self.statement_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statement_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.statement_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.statement_label.setFont(font)
+        self.statement_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+        self.meta_label = QLabel()
+        self.meta_label.setObjectName("detailMeta")
+        self.meta_label.setAccessibleName("Status")
+        self.meta_label.setWordWrap(True)
+        self.meta_label.setTextFormat(Qt.TextFormat.RichText)
+
+        self.chart = HistoryChart()
+
+        self.text = QTextBrowser()
+        self.text.setObjectName("detailText")
+        self.text.setAccessibleName("Question details")
+        self.text.setOpenExternalLinks(True)
+        self.text.setFrameShape(QTextBrowser.Shape.NoFrame)
+
+        # Two buttons per row keep the pane narrow enough to leave the table room at 200% scaling.
+        buttons = QGridLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        self.buttons: dict[str, QToolButton] = {}
+        for i, action in enumerate(actions):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            name = action.objectName().removeprefix("action")
+            button.setObjectName(name[0].lower() + name[1:] + "Button")
+            button.setAccessibleName(action.text().replace("&", "").rstrip("…."))
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            buttons.addWidget(button, i // 2, i % 2)
+            self.buttons[action.objectName()] = button
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.statement_label)
+        layout.addWidget(self.meta_label)
+        layout.addWidget(self.chart)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(buttons)
+        self._stack.addWidget(page)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._stack)
+
+    @property
+    def detail(self) -> QuestionDetail | None:
+        """The question shown, or None."""
+        return self._detail
+
+    def show_question(self, detail: QuestionDetail | None, context: ExcerptContext | None = None, *,
+                      today=None) -> None:
+        """Show one question (None: the empty state)."""
+        self._detail = detail
+        if detail is None:
+            self._stack.setCurrentIndex(0)
+            self.chart.set_data(None)
+            self.text.clear()
+            return
+        q = detail.question
+        self.statement_label.setText(q.statement)
+        self.meta_label.setText(self._meta_html(detail))
+        effective = next((r for r in detail.resolutions if r.effective), None)
+        self.chart.set_data(ChartData(
+            forecasts=detail.forecasts, today=today or q.resolve_by or q.latest_made_on,
+            resolve_by=q.resolve_by, resolved_on=effective.resolved_on if effective else None,
+            outcome=effective.outcome.value if effective and effective.outcome else None,
+        ))
+        self.text.setHtml(self._body_html(detail, context))
+        self._stack.setCurrentIndex(1)
+
+    # ------------------------------------------------------------ HTML
+
+    def _meta_html(self, detail: QuestionDetail) -> str:
+        q = detail.question
+        key = look.status_key(q.status.value, q.outcome.value if q.outcome else None)
+        colour = look.tone(key, self.palette()).name()
+        parts = [f'<b style="color:{colour}">{html.escape(status_text(q))}</b>']
+        if q.resolve_by:
+            window = f"between {q.resolve_from.isoformat()} and " if q.resolve_from else "by "
+            parts.append(f"resolves {window}{q.resolve_by.isoformat()}")
+        if q.latest_probability is not None:
+            term = f" ({html.escape(q.estimative_term)})" if q.estimative_term else ""
+            parts.append(f"latest {format_probability(q.latest_probability)}{term}")
+        if q.brier is not None:
+            parts.append(f"Brier {q.brier:.3f}")
+        if q.deleted:
+            parts.append(f'<b style="color:{look.tone("no", self.palette()).name()}">deleted</b>')
+        return " · ".join(parts)
+
+    def _body_html(self, detail: QuestionDetail, context: ExcerptContext | None) -> str:
+        q = detail.question
+        pal = self.palette()
+        quiet = pal.color(QPalette.ColorRole.PlaceholderText).name()
+        out: list[str] = []
+
+        def section(title: str) -> None:
+            out.append(f'<h4 style="margin-top:10px; margin-bottom:2px">{html.escape(title)}</h4>')
+
+        if q.criteria:
+            section("Resolution criteria")
+            out.append(f"<p>{_para(q.criteria)}</p>")
+        if q.condition:
+            section("Condition")
+            out.append(f"<p>Only if: {_para(q.condition)}</p>")
+        if q.tags:
+            section("Tags")
+            out.append(f"<p>{html.escape(', '.join(q.tags))}</p>")
+        if q.excerpt:
+            section(f"Source: {detail.document_title or 'document'}")
+            if context is not None:
+                mark_bg = look.tone("highlight", pal).name()
+                mark_fg = pal.color(QPalette.ColorRole.Text).name()
+                before = ("… " if context.clipped_before else "") + html.escape(context.before)
+                after = html.escape(context.after) + (" …" if context.clipped_after else "")
+                out.append(
+                    f'<p>{before}<span style="background-color:{mark_bg}; color:{mark_fg}; font-weight:600">'
+                    f"{html.escape(context.excerpt)}</span>{after}</p>"
+                )
+            else:
+                out.append(f"<p>\u201c{html.escape(q.excerpt)}\u201d</p>")
+
+        section("Forecasts")
+        if detail.forecasts:
+            rows = []
+            for f in reversed(detail.forecasts):  # newest first: what changed last matters most
+                term = f" ({html.escape(f.estimative_term)})" if f.estimative_term else ""
+                cells = (f"{f.made_on.isoformat()}", f"<b>{format_probability(f.probability)}</b>{term}",
+                         html.escape(f.analyst))
+                if f.retracted_at:
+                    reason = f": {html.escape(f.retraction_reason)}" if f.retraction_reason else ""
+                    cells = tuple(f"<s>{c}</s>" for c in cells)
+                    note = f'<span style="color:{quiet}">retracted {f.retracted_at[:10]}{reason}</span>'
+                else:
+                    note = _para(f.rationale) if f.rationale else ""
+                rows.append("<tr>" + "".join(f'<td style="padding-right:12px">{c}</td>' for c in cells)
+                            + f"<td>{note}</td></tr>")
+            out.append('<table cellspacing="0" cellpadding="1">' + "".join(rows) + "</table>")
+        else:
+            out.append(f'<p style="color:{quiet}">No forecasts.</p>')
+
+        if detail.resolutions:
+            section("Resolutions")
+            for r in reversed(detail.resolutions):
+                if r.kind == "retract":
+                    head = f"withdrawn on {r.recorded_at[:10]}"
+                else:
+                    head = f"{'corrected to' if r.kind == 'correct' else 'resolved'} {describe_resolution(r)}"
+                by = f" by {html.escape(r.recorded_by)}" if r.recorded_by else ""
+                state = "in force" if r.effective else ("superseded" if r.kind != "retract" else "")
+                line = f"{html.escape(head)}{by}"
+                evidence = f"<br>{_para(r.evidence)}" if r.evidence else ""
+                if not r.effective and r.kind != "retract":
+                    line, evidence = f"<s>{line}</s>", f"<s>{evidence}</s>" if evidence else ""
+                tag = f' <span style="color:{quiet}">[{state}, recorded {r.recorded_at[:10]}]</span>' if state else ""
+                out.append(f"<p>{line}{tag}{evidence}</p>")
+
+        if detail.log:
+            section("Log")
+            for action, recorded_at, reason in detail.log:
+                why = f": {html.escape(reason)}" if reason else ""
+                out.append(f'<p style="color:{quiet}">{html.escape(action)}d {recorded_at[:10]}{why}</p>')
+        out.append(f'<p style="color:{quiet}">id {q.id}</p>')
+        return "".join(out)
