@@ -1,0 +1,145 @@
+"""Start the desktop app: QApplication set-up, open the ledger, show the main window.
+
+`forecastapp gui` and bare `forecastapp` call `run()`; the `forecastapp-gui` script calls `main()`.
+Only the standard library is imported at module level, so `--help` and import errors stay cheap;
+Qt and the window load inside `run()`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from forecastapp.ui.main_window import MainWindow
+
+ORGANIZATION = "forecastapp"
+APPLICATION = "forecastapp"
+
+# Fallback clock origin when the OS cannot tell when the process started.
+_IMPORTED_AT = time.perf_counter()
+
+
+def _import_sqlite_utils_without_numpy() -> None:
+    """Import sqlite-utils without letting it import numpy (about 250 ms of the app's start-up).
+
+    sqlite-utils imports numpy, when installed, only to map numpy scalar types to column types in
+    `insert()`/`create()`. The ledger core writes with plain SQL and Python values, so the desktop
+    app never needs that mapping; `core.scoring` imports numpy itself, lazily, when it bootstraps.
+    Blocking the module for the duration of this one import and unblocking it afterwards keeps
+    numpy importable for everything that follows.
+    """
+    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment] # `import numpy` now raises ImportError
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
+
+
+_import_sqlite_utils_without_numpy()
+
+
+def process_elapsed_ms() -> float:
+    """Milliseconds since this process started (Linux: from /proc; elsewhere: since this module loaded)."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            stat = fh.read().decode()
+        # Field 22 (starttime, in clock ticks since boot) comes after the parenthesised command name.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        return (time.clock_gettime(time.CLOCK_BOOTTIME) - started) * 1000.0
+    except (OSError, ValueError, IndexError, AttributeError):
+        return (time.perf_counter() - _IMPORTED_AT) * 1000.0
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created if needed, with the names QSettings uses."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("forecastapp")
+    app.setDesktopFileName("forecastapp")
+    return app  # type: ignore[return-value]
+
+
+def create_main_window(
+    db_path: str | os.PathLike[str],
+    *,
+    settings: QSettings | None = None,
+    now: Callable[[], datetime] | None = None,
+    today: Callable[[], date] | None = None,
+    defer_secondary: bool = False,
+) -> MainWindow:
+    """Open the ledger at `db_path` and build the main window, ready to show; no event loop is started.
+
+    Raises the core's StoreError when the file cannot be used as a ledger.
+    """
+    ensure_application()
+    from forecastapp.core.model import utc_now
+    from forecastapp.ui import look
+    from forecastapp.ui.main_window import MainWindow
+    from forecastapp.ui.service import LedgerService
+
+    service = LedgerService.open(Path(db_path), now=now or utc_now, today=today or date.today)
+    window = MainWindow(service, settings=settings, defer_secondary=defer_secondary)
+    window.setWindowIcon(look.app_icon())
+    return window
+
+
+def run(db_path: Path, *, exit_after_paint: bool = False) -> int:
+    """Run the desktop app on `db_path`; returns the exit status (2 when the database cannot be used)."""
+    app = ensure_application(sys.argv[:1])
+    from forecastapp.core.errors import ForecastError
+
+    try:
+        window = create_main_window(db_path, defer_secondary=True)
+    except ForecastError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        if not exit_after_paint:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, "forecastapp cannot open the database", str(exc))
+        return 2
+
+    if exit_after_paint:
+        from PySide6.QtCore import QTimer
+
+        def report() -> None:
+            print(f"first-paint-ms: {round(process_elapsed_ms())}", flush=True)
+            QTimer.singleShot(0, app.quit)
+
+        window.first_painted.connect(report)
+    window.show()
+    try:
+        return int(app.exec())
+    finally:
+        window.service.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `forecastapp-gui` script: `forecastapp-gui [--db PATH] [--exit-after-paint]`."""
+    parser = argparse.ArgumentParser(prog="forecastapp-gui", description="The forecastapp desktop app.")
+    parser.add_argument("--db", help="Ledger database file (default: $FORECASTAPP_DB, else the per-user one)")
+    parser.add_argument("--exit-after-paint", action="store_true", help="Print first-paint-ms and exit")
+    args = parser.parse_args(argv)
+    from forecastapp.core.store import resolve_db_path
+
+    sys.exit(run(resolve_db_path(args.db), exit_after_paint=args.exit_after_paint))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,944 @@
+"""MainWindow: the forecast table with its filter bar and detail pane, menus, undo, status bar.
+
+Built like Qt's application.py example: `_create_actions`, `_create_menus`, `_create_tool_bar`,
+`_create_status_bar`, `_read_settings`, and `_write_settings` on close. Every ledger change goes
+through an undoable command (ui/undo.py) that calls the core via LedgerService; the window then
+re-queries the table's key list and re-reads the selected question. Long work (import/export)
+runs in ui/tasks.py with a cancellable progress dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forecastapp.core.errors import ForecastError
+from forecastapp.core.queries import QuestionFilter
+from forecastapp.ui.detail_pane import DetailPane
+from forecastapp.ui.document_view import DocumentView
+from forecastapp.ui.ledger_model import (
+    COL_ANALYST,
+    COL_BRIER,
+    COL_MADE_ON,
+    COL_PROBABILITY,
+    COL_RESOLVE_BY,
+    COL_STATEMENT,
+    COL_STATUS,
+    COL_TAGS,
+    IdRole,
+    LedgerTableModel,
+)
+from forecastapp.ui.scorecard_view import ScorecardView
+from forecastapp.ui.service import LedgerService
+
+if TYPE_CHECKING:
+    from forecastapp.core.ledger import NewQuestion
+
+SEARCH_DEBOUNCE_MS = 200
+MAX_RECENT = 8
+STATUS_FILTERS = (("All statuses", "all"), ("Open", "open"), ("Due", "due"), ("Resolved", "resolved"),
+                  ("Annulled", "annulled"))
+
+# QSettings keys (UI state only; anything that changes results lives in the ledger).
+K_GEOMETRY = "mainWindow/geometry"
+K_STATE = "mainWindow/state"
+K_SPLITTER = "mainWindow/splitter"
+K_HEADER = "mainWindow/header"
+K_RECENT = "recentFiles"
+K_LAST_DB = "lastDatabase"
+K_LAST_ANALYST = "lastAnalyst"
+K_LAST_DIR = "lastDirectory"
+
+
+def settings_list(settings: QSettings, key: str) -> list[str]:
+    """A string list from QSettings (INI and native backends return a bare string for one item)."""
+    value = settings.value(key, [])
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value]
+
+
+class MainWindow(QMainWindow):
+    """The desktop app's single window."""
+
+    #: Emitted after any change to the ledger (a write, an import, another database).
+    ledger_changed = Signal()
+    #: Emitted when the question in the detail pane changes ("" for none).
+    question_selected = Signal(str)
+    #: Emitted once, right after the window's first paint has completed.
+    first_painted = Signal()
+
+    def __init__(self, service: LedgerService, *, settings: QSettings | None = None,
+                 defer_secondary: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self._service = service
+        self._settings = settings if settings is not None else QSettings()
+        self._current_id: str | None = None
+        self._task = None
+        self._progress: QProgressDialog | None = None
+        self._mean_brier: float | None = None
+        self._painted = False
+        self._defer_secondary = defer_secondary
+
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setObjectName("undoStack")
+
+        self._create_actions()
+        self._create_menus()
+        self._create_tool_bar()
+        self._create_central()
+        self._create_status_bar()
+        self._read_settings()
+        self._update_title()
+        self._update_actions()
+        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
+        if not defer_secondary:
+            self._load_secondary()
+        # else: the first paint needs only the first page of rows; the filter lists and the status
+        # counts (full scans on a large ledger) are loaded right after it (see `event`).
+
+    # ================================================================ building
+
+    def _action(self, name: str, text: str, slot, *, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even when a menu is not shown
+        return action
+
+    def _create_actions(self) -> None:
+        a = self._action
+        self.action_new_db = a("actionNewDatabase", "&New database…", self.new_database_dialog,
+                               shortcut="Ctrl+Shift+N", tip="Create an empty ledger database")
+        self.action_open_db = a("actionOpenDatabase", "&Open database…", self.open_database_dialog,
+                                shortcut=QKeySequence.StandardKey.Open, tip="Open another ledger database")
+        self.action_import = a("actionImportLedger", "&Import ledger…", self.import_ledger_dialog,
+                               tip="Add the records of a ledger JSON export (records already present are skipped)")
+        self.action_export = a("actionExportLedger", "&Export ledger…", self.export_ledger_dialog,
+                               tip="Save the whole ledger, history included, as JSON")
+        self.action_export_scorecard = a(
+            "actionExportScorecard", "Export &scorecard…", None, shortcut="Ctrl+E",
+            tip="Export the scorecard (arrives with the scorecard work)")
+        self.action_export_scorecard.setEnabled(False)
+        self.action_quit = a("actionQuit", "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit,
+                             tip="Close forecastapp")
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.action_undo.setObjectName("actionUndo")
+        self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.action_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.action_redo.setObjectName("actionRedo")
+        self.action_redo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+                                      + [QKeySequence("Ctrl+Y")])
+        self.addAction(self.action_undo)
+        self.addAction(self.action_redo)
+        self.action_find = a("actionFind", "&Find…", self.focus_search, shortcut=QKeySequence.StandardKey.Find,
+                             tip="Search statements, criteria and excerpts")
+        self.action_reload = a("actionReload", "Re&load", self.reload, shortcut=QKeySequence.StandardKey.Refresh,
+                               tip="Re-read the ledger (another program may have changed it)")
+
+        self.action_add = a("actionAddForecast", "&Add forecast…", lambda: self.add_forecast(), shortcut="Ctrl+N",
+                            tip="Add a question with its first forecast")
+        self.action_update = a("actionUpdateForecast", "&Update forecast…", self.update_forecast,
+                               shortcut="Ctrl+U", tip="Record a new probability for the selected question")
+        self.action_resolve = a("actionResolveForecast", "&Resolve…", self.resolve_question, shortcut="Ctrl+R",
+                                tip="Record how the selected question resolved")
+        self.action_correct = a("actionCorrectResolution", "&Correct resolution…", self.correct_resolution,
+                                tip="Replace the resolution in force with a correction (both stay visible)")
+        self.action_delete = a("actionDeleteQuestion", "&Delete question", self.delete_question,
+                               tip="Hide the selected question from lists and scores (Undo brings it back)")
+
+        self.action_show_forecasts = a("actionShowForecasts", "&Forecasts", lambda: self._tabs.setCurrentIndex(0),
+                                       shortcut="Ctrl+1")
+        self.action_show_scorecard = a("actionShowScorecard", "&Scorecard", lambda: self._tabs.setCurrentIndex(1),
+                                       shortcut="Ctrl+2")
+        self.action_show_document = a("actionShowDocument", "&Document", lambda: self._tabs.setCurrentIndex(2),
+                                      shortcut="Ctrl+3")
+        self.action_about = a("actionAbout", "&About forecastapp", self.about)
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.setObjectName("fileMenu")
+        file_menu.addAction(self.action_new_db)
+        file_menu.addAction(self.action_open_db)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_import)
+        file_menu.addAction(self.action_export)
+        file_menu.addAction(self.action_export_scorecard)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.setObjectName("editMenu")
+        edit_menu.addAction(self.action_undo)
+        edit_menu.addAction(self.action_redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.action_find)
+
+        forecast_menu = bar.addMenu("F&orecast")
+        forecast_menu.setObjectName("forecastMenu")
+        for action in (self.action_add, self.action_update, self.action_resolve, self.action_correct):
+            forecast_menu.addAction(action)
+        forecast_menu.addSeparator()
+        forecast_menu.addAction(self.action_delete)
+
+        view_menu = bar.addMenu("&View")
+        view_menu.setObjectName("viewMenu")
+        for action in (self.action_show_forecasts, self.action_show_scorecard, self.action_show_document):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.action_reload)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("helpMenu")
+        help_menu.addAction(self.action_about)
+
+    def _create_tool_bar(self) -> None:
+        bar = QToolBar("Main toolbar", self)
+        bar.setObjectName("mainToolBar")
+        bar.setAccessibleName("Main toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.action_add, self.action_update, self.action_resolve):
+            bar.addAction(action)
+        bar.addSeparator()
+        bar.addAction(self.action_undo)
+        bar.addAction(self.action_redo)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self._tool_bar = bar
+
+    def _create_filter_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("filterBar")
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setAccessibleName("Search")
+        self.search_field.setPlaceholderText("Search statements, criteria, excerpts (Ctrl+F)")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMinimumWidth(self.search_field.fontMetrics().horizontalAdvance("x" * 22))
+        self._search_timer = QTimer(self)
+        self._search_timer.setObjectName("searchDebounce")
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search_field.textChanged.connect(self._search_timer.start)
+        self.search_field.returnPressed.connect(self.apply_filters)
+
+        def combo(name: str, accessible: str) -> QComboBox:
+            box = QComboBox()
+            box.setObjectName(name)
+            box.setAccessibleName(accessible)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            return box
+
+        self.status_filter = combo("statusFilterCombo", "Status filter")
+        for text, value in STATUS_FILTERS:
+            self.status_filter.addItem(text, value)
+        self.status_filter.setMinimumContentsLength(8)
+        self.tag_filter = combo("tagFilterCombo", "Tag filter")
+        self.tag_filter.setMinimumContentsLength(8)
+        self.analyst_filter = combo("analystFilterCombo", "Analyst filter")
+        self.analyst_filter.setMinimumContentsLength(9)
+        self.document_filter = combo("documentFilterCombo", "Document filter")
+        self.document_filter.setMinimumContentsLength(10)
+        for box, text in ((self.tag_filter, "All tags"), (self.analyst_filter, "All analysts"),
+                          (self.document_filter, "All documents")):
+            box.addItem(text, None)
+        for box in (self.status_filter, self.tag_filter, self.analyst_filter, self.document_filter):
+            box.currentIndexChanged.connect(self.apply_filters)
+
+        self.result_count = QLabel()
+        self.result_count.setObjectName("resultCount")
+        self.result_count.setAccessibleName("Number of questions shown")
+
+        layout.addWidget(self.search_field, 3)
+        layout.addWidget(self.status_filter)
+        layout.addWidget(self.tag_filter)
+        layout.addWidget(self.analyst_filter)
+        layout.addWidget(self.document_filter, 1)
+        layout.addWidget(self.result_count)
+        return bar
+
+    def _create_table(self) -> QTableView:
+        self.model = LedgerTableModel(self._service, self, load=False)
+        table = QTableView()
+        table.setObjectName("forecastTable")
+        table.setAccessibleName("Forecasts")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setShowGrid(False)
+        table.setTabKeyNavigation(False)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for action in (self.action_update, self.action_resolve, self.action_correct, self.action_delete):
+            table.addAction(action)
+        self.action_delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        # Delete only means "delete question" while the table has focus, never inside a text field.
+        self.action_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.removeAction(self.action_delete)
+        vheader = table.verticalHeader()
+        vheader.setAccessibleName("Row numbers")
+        vheader.hide()
+        table.setCornerButtonEnabled(False)
+        corner = table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:
+            corner.setAccessibleName("Select all")
+        # Fixed row heights: the view never asks every row for its size (which would fetch them all).
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setObjectName("forecastTableHeader")
+        header.setAccessibleName("Columns: click to sort")
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSortIndicatorClearable(True)  # a third click returns to the order of recording
+        fm = table.fontMetrics()
+        date_w = fm.horizontalAdvance("2026-12-31") + 28
+        widths = {
+            COL_STATEMENT: fm.horizontalAdvance("x" * 60), COL_TAGS: fm.horizontalAdvance("x" * 22),
+            COL_PROBABILITY: fm.horizontalAdvance("Latest") + 34, COL_ANALYST: fm.horizontalAdvance("x" * 18),
+            COL_MADE_ON: date_w, COL_RESOLVE_BY: date_w,
+            COL_STATUS: fm.horizontalAdvance("resolved yes") + 44, COL_BRIER: fm.horizontalAdvance("Brier") + 34,
+        }
+        for col, width in widths.items():
+            table.setColumnWidth(col, width)
+        table.doubleClicked.connect(self._on_table_double_clicked)
+        return table
+
+    def _create_central(self) -> None:
+        page = QWidget()
+        page.setObjectName("forecastsPage")
+        self.table = self._create_table()
+        self.detail_pane = DetailPane([self.action_update, self.action_resolve, self.action_correct,
+                                       self.action_delete])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail_pane)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self._create_filter_bar())
+        layout.addWidget(self.splitter, 1)
+
+        self.scorecard_view = ScorecardView(self._service, self)
+        self.document_view = DocumentView(self._service, self)
+        self.ledger_changed.connect(self.scorecard_view.refresh)
+        self.ledger_changed.connect(self.document_view.refresh)
+
+        self._tabs = QTabWidget()
+        self._tabs.setObjectName("mainTabs")
+        self._tabs.setAccessibleName("Views")
+        self._tabs.setDocumentMode(True)
+        self._tabs.addTab(page, "&Forecasts")
+        self._tabs.addTab(self.scorecard_view, "&Scorecard")
+        self._tabs.addTab(self.document_view, "&Document")
+        self.setCentralWidget(self._tabs)
+
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.model.keys_reloaded.connect(self._update_result_count)
+
+    def _create_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("statusCounts")
+        self.counts_label.setAccessibleName("Question counts")
+        self.brier_label = QLabel()
+        self.brier_label.setObjectName("statusBrier")
+        self.brier_label.setAccessibleName("Mean Brier score")
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.brier_label)
+        self.set_mean_brier(None)
+
+    # ================================================================ settings
+
+    def _read_settings(self) -> None:
+        s = self._settings
+        geometry = s.value(K_GEOMETRY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = s.value(K_STATE)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = s.value(K_SPLITTER)
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([780, 500])
+        header = self.table.horizontalHeader()
+        saved = s.value(K_HEADER)
+        if not (isinstance(saved, QByteArray) and header.restoreState(saved)):
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        # Enabling sorting sorts by the (restored) indicator: this is the model's one key query.
+        self.table.setSortingEnabled(True)
+        if not self.model.keys() and self.model.rowCount() == 0:
+            self.model.reload()
+
+    def _write_settings(self) -> None:
+        s = self._settings
+        s.setValue(K_GEOMETRY, self.saveGeometry())
+        s.setValue(K_STATE, self.saveState())
+        s.setValue(K_SPLITTER, self.splitter.saveState())
+        s.setValue(K_HEADER, self.table.horizontalHeader().saveState())
+        s.setValue(K_LAST_DB, str(self._service.path))
+        s.sync()
+
+    def _remember_recent(self, path: Path) -> None:
+        recent = [p for p in settings_list(self._settings, K_RECENT) if Path(p) != path]
+        recent.insert(0, str(path))
+        self._settings.setValue(K_RECENT, recent[:MAX_RECENT])
+        self._settings.setValue(K_LAST_DB, str(path))
+
+    def recent_files(self) -> list[str]:
+        """The recent-databases list, newest first."""
+        return settings_list(self._settings, K_RECENT)
+
+    @Slot()
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = [p for p in self.recent_files() if Path(p) != self._service.path]
+        for i, path in enumerate(recent):
+            action = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}  —  {Path(path).parent}")
+            action.setObjectName(f"actionRecent{i + 1}")
+            action.setData(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_database(Path(p)))
+        if not recent:
+            empty = self.recent_menu.addAction("(no other databases yet)")
+            empty.setEnabled(False)
+
+    # ================================================================ loading and refreshing
+
+    @property
+    def service(self) -> LedgerService:
+        """The ledger service behind the window (shared with the scorecard and document views)."""
+        return self._service
+
+    @Slot()
+    def _load_secondary(self) -> None:
+        """Fill the filter lists and the status bar (after the first paint when deferred)."""
+        self._fill_filter_combos()
+        self._update_status_counts()
+        self._update_result_count()
+        self._remember_recent(self._service.path)
+
+    def _fill_filter_combos(self) -> None:
+        def refill(box: QComboBox, items: list[tuple[str, object]]) -> None:
+            current = box.currentData()
+            box.blockSignals(True)
+            first = box.itemText(0)
+            box.clear()
+            box.addItem(first, None)
+            for text, data in items:
+                box.addItem(text, data)
+            index = box.findData(current) if current is not None else 0
+            box.setCurrentIndex(max(index, 0))
+            box.blockSignals(False)
+
+        refill(self.tag_filter, [(t, t) for t in self._service.tags()])
+        refill(self.analyst_filter, [(a, a) for a in self._service.analysts()])
+        refill(self.document_filter, [(title, doc_id) for doc_id, title in self._service.documents()])
+
+    def _update_status_counts(self) -> None:
+        counts = self._service.status_counts()
+        self.counts_label.setText(
+            f"Open {counts.get('open', 0):,}  ·  Due {counts.get('due', 0):,}  ·  "
+            f"Resolved {counts.get('resolved', 0):,}  ·  Annulled {counts.get('annulled', 0):,}"
+        )
+        due = counts.get("due", 0)
+        self.counts_label.setToolTip(
+            f"{due:,} open question{'s are' if due != 1 else ' is'} past the resolve-by date" if due
+            else "No question is past its resolve-by date"
+        )
+
+    def set_mean_brier(self, value: float | None) -> None:
+        """Show the mean Brier of resolved questions (the scorecard work computes it; None shows a dash)."""
+        self._mean_brier = value
+        self.brier_label.setText(f"Mean Brier {value:.3f}" if value is not None else "Mean Brier —")
+        self.brier_label.setToolTip(
+            "Mean Brier score over scored forecasts (lower is better)" if value is not None
+            else "The mean Brier score arrives with the scorecard"
+        )
+
+    @Slot()
+    def _update_result_count(self) -> None:
+        n = self.model.rowCount()
+        self.result_count.setText(f"{n:,} question{'s' if n != 1 else ''}")
+
+    def current_filter(self) -> QuestionFilter:
+        """The filter the bar describes."""
+        return QuestionFilter(
+            status=self.status_filter.currentData() or "all",
+            tag=self.tag_filter.currentData(),
+            analyst=self.analyst_filter.currentData(),
+            document_id=self.document_filter.currentData(),
+            search=self.search_field.text().strip() or None,
+        )
+
+    @Slot()
+    def apply_filters(self) -> None:
+        """Re-query the table for the filter bar's settings (debounced while typing)."""
+        self._search_timer.stop()
+        flt = self.current_filter()
+        if flt == self.model.filter:
+            return
+        key = self._current_key()
+        self.model.set_filter(flt)
+        row = self.model.row_of_key(key) if key is not None else -1
+        self._select_row(row)
+        if row < 0:
+            self._show_detail(None)
+
+    @Slot()
+    def focus_search(self) -> None:
+        """Put the cursor in the search field (Ctrl+F)."""
+        self._tabs.setCurrentIndex(0)
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    @Slot()
+    def reload(self) -> None:
+        """Re-read everything from the ledger (F5, and after imports or another database)."""
+        self._refresh_after_change(self._current_id)
+
+    def _refresh_after_change(self, question_id: str | None, *, select_new: bool = False) -> None:
+        old_keys = set(self.model.keys()) if select_new else None
+        # Remember where the touched question sits before the cache is dropped.
+        key = self.model.find_cached_key(question_id) if question_id else None
+        self.model.reload()
+        row = -1
+        if old_keys is not None:
+            new = [k for k in self.model.keys() if k not in old_keys]
+            if len(new) == 1:
+                row = self.model.row_of_key(new[0])
+        if row < 0 and key is not None:
+            row = self.model.row_of_key(key)
+        self._select_row(row)
+        if row < 0:
+            # The question left the table (filtered out or deleted): keep showing it, so the user
+            # sees what the action did.
+            self._show_detail(question_id)
+        self._fill_filter_combos()
+        self._update_status_counts()
+        self.ledger_changed.emit()
+
+    def _current_key(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.key_at(index.row()) if index.isValid() else None
+
+    def _select_row(self, row: int) -> None:
+        sm = self.table.selectionModel()
+        if row < 0:
+            sm.clearSelection()
+            sm.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+            self._update_actions()
+            return
+        index = self.model.index(row, 0)
+        sm.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                           | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        # setCurrentIndex emits currentRowChanged only when the row differs; re-read in any case.
+        self._show_detail(self.model.id_at(row))
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._show_detail(self.model.data(current, IdRole))
+
+    def _show_detail(self, question_id: str | None) -> None:
+        detail = None
+        if question_id:
+            try:
+                detail = self._service.detail(question_id)
+            except ForecastError:
+                detail = None
+        context = None
+        if detail is not None and detail.question.excerpt:
+            try:
+                context = self._service.excerpt_context(detail.question)
+            except ForecastError:
+                context = None
+        self.detail_pane.show_question(detail, context, today=self._service.today())
+        new_id = detail.question.id if detail else None
+        changed = new_id != self._current_id
+        self._current_id = new_id
+        self._update_actions()
+        if changed:
+            self.question_selected.emit(new_id or "")
+
+    def _update_actions(self) -> None:
+        detail = self.detail_pane.detail
+        live = detail is not None and not detail.question.deleted
+        resolved = live and any(r.effective for r in detail.resolutions)
+        self.action_update.setEnabled(live)
+        self.action_resolve.setEnabled(live and not resolved)
+        self.action_correct.setEnabled(resolved)
+        self.action_delete.setEnabled(live)
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and self.action_update.isEnabled():
+            self.update_forecast()
+
+    @Slot(int)
+    def _on_undo_index_changed(self, _index: int) -> None:
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"forecastapp — {self._service.path.name}")
+        self.setWindowFilePath(str(self._service.path))
+
+    # ================================================================ ledger actions (undoable)
+
+    def selected_detail(self):
+        """The question shown in the detail pane (QuestionDetail) or None."""
+        return self.detail_pane.detail
+
+    def _push(self, command, *, select_new: bool = False) -> bool:
+        """Run a command's first execution; push it for undo only if the core accepted it."""
+        try:
+            command.execute()
+        except ForecastError as exc:
+            self._show_error("Nothing was changed", str(exc))
+            return False
+        self.undo_stack.push(command)
+        self._refresh_after_change(command.question_id, select_new=select_new)
+        self.statusBar().showMessage(command.text(), 4000)
+        return True
+
+    def _command_callbacks(self):
+        """(on_changed, on_error) for commands: undo/redo refresh the window or explain a refusal."""
+        return (lambda question_id: self._refresh_after_change(question_id),
+                lambda message: self._show_error("Undo could not be applied", message))
+
+    @Slot()
+    def add_forecast(self, prefill: NewQuestion | None = None) -> bool:
+        """Ctrl+N: ask for a new question and its first forecast, then record it (undoable)."""
+        from forecastapp.ui.question_dialog import AddForecastDialog
+        from forecastapp.ui.undo import AddForecastCommand
+
+        analyst = self._settings.value(K_LAST_ANALYST) or None
+        result = AddForecastDialog.ask(self, self._service, prefill=prefill, analyst=analyst)
+        if result is None:
+            return False
+        changed, failed = self._command_callbacks()
+        command = AddForecastCommand(self._service, changed, failed, result.question, result.forecast)
+        ok = self._push(command, select_new=True)
+        if ok:
+            self._settings.setValue(K_LAST_ANALYST, result.forecast.analyst)
+        return ok
+
+    @Slot()
+    def update_forecast(self) -> bool:
+        """Ctrl+U: record a new probability for the selected question (undoable)."""
+        from forecastapp.ui.question_dialog import UpdateForecastDialog
+        from forecastapp.ui.undo import UpdateForecastCommand
+
+        detail = self._fresh_detail()
+        if detail is None:
+            return False
+        analyst = self._settings.value(K_LAST_ANALYST) or None
+        forecast = UpdateForecastDialog.ask(self, self._service, detail, analyst=analyst)
+        if forecast is None:
+            return False
+        changed, failed = self._command_callbacks()
+        ok = self._push(UpdateForecastCommand(self._service, changed, failed, detail.question.id, forecast))
+        if ok:
+            self._settings.setValue(K_LAST_ANALYST, forecast.analyst)
+        return ok
+
+    @Slot()
+    def resolve_question(self) -> bool:
+        """Ctrl+R: record how the selected question resolved (undoable)."""
+        from forecastapp.ui.resolve_dialog import ResolveDialog
+        from forecastapp.ui.undo import ResolveCommand
+
+        detail = self._fresh_detail()
+        if detail is None:
+            return False
+        resolution = ResolveDialog.ask(self, self._service, detail)
+        if resolution is None:
+            return False
+        changed, failed = self._command_callbacks()
+        return self._push(ResolveCommand(self._service, changed, failed, detail.question.id, resolution))
+
+    @Slot()
+    def correct_resolution(self) -> bool:
+        """Replace the resolution in force with a correcting record (undoable)."""
+        from forecastapp.ui.resolve_dialog import CorrectResolutionDialog
+        from forecastapp.ui.undo import CorrectResolutionCommand
+
+        detail = self._fresh_detail()
+        if detail is None:
+            return False
+        previous = next((r for r in detail.resolutions if r.effective), None)
+        if previous is None:
+            return False
+        resolution = CorrectResolutionDialog.ask(self, self._service, detail)
+        if resolution is None:
+            return False
+        changed, failed = self._command_callbacks()
+        return self._push(
+            CorrectResolutionCommand(self._service, changed, failed, detail.question.id, resolution, previous)
+        )
+
+    @Slot()
+    def delete_question(self) -> bool:
+        """Soft-delete the selected question after a confirmation (undoable, and restorable)."""
+        from forecastapp.ui.undo import DeleteQuestionCommand
+
+        detail = self._fresh_detail()
+        if detail is None:
+            return False
+        answer = QMessageBox.question(
+            self, "Delete question",
+            f"Delete \u201c{detail.question.statement[:120]}\u201d?\n\nIt disappears from lists and scores; its "
+            "history stays in the ledger, and Undo (Ctrl+Z) brings it back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        changed, failed = self._command_callbacks()
+        return self._push(
+            DeleteQuestionCommand(self._service, changed, failed, detail.question.id, detail.question.statement)
+        )
+
+    def _fresh_detail(self):
+        """The selected question re-read from the ledger (another program may have changed it)."""
+        if self._current_id is None:
+            return None
+        try:
+            return self._service.detail(self._current_id)
+        except ForecastError as exc:
+            self._show_error("Question not found", str(exc))
+            return None
+
+    def _show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    # ================================================================ databases
+
+    def _dialog_dir(self) -> str:
+        return str(self._settings.value(K_LAST_DIR) or self._service.path.parent)
+
+    @Slot()
+    def open_database_dialog(self) -> None:
+        """Ctrl+O: choose a ledger file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open database", self._dialog_dir(),
+                                              "forecastapp ledgers (*.db *.sqlite *.sqlite3);;All files (*)")
+        if path:
+            self.open_database(Path(path))
+
+    @Slot()
+    def new_database_dialog(self) -> None:
+        """Create an empty ledger at a chosen path and open it."""
+        path, _ = QFileDialog.getSaveFileName(self, "New database", self._dialog_dir(),
+                                              "forecastapp ledgers (*.db)")
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix == "":
+            target = target.with_suffix(".db")
+        if target.exists() and target.stat().st_size > 0:
+            self._show_error("Database exists", f"'{target}' already exists; use Open database to open it")
+            return
+        self.open_database(target, seed=False)
+
+    def open_database(self, path: Path, *, seed: bool = True) -> bool:
+        """Switch the window to another ledger (the undo history belongs to the old one and is cleared)."""
+        if path == self._service.path:
+            return True
+        if self._task is not None and self._task.running:
+            self._show_error("Busy", "an import or export is running; wait for it or cancel it first")
+            return False
+        try:
+            self._service.switch_to(path, seed=seed)
+        except ForecastError as exc:
+            self._show_error("Cannot open database", str(exc))
+            return False
+        self._settings.setValue(K_LAST_DIR, str(path.parent))
+        self.undo_stack.clear()
+        self._current_id = None
+        for box in (self.tag_filter, self.analyst_filter, self.document_filter, self.status_filter):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search_field.blockSignals(True)
+        self.search_field.clear()
+        self.search_field.blockSignals(False)
+        self.model.set_filter(QuestionFilter())
+        self._select_row(-1)
+        self._show_detail(None)
+        self._update_title()
+        self._load_secondary()
+        self.ledger_changed.emit()
+        return True
+
+    # ================================================================ import / export in the background
+
+    @property
+    def current_task(self):
+        """The running (or last) background task, for tests and the bench."""
+        return self._task
+
+    @Slot()
+    def import_ledger_dialog(self) -> None:
+        """Choose a ledger JSON export and import it in the background."""
+        path, _ = QFileDialog.getOpenFileName(self, "Import ledger", self._dialog_dir(),
+                                              "Ledger export (*.json);;All files (*)")
+        if path:
+            self.import_ledger(Path(path))
+
+    @Slot()
+    def export_ledger_dialog(self) -> None:
+        """Choose where to save the ledger JSON export and write it in the background."""
+        suggested = str(Path(self._dialog_dir()) / f"{self._service.path.stem}-export.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Export ledger", suggested, "Ledger export (*.json)")
+        if path:
+            self.export_ledger(Path(path))
+
+    def import_ledger(self, source: Path):
+        """Import `source` on a worker thread with a cancellable progress dialog; returns the task."""
+        from forecastapp.ui.service import import_ledger_file
+
+        db_path = self._service.path
+        return self._start_task(
+            lambda ctx: import_ledger_file(db_path, source, ctx), f"Importing {source.name}…",
+            done=lambda summary: self._after_import(source, summary),
+        )
+
+    def export_ledger(self, target: Path):
+        """Export the ledger to `target` on a worker thread with a cancellable progress dialog; returns the task."""
+        from forecastapp.ui.service import export_ledger_file
+
+        db_path, now = self._service.path, self._service.now()
+        return self._start_task(
+            lambda ctx: export_ledger_file(db_path, target, ctx, now=now), f"Exporting to {target.name}…",
+            done=lambda path: self.statusBar().showMessage(f"Exported the ledger to {path}", 8000),
+        )
+
+    def _start_task(self, work, label: str, *, done):
+        from forecastapp.ui.tasks import BackgroundTask
+
+        if self._task is not None and self._task.running:
+            self._show_error("Busy", "an import or export is already running")
+            return None
+        task = BackgroundTask(work, self)
+        progress = QProgressDialog(label, "Cancel", 0, 0, self)
+        progress.setObjectName("progressDialog")
+        progress.setAccessibleName(label)
+        progress.setWindowTitle("forecastapp")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(task.cancel)
+        task.progress.connect(lambda n, total: (progress.setMaximum(total), progress.setValue(n)))
+        task.finished.connect(done)
+        task.failed.connect(lambda message: self._show_error("The operation failed; nothing was changed", message))
+        task.cancelled.connect(lambda: self.statusBar().showMessage("Cancelled; nothing was changed", 6000))
+        task.done.connect(progress.close)
+        task.done.connect(progress.deleteLater)
+        self._task = task
+        self._progress = progress
+        self._set_busy(True)
+        task.done.connect(lambda: self._set_busy(False))
+        return task.start()
+
+    def _set_busy(self, busy: bool) -> None:
+        for action in (self.action_import, self.action_export, self.action_open_db, self.action_new_db):
+            action.setEnabled(not busy)
+
+    def _after_import(self, source: Path, summary: str) -> None:
+        # Undo entries refer to records the import may now sit between; they still hold, since
+        # undo only appends, so the stack is kept.
+        self.statusBar().showMessage(f"Imported {source.name}: {summary}", 10000)
+        self._refresh_after_change(self._current_id)
+
+    # ================================================================ misc
+
+    def event(self, event: QEvent) -> bool:  # noqa: D401 - Qt override
+        """Notice the first paint (for --exit-after-paint and the deferred loading)."""
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            # The rest of this paint pass (all child widgets) runs before a zero-timer fires.
+            QTimer.singleShot(0, self._after_first_paint)
+        return super().event(event)
+
+    @Slot()
+    def _after_first_paint(self) -> None:
+        self.first_painted.emit()
+        if self._defer_secondary:
+            self._load_secondary()
+
+    @Slot()
+    def about(self) -> None:
+        """Help > About."""
+        from forecastapp import __version__
+
+        QMessageBox.about(
+            self, "About forecastapp",
+            f"<p><b>forecastapp {__version__}</b></p><p>A forecast ledger for analysts: record probabilistic "
+            "judgements, resolve them, and see how well calibrated they were.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Save the window state, let a running task finish or cancel, and close the ledger."""
+        if self._task is not None and self._task.running:
+            self._task.cancel()
+            from forecastapp.ui.tasks import database_pool
+
+            database_pool().waitForDone(10_000)
+        self._write_settings()
+        super().closeEvent(event)
+
