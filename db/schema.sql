@@ -143,6 +143,8 @@ CREATE INDEX question_tags_tag ON question_tags (tag, question_id);
 
 CREATE INDEX questions_document ON questions (document_id);
 
+CREATE INDEX questions_document_id ON questions (document_id, id);
+
 CREATE INDEX questions_latest_made_on ON questions (latest_made_on);
 
 CREATE INDEX questions_latest_probability ON questions (latest_probability);
