@@ -11,6 +11,16 @@ CREATE TABLE analysts (
     recorded_at TEXT NOT NULL
 );
 
+CREATE TABLE chain (
+    seq INTEGER PRIMARY KEY,
+    record_table TEXT NOT NULL
+        CHECK (record_table IN ('forecasts', 'retractions', 'resolutions', 'question_log')),
+    record_id TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (record_table, record_id)
+);
+
 CREATE TABLE documents (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL CHECK (length(trim(title)) > 0),
@@ -155,6 +165,19 @@ CREATE INDEX questions_resolve_by ON questions (resolve_by);
 
 CREATE INDEX resolutions_question ON resolutions (question_id, seq);
 
+CREATE TRIGGER chain_no_delete BEFORE DELETE ON chain
+BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only'); END;
+
+CREATE TRIGGER chain_no_update BEFORE UPDATE ON chain
+BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only'); END;
+
+CREATE TRIGGER forecasts_chain AFTER INSERT ON forecasts
+BEGIN
+    INSERT INTO chain (record_table, record_id, prev_hash, hash)
+    SELECT 'forecasts', NEW.id, p.h, forecastapp_chain_hash(p.h, 'forecasts', 'id', NEW.id, 'question_id', NEW.question_id, 'analyst_id', NEW.analyst_id, 'probability', NEW.probability, 'estimative_term', NEW.estimative_term, 'made_on', NEW.made_on, 'recorded_at', NEW.recorded_at, 'rationale', NEW.rationale)
+    FROM (SELECT coalesce((SELECT hash FROM chain ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000') AS h) p;
+END;
+
 CREATE TRIGGER forecasts_latest AFTER INSERT ON forecasts
 BEGIN
     UPDATE questions SET
@@ -172,6 +195,13 @@ BEGIN SELECT RAISE(ABORT, 'forecasts are append-only: retract a forecast instead
 CREATE TRIGGER forecasts_no_update BEFORE UPDATE ON forecasts
 BEGIN SELECT RAISE(ABORT, 'forecasts are append-only: record a new forecast instead'); END;
 
+CREATE TRIGGER question_log_chain AFTER INSERT ON question_log
+BEGIN
+    INSERT INTO chain (record_table, record_id, prev_hash, hash)
+    SELECT 'question_log', NEW.id, p.h, forecastapp_chain_hash(p.h, 'question_log', 'id', NEW.id, 'question_id', NEW.question_id, 'action', NEW.action, 'recorded_at', NEW.recorded_at, 'reason', NEW.reason)
+    FROM (SELECT coalesce((SELECT hash FROM chain ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000') AS h) p;
+END;
+
 CREATE TRIGGER question_log_deleted AFTER INSERT ON question_log
 BEGIN
     UPDATE questions SET deleted = (NEW.action = 'delete') WHERE id = NEW.question_id;
@@ -186,6 +216,13 @@ BEGIN SELECT RAISE(ABORT, 'the question log is append-only'); END;
 CREATE TRIGGER questions_no_delete BEFORE DELETE ON questions
 BEGIN SELECT RAISE(ABORT, 'questions are never deleted: use a soft delete'); END;
 
+CREATE TRIGGER resolutions_chain AFTER INSERT ON resolutions
+BEGIN
+    INSERT INTO chain (record_table, record_id, prev_hash, hash)
+    SELECT 'resolutions', NEW.id, p.h, forecastapp_chain_hash(p.h, 'resolutions', 'id', NEW.id, 'question_id', NEW.question_id, 'kind', NEW.kind, 'outcome', NEW.outcome, 'annul_reason', NEW.annul_reason, 'resolved_on', NEW.resolved_on, 'evidence', NEW.evidence, 'recorded_by', NEW.recorded_by, 'recorded_at', NEW.recorded_at, 'supersedes', NEW.supersedes)
+    FROM (SELECT coalesce((SELECT hash FROM chain ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000') AS h) p;
+END;
+
 CREATE TRIGGER resolutions_effective AFTER INSERT ON resolutions
 BEGIN
     UPDATE questions SET outcome = NEW.outcome, resolved_on = NEW.resolved_on
@@ -197,6 +234,13 @@ BEGIN SELECT RAISE(ABORT, 'resolutions are append-only: record a correction inst
 
 CREATE TRIGGER resolutions_no_update BEFORE UPDATE ON resolutions
 BEGIN SELECT RAISE(ABORT, 'resolutions are append-only: record a correction instead'); END;
+
+CREATE TRIGGER retractions_chain AFTER INSERT ON retractions
+BEGIN
+    INSERT INTO chain (record_table, record_id, prev_hash, hash)
+    SELECT 'retractions', NEW.id, p.h, forecastapp_chain_hash(p.h, 'retractions', 'id', NEW.id, 'forecast_id', NEW.forecast_id, 'recorded_at', NEW.recorded_at, 'reason', NEW.reason)
+    FROM (SELECT coalesce((SELECT hash FROM chain ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000') AS h) p;
+END;
 
 CREATE TRIGGER retractions_latest AFTER INSERT ON retractions
 BEGIN

@@ -530,6 +530,23 @@ def import_(ctx, file) -> None:
     click.echo(report.summary())
 
 
+@cli.command()
+@click.pass_context
+def verify(ctx) -> None:
+    """Re-compute the ledger's hash chain; exit status 1 and the first bad record if it was tampered with."""
+    from forecastapp.core.integrity import verify_ledger
+    from forecastapp.core.store import resolve_db_path
+
+    path = resolve_db_path(_state(ctx).get("db_path"))
+    if not path.exists():
+        # Verifying must never create the ledger it was asked about.
+        raise UserError(f"no ledger at '{path}'; give the database to verify with --db")
+    result = verify_ledger(_ledger(ctx, seed=False))
+    click.echo(result.summary())
+    if not result.ok:
+        ctx.exit(1)
+
+
 def main() -> None:
     """Console entry point."""
     try:

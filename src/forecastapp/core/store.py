@@ -16,6 +16,7 @@ import platformdirs
 from sqlite_utils import Database
 
 from forecastapp.core.errors import StoreError
+from forecastapp.core.integrity import register_functions
 from forecastapp.core.migrations import migrations
 
 #: How long a writer waits for another process's transaction before giving up (seconds).
@@ -64,6 +65,8 @@ def connect(path: Path) -> Database:
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open database '{path}': {exc}") from None
     db = Database(conn, execute_plugins=False)
+    # The hash chain's triggers call this function; a connection without it cannot write history.
+    register_functions(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         # foreign_keys is a no-op inside a transaction, so it is set before anything else runs.

@@ -1,0 +1,199 @@
+"""Tamper evidence: every history record is chained to the one before it by a SHA-256 hash.
+
+The chain lives in the append-only `chain` table, one row per forecast, retraction, resolution and
+question-log record, in the order they were written. SQLite triggers (migration 0003) fill it as
+each record is inserted, by calling the SQL function `CHAIN_FUNCTION` that `store.connect`
+registers on every connection; so every write path (ledger, import, bulk loader, seed) is covered,
+and a connection without the function cannot write history at all.
+
+Canonical serialisation of one link (never change it: every existing chain depends on it):
+
+    payload = {"prev": <previous link's hash, or GENESIS>, "table": <table name>,
+               "record": {<every stored column of the record except seq>: <stored value>}}
+    hash = sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                             allow_nan=False).encode("ascii")).hexdigest()
+
+Values are the SQLite values as stored: TEXT as a JSON string, REAL as Python's shortest
+round-trip float, INTEGER as an integer, NULL as null (a BLOB, which the app never writes,
+becomes {"$blob": hex}). `verify_ledger` recomputes every link from the stored records.
+
+What this proves, and what it does not: a record changed, removed or slipped in without the app
+breaks the chain at that record. Someone who rewrites a record *and* recomputes every later hash
+is not caught by the ledger alone; they are caught by anyone holding an earlier chain head (a
+scorecard states the head it was drawn from), because the rewritten chain ends in another head.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+#: The SQL function the chain triggers call: chain(prev_hash, table, name1, value1, name2, value2, ...).
+CHAIN_FUNCTION = "forecastapp_chain_hash"
+#: The "previous hash" of the first link.
+GENESIS = "0" * 64
+
+#: Chained tables and the columns hashed, in the order the migration's triggers pass them.
+CHAINED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "forecasts": (
+        "id", "question_id", "analyst_id", "probability", "estimative_term", "made_on", "recorded_at", "rationale",
+    ),
+    "retractions": ("id", "forecast_id", "recorded_at", "reason"),
+    "resolutions": (
+        "id", "question_id", "kind", "outcome", "annul_reason", "resolved_on", "evidence", "recorded_by",
+        "recorded_at", "supersedes",
+    ),
+    "question_log": ("id", "question_id", "action", "recorded_at", "reason"),
+}
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, (bytes, memoryview)):
+        return {"$blob": bytes(value).hex()}
+    return value
+
+
+def canonical_payload(prev_hash: str, table: str, record: dict[str, object]) -> bytes:
+    """The exact bytes hashed for one link (see the module docstring)."""
+    payload = {"prev": prev_hash, "table": table, "record": {k: _jsonable(v) for k, v in record.items()}}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode(
+        "ascii"
+    )
+
+
+def record_hash(prev_hash: str, table: str, record: dict[str, object]) -> str:
+    """The hash of one link: SHA-256 (hex) of its canonical payload."""
+    return hashlib.sha256(canonical_payload(prev_hash, table, record)).hexdigest()
+
+
+def sql_chain_hash(prev_hash: str, table: str, *names_and_values: object) -> str:
+    """The SQL function behind the chain triggers: record_hash with the record given as name, value pairs."""
+    record = dict(zip(names_and_values[::2], names_and_values[1::2]))
+    return record_hash(prev_hash, table, record)  # type: ignore[arg-type]
+
+
+def register_functions(conn) -> None:
+    """Make the chain function available on a connection (store.connect does this for every connection)."""
+    conn.create_function(CHAIN_FUNCTION, -1, sql_chain_hash, deterministic=True)
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """Where the chain breaks: 1-based position in the chain, the record, and why."""
+
+    position: int
+    table: str
+    record_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """The outcome of re-computing the chain."""
+
+    ok: bool
+    checked: int
+    first_bad: BadRecord | None
+    head: str
+
+    def summary(self) -> str:
+        """One line: 'verified: N records, head H' or 'broken at record N (table id): reason'."""
+        if self.first_bad is None:
+            return f"verified: {self.checked} records, head {self.head}"
+        bad = self.first_bad
+        return f"broken at record {bad.position} ({bad.table} {bad.record_id}): {bad.reason}"
+
+
+def chain_head(db: Database) -> str:
+    """The hash of the latest link (GENESIS for a ledger with no history yet): what a scorecard quotes."""
+    row = db.execute("SELECT hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+    return row[0] if row else GENESIS
+
+
+def _chain_query() -> str:
+    selects = ["c.record_table", "c.record_id", "c.prev_hash", "c.hash"]
+    joins = []
+    for i, (table, columns) in enumerate(CHAINED_COLUMNS.items()):
+        alias = f"t{i}"
+        # A present-flag per table tells a missing record from one whose columns are all NULL.
+        selects.append(f"{alias}.seq IS NOT NULL")
+        selects += [f"{alias}.{c}" for c in columns]
+        joins.append(f"LEFT JOIN {table} {alias} ON c.record_table = '{table}' AND {alias}.id = c.record_id")
+    return f"SELECT {', '.join(selects)} FROM chain c {' '.join(joins)} ORDER BY c.seq"
+
+
+def verify_ledger(db: Database) -> VerifyResult:
+    """Re-compute every link from the stored records; report the first record that does not match."""
+    head = chain_head(db)
+    prev = GENESIS
+    position = 0
+    for row in db.execute(_chain_query()):
+        position += 1
+        table, record_id, stored_prev, stored_hash = row[0], row[1], row[2], row[3]
+        if table not in CHAINED_COLUMNS:
+            return _broken(position - 1, position, table, record_id, "the chain names a table that is not history", head)
+        offset = 4
+        record: dict[str, object] | None = None
+        for t, columns in CHAINED_COLUMNS.items():
+            present = row[offset]
+            if t == table and present:
+                record = dict(zip(columns, row[offset + 1 : offset + 1 + len(columns)]))
+            offset += 1 + len(columns)
+        if record is None:
+            return _broken(position - 1, position, table, record_id, "the record was removed from the ledger", head)
+        if stored_prev != prev:
+            return _broken(
+                position - 1, position, table, record_id,
+                "the link to the previous record does not match (records were removed or reordered)", head,
+            )
+        expected = record_hash(prev, table, record)
+        if expected != stored_hash:
+            return _broken(
+                position - 1, position, table, record_id,
+                "the record does not match its hash (it was changed after it was recorded)", head,
+            )
+        prev = stored_hash
+    # Every history record must be in the chain: one written with the triggers dropped is not.
+    for table in CHAINED_COLUMNS:
+        row = db.execute(
+            f"SELECT id FROM {table} WHERE id NOT IN (SELECT record_id FROM chain WHERE record_table = ?)"
+            " ORDER BY seq LIMIT 1",
+            [table],
+        ).fetchone()
+        if row:
+            return _broken(position, position + 1, table, row[0], "the record is not in the chain (added outside the app)",
+                           head)
+    return VerifyResult(ok=True, checked=position, first_bad=None, head=head)
+
+
+def _broken(checked: int, position: int, table: str, record_id: str, reason: str, head: str) -> VerifyResult:
+    return VerifyResult(
+        ok=False, checked=checked, first_bad=BadRecord(position, table, record_id, reason), head=head
+    )
+
+
+def build_chain(db: Database) -> int:
+    """Chain the history records of a ledger that has none yet (migration 0003); returns links made.
+
+    Existing records are chained in the order they were recorded (recorded_at, then table, then seq).
+    """
+    parts = []
+    for rank, table in enumerate(CHAINED_COLUMNS):
+        parts.append(f"SELECT recorded_at AS r, {rank} AS k, seq AS s, '{table}' AS t, id FROM {table}")
+    rows = db.execute(f"{' UNION ALL '.join(parts)} ORDER BY r, k, s").fetchall()
+    prev = chain_head(db)
+    n = 0
+    for _, _, _, table, record_id in rows:
+        columns = CHAINED_COLUMNS[table]
+        values = db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id = ?", [record_id]).fetchone()
+        h = record_hash(prev, table, dict(zip(columns, values)))
+        db.execute(
+            "INSERT INTO chain (record_table, record_id, prev_hash, hash) VALUES (?, ?, ?, ?)",
+            [table, record_id, prev, h],
+        )
+        prev = h
+        n += 1
+    return n
