@@ -437,7 +437,8 @@ def detail_json(detail) -> dict:
         {"id": f.id, "analyst": f.analyst, "probability": f.probability, "estimative_term": f.estimative_term,
          "made_on": f.made_on.isoformat(), "recorded_at": f.recorded_at, "rationale": f.rationale,
          "retracted": f.retracted_at is not None, "retracted_at": f.retracted_at,
-         "retraction_reason": f.retraction_reason}
+         "retraction_reason": f.retraction_reason, "backdated": f.backdated,
+         "backdate_evidence": f.backdate_evidence}
         for f in detail.forecasts
     ]
     out["resolutions"] = [
@@ -484,6 +485,10 @@ def show(ctx, question_id, fmt) -> None:
         term = f" ({f.estimative_term})" if f.estimative_term else ""
         mark = f"  [retracted {f.retracted_at[:10]}]" if f.retracted_at else ""
         lines.append(f"  {f.made_on.isoformat()}  {_pct(f.probability):>6}{term}  {f.analyst}  {f.id[:8]}{mark}")
+        if f.backdated:
+            note = f"back-dated: recorded {f.recorded_at[:10]}"
+            lines.append(f"      [{note}; evidence: {f.backdate_evidence}]" if f.backdate_evidence
+                         else f"      [{note}, with no evidence it was made on {f.made_on.isoformat()}]")
         if f.rationale:
             lines.append(f"      {f.rationale}")
     if detail.resolutions:

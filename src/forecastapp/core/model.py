@@ -91,6 +91,10 @@ class ForecastRecord:
     rationale: str
     retracted_at: str | None
     retraction_reason: str | None
+    #: made on more than a day before the day it was recorded (UTC): it could be hindsight.
+    backdated: bool = False
+    #: for a back-dated forecast taken from a dated document: what shows it was made then.
+    backdate_evidence: str | None = None
 
 
 @dataclass(frozen=True)

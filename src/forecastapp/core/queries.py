@@ -24,6 +24,10 @@ from forecastapp.core.model import (
 
 STATUS_FILTERS = ("open", "due", "resolved", "annulled", "all")
 
+#: SQL truth value for a forecast row aliased `f`: made on more than a day before the (UTC) day it
+#: was recorded, so it could rest on hindsight. Derived, never stored: recorded_at is set by the app.
+BACKDATED_SQL = "(f.made_on < date(substr(f.recorded_at, 1, 10), '-1 day'))"
+
 #: Sort keys the table and `list` accept, mapped to SQL expressions (ties break on seq).
 SORT_KEYS: dict[str, str] = {
     "recorded": "q.seq",
@@ -280,11 +284,19 @@ def question_detail(db: Database, question_id: str, *, today: date) -> QuestionD
         ForecastRecord(
             id=r["id"], analyst=r["name"], probability=r["probability"], estimative_term=r["estimative_term"],
             made_on=date.fromisoformat(r["made_on"]), recorded_at=r["recorded_at"], rationale=r["rationale"],
-            retracted_at=r["retracted_at"], retraction_reason=r["reason"],
+            retracted_at=r["retracted_at"], retraction_reason=r["reason"], backdated=bool(r["backdated"]),
+            backdate_evidence=r["evidence"],
         )
         for r in db.query(
-            """SELECT f.*, a.name, x.recorded_at AS retracted_at, x.reason
+            # A forecast dated the day its question's document was published, on a question quoting
+            # that document, is the document's own forecast: the dated excerpt is its evidence.
+            f"""SELECT f.*, a.name, x.recorded_at AS retracted_at, x.reason, {BACKDATED_SQL} AS backdated,
+                      CASE WHEN {BACKDATED_SQL} AND q.excerpt IS NOT NULL AND d.published_on = f.made_on
+                           THEN 'the excerpt from “' || d.title || '”, published ' || d.published_on
+                      END AS evidence
                FROM forecasts f JOIN analysts a ON a.id = f.analyst_id
+               JOIN questions q ON q.id = f.question_id
+               LEFT JOIN documents d ON d.id = q.document_id
                LEFT JOIN retractions x ON x.forecast_id = f.id
                WHERE f.question_id = ? ORDER BY f.made_on, f.recorded_at, f.seq""",
             [question_id],
