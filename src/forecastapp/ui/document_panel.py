@@ -141,7 +141,6 @@ class DocumentPanel(QWidget):
         self._hint = QLabel(objectName="documentHint")
         self._hint.setWordWrap(True)
         self._hint.setAccessibleName(self.tr("Document summary"))
-        self._hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         top = QHBoxLayout()
         top.addWidget(label)
