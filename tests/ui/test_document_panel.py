@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QHelpEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QComboBox, QTextEdit, QToolButton, QToolTip
 
 from forecastapp.core import ledger as ops
 from forecastapp.core.resources import read_text
@@ -103,7 +103,7 @@ def test_every_seeded_excerpt_is_highlighted_at_its_offsets(seeded_panel):
 
 
 def test_picker_lists_the_document_with_its_question_count(seeded_panel):
-    combo = seeded_panel.findChild(type(seeded_panel._combo), "documentCombo")
+    combo = seeded_panel.findChild(QComboBox, "documentCombo")
     assert combo.count() == 1
     assert combo.itemText(0) == "North Korea in 2023: outlook (19 questions)"
 
@@ -167,7 +167,7 @@ def test_excerpt_after_an_emoji_is_highlighted_at_the_right_characters(emoji_pan
 
 def test_new_forecast_button_needs_a_selection(emoji_panel):
     panel, _doc_id, _qid = emoji_panel
-    button = panel.findChild(type(panel._new_button), "newForecastFromSelectionButton")
+    button = panel.findChild(QToolButton, "newForecastFromSelectionButton")
     assert not button.isEnabled()
     start = EMOJI_TEXT.index("Growth")
     _select(panel, _utf16(EMOJI_TEXT[:start]), _utf16(EMOJI_TEXT[: start + 6]))
@@ -186,7 +186,7 @@ def test_selection_gives_offsets_into_the_stored_text(qtbot, emoji_panel, wanted
     start = EMOJI_TEXT.index(wanted)
     end = start + len(wanted)
     _select(panel, _utf16(EMOJI_TEXT[:start]), _utf16(EMOJI_TEXT[:end]))
-    button = panel.findChild(type(panel._new_button), "newForecastFromSelectionButton")
+    button = panel.findChild(QToolButton, "newForecastFromSelectionButton")
     with qtbot.waitSignal(panel.new_forecast_requested, timeout=1000) as blocker:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert blocker.args == [doc_id, start, end, wanted]
@@ -257,7 +257,7 @@ def test_refresh_picks_up_a_new_linked_question(seeded_panel, seeded_ledger):
     )
     seeded_panel.refresh()
     assert len(seeded_panel.text_view().extraSelections()) == len(questions) + 1
-    assert seeded_panel._combo.itemText(0).endswith(f"({len(questions) + 1} questions)")
+    assert seeded_panel.findChild(QComboBox, "documentCombo").itemText(0).endswith(f"({len(questions) + 1} questions)")
 
 
 def test_empty_ledger_shows_no_documents(qtbot, ledger, db_path):
@@ -265,14 +265,12 @@ def test_empty_ledger_shows_no_documents(qtbot, ledger, db_path):
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitExposed(panel)
-    assert not panel._combo.isEnabled()
+    assert not panel.findChild(QComboBox, "documentCombo").isEnabled()
     assert panel.document_id() is None
     assert "No documents" in panel.text_view().placeholderText()
 
 
 def test_every_control_has_an_accessible_name(seeded_panel):
-    from PySide6.QtWidgets import QComboBox, QTextEdit, QToolButton
-
     for kind in (QComboBox, QTextEdit, QToolButton):
         for widget in seeded_panel.findChildren(kind):
             assert widget.accessibleName(), widget.objectName()

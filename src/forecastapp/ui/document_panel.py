@@ -281,8 +281,9 @@ class DocumentPanel(QWidget):
             self._load(document_id)
 
     def _load(self, document_id: str) -> None:
+        new_text = document_id != self._document_id or not self._text
         try:
-            if document_id != self._document_id or not self._text:
+            if new_text:
                 text = document_data.document_text(self._service, document_id)
                 self._document_id = document_id
                 self._set_text(text)
@@ -290,7 +291,9 @@ class DocumentPanel(QWidget):
         except ForecastError as exc:
             self._show_message(str(exc))
             return
-        self._set_excerpts(excerpts)
+        # The main window refreshes after every edit; most edits leave this document's excerpts as they
+        # were, and re-laying thousands of highlights would cost a visible pause for nothing.
+        self._set_excerpts(excerpts, unchanged_ok=not new_text)
 
     def _set_text(self, text: str) -> None:
         self._flash_timer.stop()
@@ -307,9 +310,12 @@ class DocumentPanel(QWidget):
         cursor.mergeBlockFormat(block)
         self._view.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def _set_excerpts(self, excerpts: list[Excerpt]) -> None:
+    def _set_excerpts(self, excerpts: list[Excerpt], *, unchanged_ok: bool = False) -> None:
         # Offsets beyond the text would make Qt clamp silently; drop them instead of highlighting the wrong words.
-        self._excerpts = [e for e in excerpts if 0 <= e.start < e.end <= len(self._text)]
+        valid = [e for e in excerpts if 0 <= e.start < e.end <= len(self._text)]
+        if unchanged_ok and valid == self._excerpts:
+            return
+        self._excerpts = valid
         if self._flash is not None and self._flash not in self._excerpts:
             self._flash = None
         self._apply_selections()
