@@ -105,6 +105,8 @@ def run(db_path: Path, *, exit_after_paint: bool = False) -> int:
     app = ensure_application(sys.argv[:1])
     from forecastapp.core.errors import ForecastError
 
+    db_path = _last_database_if_default(Path(db_path))
+
     try:
         window = create_main_window(db_path, defer_secondary=True)
     except ForecastError as exc:
@@ -128,6 +130,25 @@ def run(db_path: Path, *, exit_after_paint: bool = False) -> int:
         return int(app.exec())
     finally:
         window.service.close()
+
+
+def _last_database_if_default(db_path: Path) -> Path:
+    """Reopen the database used last time when the caller just fell back to the default one.
+
+    The CLI resolves --db / $FORECASTAPP_DB / the per-user default before calling `run`; only the
+    plain default (no --db, no environment variable) gives way to the remembered database.
+    """
+    from PySide6.QtCore import QSettings
+
+    from forecastapp.core.store import ENV_VAR, default_db_path
+    from forecastapp.ui.main_window import K_LAST_DB
+
+    if os.environ.get(ENV_VAR) or db_path != default_db_path():
+        return db_path
+    last = QSettings().value(K_LAST_DB)
+    if last and Path(str(last)).is_file():
+        return Path(str(last))
+    return db_path
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -117,7 +117,6 @@ class MainWindow(QMainWindow):
         self._read_settings()
         self._update_title()
         self._update_actions()
-        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
         if not defer_secondary:
             self._load_secondary()
         # else: the first paint needs only the first page of rows; the filter lists and the status
@@ -629,10 +628,6 @@ class MainWindow(QMainWindow):
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid() and self.action_update.isEnabled():
             self.update_forecast()
-
-    @Slot(int)
-    def _on_undo_index_changed(self, _index: int) -> None:
-        self.setWindowModified(not self.undo_stack.isClean())
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"forecastapp — {self._service.path.name}")

@@ -1,0 +1,79 @@
+"""Starting the desktop app: the factory, --exit-after-paint, and a database that cannot be used."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from forecastapp.app import create_main_window
+
+
+def _env(tmp_path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    # Keep the child's QSettings (native format on Linux: XDG_CONFIG_HOME) inside the test folder.
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    env["HOME"] = str(tmp_path / "home")
+    env.pop("FORECASTAPP_DB", None)
+    return env
+
+
+def test_factory_returns_a_window_that_is_not_shown_yet(qtbot, seeded_path, ui_settings):
+    window = create_main_window(seeded_path, settings=ui_settings)
+    qtbot.addWidget(window)
+    assert window.objectName() == "MainWindow"
+    assert not window.isVisible()
+    assert window.model.rowCount() > 0
+    assert not window.windowIcon().isNull()
+    window.service.close()
+
+
+def test_gui_exit_after_paint_prints_the_first_paint_time(seeded_path, tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "forecastapp", "--db", str(seeded_path), "gui", "--exit-after-paint"],
+        capture_output=True, text=True, timeout=120, env=_env(tmp_path),
+    )
+    assert out.returncode == 0, out.stderr
+    found = re.fullmatch(r"first-paint-ms: (\d+)\n", out.stdout)
+    assert found, out.stdout
+    assert 0 < int(found.group(1)) < 60_000
+
+
+def test_gui_script_entry_point_takes_db(seeded_path, tmp_path):
+    code = "from forecastapp.ui.app import main; main()"
+    out = subprocess.run(
+        [sys.executable, "-c", code, "--db", str(seeded_path), "--exit-after-paint"],
+        capture_output=True, text=True, timeout=120, env=_env(tmp_path),
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("first-paint-ms: ")
+
+
+def test_a_file_that_is_not_a_ledger_exits_2_and_is_left_alone(tmp_path):
+    bad = tmp_path / "notes.db"
+    bad.write_text("shopping list")
+    out = subprocess.run(
+        [sys.executable, "-m", "forecastapp", "--db", str(bad), "gui", "--exit-after-paint"],
+        capture_output=True, text=True, timeout=120, env=_env(tmp_path),
+    )
+    assert out.returncode == 2
+    assert "not a forecastapp database" in out.stderr
+    assert bad.read_text() == "shopping list"
+
+
+def test_the_app_start_does_not_import_dialogs_charts_or_numpy(seeded_path, tmp_path):
+    code = (
+        "import sys\n"
+        "from forecastapp.ui import app\n"
+        f"w = app.create_main_window({str(seeded_path)!r}, defer_secondary=True)\n"
+        "lazy = ('forecastapp.ui.question_dialog', 'forecastapp.ui.resolve_dialog', 'forecastapp.ui.tasks',\n"
+        "        'forecastapp.core.ledger', 'forecastapp.core.transfer', 'PySide6.QtCharts', 'numpy')\n"
+        "print(','.join(m for m in lazy if m in sys.modules))\n"
+        "w.service.close()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=_env(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
