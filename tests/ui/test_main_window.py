@@ -208,3 +208,32 @@ def test_splitter_holds_table_and_detail_pane(window):
     splitter = child(window, QSplitter, "mainSplitter")
     assert splitter.widget(0) is window.table
     assert splitter.widget(1).objectName() == "detailPane"
+
+
+def test_the_running_app_reads_keys_and_counts_off_the_gui_thread(qtbot, seeded_path, ui_settings):
+    from forecastapp.app import create_main_window
+    from tests.ui.conftest import NOW, TODAY
+
+    window = create_main_window(seeded_path, settings=ui_settings, now=lambda: NOW, today=lambda: TODAY,
+                                defer_secondary=True)
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == len(SEED["questions"])  # the first page is there for the first paint
+    assert window.findChild(QWidget, "statusCounts").text() == ""  # counts come after it
+    with qtbot.waitSignal(window.overview_updated, timeout=10_000):
+        window.show()
+    assert f"Due {_seed_counts()['due']}" in window.findChild(QWidget, "statusCounts").text()
+    assert window.tag_filter.findData("nuclear") > 0
+    window.table.selectRow(0)
+    first_id = window.detail_pane.detail.question.id
+    # Sorting runs in the background too; the selected question stays selected when the keys land.
+    with qtbot.waitSignal(window.model.keys_reloaded, timeout=10_000):
+        window.table.sortByColumn(COL_STATEMENT, Qt.SortOrder.DescendingOrder)
+        assert window.model.loading
+    assert window.detail_pane.detail.question.id == first_id
+    assert window.model.data(window.table.currentIndex(), IdRole) == first_id
+    with qtbot.waitSignal(window.model.keys_reloaded, timeout=10_000):
+        qtbot.keyClicks(child(window, QLineEdit, "searchField"), "Kim Jong Un")
+    assert 0 < window.model.rowCount() < len(SEED["questions"])
+    assert not window.model.loading
+    window.close()
+    window.service.close()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from forecastapp.ui.main_window import MainWindow
+    from forecastapp.ui.service import KeyPrefetch
 
 ORGANIZATION = "forecastapp"
 APPLICATION = "forecastapp"
@@ -83,6 +84,7 @@ def create_main_window(
     now: Callable[[], datetime] | None = None,
     today: Callable[[], date] | None = None,
     defer_secondary: bool = False,
+    prefetch: KeyPrefetch | None = None,
 ) -> MainWindow:
     """Open the ledger at `db_path` and build the main window, ready to show; no event loop is started.
 
@@ -94,21 +96,49 @@ def create_main_window(
     from forecastapp.ui.main_window import MainWindow
     from forecastapp.ui.service import LedgerService
 
-    service = LedgerService.open(Path(db_path), now=now or utc_now, today=today or date.today)
+    service = LedgerService.open(Path(db_path), now=now or utc_now, today=today or date.today, prefetch=prefetch)
     window = MainWindow(service, settings=settings, defer_secondary=defer_secondary)
     window.setWindowIcon(look.app_icon())
     return window
 
 
+def _start_prefetch(db_path: Path) -> KeyPrefetch | None:
+    """Start reading the table's first key list on a plain thread, before Qt's widgets load.
+
+    The query releases the GIL inside SQLite, so on a large ledger it runs alongside the imports and
+    the window's construction instead of after them. A new, empty or unreadable file gets no prefetch.
+    """
+    from PySide6.QtCore import QSettings
+
+    from forecastapp.core.queries import QuestionFilter
+    from forecastapp.ui.service import DEFAULT_SORT, KeyPrefetch, KeyQuery
+    from forecastapp.ui.ui_settings import K_SORT_DESCENDING, K_SORT_KEY, settings_bool
+
+    try:
+        if not db_path.is_file() or db_path.stat().st_size == 0:
+            return None
+    except OSError:
+        return None
+    settings = QSettings(ORGANIZATION, APPLICATION)
+    sort = str(settings.value(K_SORT_KEY, DEFAULT_SORT) or DEFAULT_SORT)
+    descending = settings_bool(settings, K_SORT_DESCENDING)
+    return KeyPrefetch(KeyQuery(path=db_path, flt=QuestionFilter(), sort=sort, descending=descending,
+                                today=date.today()))
+
+
 def run(db_path: Path, *, exit_after_paint: bool = False) -> int:
     """Run the desktop app on `db_path`; returns the exit status (2 when the database cannot be used)."""
+    from PySide6.QtCore import QCoreApplication
+
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    db_path = _last_database_if_default(Path(db_path))
+    prefetch = _start_prefetch(db_path)
     app = ensure_application(sys.argv[:1])
     from forecastapp.core.errors import ForecastError
 
-    db_path = _last_database_if_default(Path(db_path))
-
     try:
-        window = create_main_window(db_path, defer_secondary=True)
+        window = create_main_window(db_path, defer_secondary=True, prefetch=prefetch)
     except ForecastError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         if not exit_after_paint:
@@ -141,7 +171,7 @@ def _last_database_if_default(db_path: Path) -> Path:
     from PySide6.QtCore import QSettings
 
     from forecastapp.core.store import ENV_VAR, default_db_path
-    from forecastapp.ui.main_window import K_LAST_DB
+    from forecastapp.ui.ui_settings import K_LAST_DB
 
     if os.environ.get(ENV_VAR) or db_path != default_db_path():
         return db_path

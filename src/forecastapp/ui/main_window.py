@@ -53,34 +53,27 @@ from forecastapp.ui.ledger_model import (
 )
 from forecastapp.ui.scorecard_view import ScorecardView
 from forecastapp.ui.service import LedgerService
+from forecastapp.ui.ui_settings import (
+    K_GEOMETRY,
+    K_HEADER,
+    K_LAST_ANALYST,
+    K_LAST_DB,
+    K_LAST_DIR,
+    K_RECENT,
+    K_SORT_DESCENDING,
+    K_SORT_KEY,
+    K_SPLITTER,
+    K_STATE,
+    MAX_RECENT,
+    settings_list,
+)
 
 if TYPE_CHECKING:
     from forecastapp.core.ledger import NewQuestion
 
 SEARCH_DEBOUNCE_MS = 200
-MAX_RECENT = 8
 STATUS_FILTERS = (("All statuses", "all"), ("Open", "open"), ("Due", "due"), ("Resolved", "resolved"),
                   ("Annulled", "annulled"))
-
-# QSettings keys (UI state only; anything that changes results lives in the ledger).
-K_GEOMETRY = "mainWindow/geometry"
-K_STATE = "mainWindow/state"
-K_SPLITTER = "mainWindow/splitter"
-K_HEADER = "mainWindow/header"
-K_RECENT = "recentFiles"
-K_LAST_DB = "lastDatabase"
-K_LAST_ANALYST = "lastAnalyst"
-K_LAST_DIR = "lastDirectory"
-
-
-def settings_list(settings: QSettings, key: str) -> list[str]:
-    """A string list from QSettings (INI and native backends return a bare string for one item)."""
-    value = settings.value(key, [])
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value else []
-    return [str(v) for v in value]
 
 
 class MainWindow(QMainWindow):
@@ -92,6 +85,8 @@ class MainWindow(QMainWindow):
     question_selected = Signal(str)
     #: Emitted once, right after the window's first paint has completed.
     first_painted = Signal()
+    #: Emitted when the status counts and filter lists were re-read.
+    overview_updated = Signal()
 
     def __init__(self, service: LedgerService, *, settings: QSettings | None = None,
                  defer_secondary: bool = False, parent: QWidget | None = None) -> None:
@@ -105,6 +100,11 @@ class MainWindow(QMainWindow):
         self._mean_brier: float | None = None
         self._painted = False
         self._defer_secondary = defer_secondary
+        # The running app reads key lists and counts on the database thread; tests read inline.
+        self._background = defer_secondary
+        self._selecting = False
+        self._key_before_reset: int | None = None
+        self._overview_task = None
 
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undoStack")
@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         return bar
 
     def _create_table(self) -> QTableView:
-        self.model = LedgerTableModel(self._service, self, load=False)
+        self.model = LedgerTableModel(self._service, self, load=False, background=self._background)
         table = QTableView()
         table.setObjectName("forecastTable")
         table.setAccessibleName("Forecasts")
@@ -383,7 +383,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._tabs)
 
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
-        self.model.keys_reloaded.connect(self._update_result_count)
+        self.model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
+        self.model.keys_reloaded.connect(self._on_keys_reloaded)
+        self.model.loading_changed.connect(self._update_result_count)
 
     def _create_status_bar(self) -> None:
         bar = self.statusBar()
@@ -419,17 +421,21 @@ class MainWindow(QMainWindow):
         saved = s.value(K_HEADER)
         if not (isinstance(saved, QByteArray) and header.restoreState(saved)):
             header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        # Enabling sorting sorts by the (restored) indicator: this is the model's one key query.
+        # The first key list loads here, on this thread (prefetched at start-up when possible), so
+        # the first paint shows rows; enabling sorting afterwards finds the order already applied.
+        self.model.prime(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.table.setSortingEnabled(True)
-        if not self.model.keys() and self.model.rowCount() == 0:
-            self.model.reload()
 
     def _write_settings(self) -> None:
         s = self._settings
         s.setValue(K_GEOMETRY, self.saveGeometry())
         s.setValue(K_STATE, self.saveState())
         s.setValue(K_SPLITTER, self.splitter.saveState())
-        s.setValue(K_HEADER, self.table.horizontalHeader().saveState())
+        header = self.table.horizontalHeader()
+        s.setValue(K_HEADER, header.saveState())
+        sort, descending = self.model.sort_key
+        s.setValue(K_SORT_KEY, sort)
+        s.setValue(K_SORT_DESCENDING, descending)
         s.setValue(K_LAST_DB, str(self._service.path))
         s.sync()
 
@@ -466,12 +472,35 @@ class MainWindow(QMainWindow):
     @Slot()
     def _load_secondary(self) -> None:
         """Fill the filter lists and the status bar (after the first paint when deferred)."""
-        self._fill_filter_combos()
-        self._update_status_counts()
+        self._refresh_overview()
         self._update_result_count()
         self._remember_recent(self._service.path)
 
-    def _fill_filter_combos(self) -> None:
+    def _refresh_overview(self) -> None:
+        """Re-read the status counts and filter lists (on the database thread in the running app)."""
+        today = self._service.today()
+        if not self._background:
+            from forecastapp.ui.service import Overview
+
+            self._apply_overview(Overview(
+                counts=self._service.status_counts(), tags=self._service.tags(),
+                analysts=self._service.analysts(), documents=self._service.documents(),
+            ), self._service.path)
+            return
+        from forecastapp.ui.service import read_overview
+        from forecastapp.ui.tasks import BackgroundTask
+
+        path = self._service.path
+        task = BackgroundTask(lambda _ctx: read_overview(path, today=today), self)
+        task.finished.connect(lambda overview: self._apply_overview(overview, path))
+        task.done.connect(task.deleteLater)
+        self._overview_task = task
+        task.start()
+
+    def _apply_overview(self, overview, path: Path) -> None:
+        if path != self._service.path:
+            return  # answered for a database the window has left
+
         def refill(box: QComboBox, items: list[tuple[str, object]]) -> None:
             current = box.currentData()
             box.blockSignals(True)
@@ -484,12 +513,10 @@ class MainWindow(QMainWindow):
             box.setCurrentIndex(max(index, 0))
             box.blockSignals(False)
 
-        refill(self.tag_filter, [(t, t) for t in self._service.tags()])
-        refill(self.analyst_filter, [(a, a) for a in self._service.analysts()])
-        refill(self.document_filter, [(title, doc_id) for doc_id, title in self._service.documents()])
-
-    def _update_status_counts(self) -> None:
-        counts = self._service.status_counts()
+        refill(self.tag_filter, [(t, t) for t in overview.tags])
+        refill(self.analyst_filter, [(a, a) for a in overview.analysts])
+        refill(self.document_filter, [(title, doc_id) for doc_id, title in overview.documents])
+        counts = overview.counts
         self.counts_label.setText(
             f"Open {counts.get('open', 0):,}  ·  Due {counts.get('due', 0):,}  ·  "
             f"Resolved {counts.get('resolved', 0):,}  ·  Annulled {counts.get('annulled', 0):,}"
@@ -499,6 +526,7 @@ class MainWindow(QMainWindow):
             f"{due:,} open question{'s are' if due != 1 else ' is'} past the resolve-by date" if due
             else "No question is past its resolve-by date"
         )
+        self.overview_updated.emit()
 
     def set_mean_brier(self, value: float | None) -> None:
         """Show the mean Brier of resolved questions (the scorecard work computes it; None shows a dash)."""
@@ -511,6 +539,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _update_result_count(self) -> None:
+        if self.model.loading:
+            self.result_count.setText("searching…")
+            return
         n = self.model.rowCount()
         self.result_count.setText(f"{n:,} question{'s' if n != 1 else ''}")
 
@@ -531,11 +562,11 @@ class MainWindow(QMainWindow):
         flt = self.current_filter()
         if flt == self.model.filter:
             return
-        key = self._current_key()
-        self.model.set_filter(flt)
-        row = self.model.row_of_key(key) if key is not None else -1
-        self._select_row(row)
-        if row < 0:
+        self.model.set_filter(flt, then=self._after_filter)
+
+    def _after_filter(self) -> None:
+        # The selection survives a filter change only if its question is still listed.
+        if not self.table.currentIndex().isValid():
             self._show_detail(None)
 
     @Slot()
@@ -551,29 +582,49 @@ class MainWindow(QMainWindow):
         self._refresh_after_change(self._current_id)
 
     def _refresh_after_change(self, question_id: str | None, *, select_new: bool = False) -> None:
+        """After a write: re-query the table, then select the new or touched question (or keep showing it)."""
         old_keys = set(self.model.keys()) if select_new else None
         # Remember where the touched question sits before the cache is dropped.
-        key = self.model.find_cached_key(question_id) if question_id else None
-        self.model.reload()
-        row = -1
-        if old_keys is not None:
-            new = [k for k in self.model.keys() if k not in old_keys]
-            if len(new) == 1:
-                row = self.model.row_of_key(new[0])
-        if row < 0 and key is not None:
-            row = self.model.row_of_key(key)
-        self._select_row(row)
-        if row < 0:
-            # The question left the table (filtered out or deleted): keep showing it, so the user
-            # sees what the action did.
-            self._show_detail(question_id)
-        self._fill_filter_combos()
-        self._update_status_counts()
-        self.ledger_changed.emit()
+        touched = self.model.find_cached_key(question_id) if question_id else None
+
+        def then() -> None:
+            row = -1
+            if old_keys is not None:
+                new = [k for k in self.model.keys() if k not in old_keys]
+                if len(new) == 1:
+                    row = self.model.row_of_key(new[0])
+            if row < 0 and touched is not None:
+                row = self.model.row_of_key(touched)
+            if row >= 0:
+                self._select_row(row)
+            else:
+                # The question left the table (filtered out or deleted): keep showing it, so the
+                # user sees what the action did.
+                self._select_row(-1)
+                self._show_detail(question_id)
+            self.ledger_changed.emit()
+
+        self.model.reload(then)
+        self._refresh_overview()
 
     def _current_key(self) -> int | None:
         index = self.table.currentIndex()
         return self.model.key_at(index.row()) if index.isValid() else None
+
+    @Slot()
+    def _on_model_about_to_be_reset(self) -> None:
+        self._key_before_reset = self._current_key()
+
+    @Slot()
+    def _on_keys_reloaded(self) -> None:
+        # Keep the selected question selected through sorting, filtering and reloads.
+        row = self.model.row_of_key(self._key_before_reset)
+        self._key_before_reset = None
+        if row >= 0:
+            self._select_row(row)
+        else:
+            self._select_row(-1)
+        self._update_result_count()
 
     def _select_row(self, row: int) -> None:
         sm = self.table.selectionModel()
@@ -583,15 +634,19 @@ class MainWindow(QMainWindow):
             self._update_actions()
             return
         index = self.model.index(row, 0)
-        sm.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                           | QItemSelectionModel.SelectionFlag.Rows)
+        self._selecting = True
+        try:
+            sm.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                               | QItemSelectionModel.SelectionFlag.Rows)
+        finally:
+            self._selecting = False
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
-        # setCurrentIndex emits currentRowChanged only when the row differs; re-read in any case.
+        # Re-read even when the row did not change: a write may have changed the question.
         self._show_detail(self.model.id_at(row))
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._selecting:
             self._show_detail(self.model.data(current, IdRole))
 
     def _show_detail(self, question_id: str | None) -> None:

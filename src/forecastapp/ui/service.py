@@ -100,12 +100,14 @@ class LedgerService:
         *,
         now: Callable[[], datetime] = utc_now,
         today: Callable[[], date] = date.today,
+        prefetch: KeyPrefetch | None = None,
     ) -> None:
         self._db = db
         self.path = Path(path)
         self._now = now
         self._today = today
         self._documents: OrderedDict[str, DocumentRecord] = OrderedDict()
+        self._prefetch = prefetch
 
     # ------------------------------------------------------------ lifecycle
 
@@ -117,9 +119,10 @@ class LedgerService:
         seed: bool = True,
         now: Callable[[], datetime] = utc_now,
         today: Callable[[], date] = date.today,
+        prefetch: KeyPrefetch | None = None,
     ) -> LedgerService:
         """Open (creating and migrating if needed) the ledger at `path`; raises StoreError."""
-        return cls(store.open_ledger(path, seed=seed), path, now=now, today=today)
+        return cls(store.open_ledger(path, seed=seed), path, now=now, today=today, prefetch=prefetch)
 
     def switch_to(self, path: Path, *, seed: bool = True) -> None:
         """Close this ledger and open another in its place (the object stays the same for the views)."""
@@ -128,6 +131,7 @@ class LedgerService:
         self._db = new_db
         self.path = Path(path)
         self._documents.clear()
+        self._prefetch = None
 
     def close(self) -> None:
         """Close the database connection."""
@@ -148,9 +152,19 @@ class LedgerService:
 
     # ------------------------------------------------------------ reads
 
+    def key_query(self, flt: QuestionFilter, *, sort: str = DEFAULT_SORT, descending: bool = False) -> KeyQuery:
+        """The key query for this ledger, filter and order, as of today (to run here or in a worker)."""
+        return KeyQuery(path=self.path, flt=flt, sort=sort, descending=descending, today=self.today())
+
     def keys(self, flt: QuestionFilter, *, sort: str = DEFAULT_SORT, descending: bool = False) -> list[int]:
         """The ordered row keys of every question matching `flt` (sorting done in SQLite)."""
-        return queries.list_question_keys(self._db, flt, today=self.today(), sort=sort, descending=descending)
+        query = self.key_query(flt, sort=sort, descending=descending)
+        if self._prefetch is not None:
+            prefetch, self._prefetch = self._prefetch, None
+            keys = prefetch.take(query)
+            if keys is not None:
+                return keys
+        return queries.list_question_keys(self._db, flt, today=query.today, sort=sort, descending=descending)
 
     def rows(self, keys: Sequence[int]) -> list[QuestionRow]:
         """The rows for these keys, in that order (vanished keys are skipped)."""
@@ -367,3 +381,81 @@ def export_ledger_file(db_path: Path, target: Path, progress: Progress, *, now: 
         raise
     staging.replace(target)
     return target
+
+
+# ---------------------------------------------------------------- reads on another thread
+
+# These open their own connection: an sqlite3 connection belongs to the thread that uses it. They
+# use store.connect (pragmas, no migration) because the GUI thread has already opened and migrated
+# the ledger; a reader must never race it to migrate.
+
+
+@dataclass(frozen=True)
+class KeyQuery:
+    """Everything that decides a key list, so a result can be matched to the request it answers."""
+
+    path: Path
+    flt: QuestionFilter
+    sort: str
+    descending: bool
+    today: date
+
+
+def read_keys(query: KeyQuery) -> list[int]:
+    """Run `queries.list_question_keys` for `query` on a connection of this thread's own."""
+    db = store.connect(query.path)
+    try:
+        return queries.list_question_keys(db, query.flt, today=query.today, sort=query.sort,
+                                          descending=query.descending)
+    finally:
+        db.close()
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The figures around the table: status counts and the filter lists."""
+
+    counts: dict[str, int]
+    tags: list[str]
+    analysts: list[str]
+    documents: list[tuple[str, str]]
+
+
+def read_overview(db_path: Path, *, today: date) -> Overview:
+    """Status counts, tags, analysts and documents, on a connection of this thread's own."""
+    db = store.connect(db_path)
+    try:
+        return Overview(
+            counts=queries.status_counts(db, today=today),
+            tags=[tag for tag, _n in queries.list_tags(db)],
+            analysts=queries.list_analysts(db),
+            documents=[(doc_id, title) for doc_id, title, _n in queries.list_documents(db)],
+        )
+    finally:
+        db.close()
+
+
+class KeyPrefetch:
+    """The first key list, read on a plain thread while Qt is still loading (start-up overlap)."""
+
+    def __init__(self, query: KeyQuery) -> None:
+        import threading
+
+        self.query = query
+        self._keys: list[int] | None = None
+        self._thread = threading.Thread(target=self._run, name="forecastapp-key-prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._keys = read_keys(self.query)
+        except Exception:  # noqa: BLE001 - a failed prefetch only means the GUI thread asks itself
+            self._keys = None
+
+    def take(self, query: KeyQuery) -> list[int] | None:
+        """The prefetched keys if they answer `query` (same ledger, filter, order and day), else None."""
+        self._thread.join()
+        if query != self.query:
+            return None
+        keys, self._keys = self._keys, None
+        return keys
