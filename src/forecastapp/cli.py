@@ -11,6 +11,7 @@ import getpass
 import io
 import json
 import shutil
+import sqlite3
 import sys
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
@@ -41,6 +42,14 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except ForecastError as exc:
             raise UserError(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, disk full: say which
+                from forecastapp.core.store import _explain
+
+                raise UserError(_explain(exc)) from None
+            # A damaged file can open cleanly and fail on a later page; say so in one line.
+            path = _state(ctx).get("resolved_path") or _state(ctx).get("db_path") or "the ledger"
+            raise UserError(f"'{path}' is damaged or not a forecastapp ledger ({exc}); it was left as it was") from None
         except BrokenPipeError:
             raise
         except OSError as exc:

@@ -118,10 +118,16 @@ def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
         if applied:
             _backup_before_migrating(path, applied[-1])
         try:
-            migrations.apply(db)
+            # All pending migrations in one transaction: if any fails, the file keeps its old schema
+            # and data exactly (the backup is a second line of defence, not the first).
+            with writing(db):
+                migrations.apply(db)
         except sqlite3.Error as exc:
             db.close()
             raise StoreError(f"could not upgrade '{path}': {exc}; the database was left as it was") from None
+        except BaseException:
+            db.close()
+            raise
     if is_new and seed:
         from forecastapp.core.seed import load_starting_ledger
 
