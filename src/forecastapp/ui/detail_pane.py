@@ -192,20 +192,17 @@ class DetailPane(QWidget):
 
         section("Forecasts")
         if detail.forecasts:
-            rows = []
             for f in reversed(detail.forecasts):  # newest first: what changed last matters most
                 term = f" ({html.escape(f.estimative_term)})" if f.estimative_term else ""
-                cells = (f"{f.made_on.isoformat()}", f"<b>{format_probability(f.probability)}</b>{term}",
-                         html.escape(f.analyst))
+                head = (f"{f.made_on.isoformat()}&nbsp;&nbsp;<b>{format_probability(f.probability)}</b>{term}"
+                        f" &nbsp;by {html.escape(f.analyst)}")
                 if f.retracted_at:
                     reason = f": {html.escape(f.retraction_reason)}" if f.retraction_reason else ""
-                    cells = tuple(f"<s>{c}</s>" for c in cells)
-                    note = f'<span style="color:{quiet}">retracted {f.retracted_at[:10]}{reason}</span>'
+                    head = f"<s>{head}</s>"
+                    note = f'<br><span style="color:{quiet}">retracted {f.retracted_at[:10]}{reason}</span>'
                 else:
-                    note = _para(f.rationale) if f.rationale else ""
-                rows.append("<tr>" + "".join(f'<td style="padding-right:12px">{c}</td>' for c in cells)
-                            + f"<td>{note}</td></tr>")
-            out.append('<table cellspacing="0" cellpadding="1">' + "".join(rows) + "</table>")
+                    note = f'<br><span style="color:{quiet}">{_para(f.rationale)}</span>' if f.rationale else ""
+                out.append(f'<p style="margin-top:2px; margin-bottom:4px">{head}{note}</p>')
         else:
             out.append(f'<p style="color:{quiet}">No forecasts.</p>')
 

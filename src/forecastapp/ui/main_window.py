@@ -340,13 +340,17 @@ class MainWindow(QMainWindow):
         fm = table.fontMetrics()
         date_w = fm.horizontalAdvance("2026-12-31") + 28
         widths = {
-            COL_STATEMENT: fm.horizontalAdvance("x" * 60), COL_TAGS: fm.horizontalAdvance("x" * 22),
-            COL_PROBABILITY: fm.horizontalAdvance("Latest") + 34, COL_ANALYST: fm.horizontalAdvance("x" * 18),
+            COL_TAGS: fm.horizontalAdvance("x" * 16), COL_PROBABILITY: fm.horizontalAdvance("99.9%") + 28,
+            COL_ANALYST: fm.horizontalAdvance("x" * 13),
             COL_MADE_ON: date_w, COL_RESOLVE_BY: date_w,
             COL_STATUS: fm.horizontalAdvance("resolved yes") + 44, COL_BRIER: fm.horizontalAdvance("Brier") + 34,
         }
         for col, width in widths.items():
             table.setColumnWidth(col, width)
+        # The statement takes whatever the other columns leave, so status and Brier stay in view;
+        # its tooltip and the detail pane show the whole text.
+        header.setSectionResizeMode(COL_STATEMENT, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(fm.horizontalAdvance("Brier") + 24)
         table.doubleClicked.connect(self._on_table_double_clicked)
         return table
 

@@ -138,6 +138,7 @@ class AddForecastDialog(QDialog):
         self.buttons, self.ok_button = _buttons(self, "&Add forecast")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
         if prefill is not None:
@@ -295,6 +296,7 @@ class UpdateForecastDialog(QDialog):
         layout.addWidget(statement)
         layout.addWidget(latest)
         layout.addLayout(form)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
         self.analyst_combo.currentTextChanged.connect(self._revalidate)

@@ -109,6 +109,7 @@ class ResolveDialog(QDialog):
         self._add_header(layout)
         layout.addLayout(form)
         layout.addWidget(self.form_error)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
         self._prefill()

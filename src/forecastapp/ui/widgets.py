@@ -86,6 +86,9 @@ class HintLabel(QLabel):
 def field_with_messages(field: QWidget, *messages: QLabel) -> QWidget:
     """Stack a field and its hint/error labels into one form-row widget."""
     box = QWidget()
+    # Never taller than its contents: spare dialog height goes below the form, not between a field
+    # and its message.
+    box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)
@@ -281,6 +284,8 @@ class DeadlineEdit(QWidget):
         self.picker.setToolTip("Pick the resolve-by date from a calendar")
         self.picker.setMenu(menu)
         self.picker.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # The button's text already says it opens a picker; the menu arrow only crowded the label.
+        self.picker.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
 
         self.hint = HintLabel("resolveByHint")
         self.error = ErrorLabel("resolveByError")
