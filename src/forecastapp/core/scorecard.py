@@ -1,0 +1,492 @@
+"""The scorecard: every group's figures from SCORING.md, aggregated in SQL over `pair_scores`.
+
+`pair_scores` already holds one row per scored (question, analyst) pair, kept current by every
+ledger write, so a scorecard never re-reads the forecast history. SQLite adds the pairs up per
+(analyst, document, term, horizon, final probability, outcome) in one GROUP BY, and per (tag, final
+probability, outcome) in a second; Python only rolls those few thousand rows up into each group's
+`GroupTotals` (counts, sums, per-bin sums, counts of distinct Brier values) and hands them to
+`scoring.summarize`. No Python object per forecast or per pair is built for the group figures; the
+per-pair detail list is read once, row by row, for the `pairs` section.
+
+Filters, as the scorecard applies them:
+- `analyst` keeps that analyst's pairs (name matched case-insensitively). Their `relative_brier`
+  is still measured against the other analysts on the same questions, so the others' pairs are read
+  for that figure only.
+- `tag` keeps pairs on questions carrying the tag.
+- `since` / `until` keep pairs whose question resolved on or between those days (inclusive).
+- `excluded` counts the questions the same filters select: annulled and condition-not-met questions
+  and questions with no forecast before resolution by their resolution day; `due` questions (still
+  open after their resolve-by day) by their resolve-by day, since they have no resolution day. With
+  `analyst`, only questions that analyst forecast (an unretracted forecast) are counted.
+
+A filter that matches nothing is not an error: the scorecard says n = 0 with null figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+import json
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from itertools import groupby
+from json.encoder import encode_basestring_ascii
+from operator import itemgetter
+from typing import Any, overload
+
+from sqlite_utils import Database
+
+from forecastapp.core.errors import ValidationError
+from forecastapp.core.estimative import SCALE_NAME, TERMS, EstimativeTerm
+from forecastapp.core.model import CONDITION_NOT_MET, moment_iso
+from forecastapp.core.scoring import (
+    HORIZONS,
+    N_BINS,
+    BinStats,
+    GroupTotals,
+    calibration_bin,
+    relative_brier,
+    summarize,
+)
+
+SCALE = {
+    "brier": "0-1 (Good Judgment Open and Fatebook report 0-2: twice these)",
+    "terms": SCALE_NAME,
+}
+"""What the numbers are measured on; reports print it next to the figures."""
+
+# Horizon limits in days from first forecast to resolution (SCORING.md "Groups"): under 183 days is
+# "under 6 months", 183 to 730 "6 to 24 months", above 730 "over 24 months". The CASE below must agree
+# with scoring.horizon_group_of_days; a test checks both at the boundaries.
+HORIZON_SHORT_BELOW = 183
+HORIZON_LONG_ABOVE = 730
+_HORIZON_SQL = (
+    f"CASE WHEN ps.horizon_days < {HORIZON_SHORT_BELOW} THEN 0 "
+    f"WHEN ps.horizon_days <= {HORIZON_LONG_ABOVE} THEN 1 ELSE 2 END"
+)
+
+_TERM_BY_NAME: dict[str, EstimativeTerm] = {}
+for _term in TERMS:
+    _TERM_BY_NAME[_term.name] = _term
+    for _alt in _term.alternatives:
+        _TERM_BY_NAME.setdefault(_alt, _term)
+
+PAIR_KEYS = (
+    "question_id", "statement", "analyst", "final_probability", "final_term", "outcome", "resolved_on",
+    "brier", "brier_time_averaged", "log_score",
+)
+"""Keys of one scored pair in the scorecard's `pairs`, in order."""
+
+# One pair as JSON text. Strings go through the json module's own escaping, floats through repr()
+# exactly as json.dumps writes them; only the key names and punctuation are spelled out here.
+_PAIR_JSON = (
+    '{"question_id": %s, "statement": %s, "analyst": %s, "final_probability": %r, "final_term": %s, '
+    '"outcome": "%s", "resolved_on": "%s", "brier": %r, "brier_time_averaged": %r, "log_score": %r}'
+)
+
+
+class ScoredPairs(Sequence[dict[str, Any]]):
+    """The scorecard's per-pair detail: a read-only sequence of dicts with PAIR_KEYS, oldest resolution first.
+
+    Held as one line of JSON text per pair rather than as dicts: a ledger with 150,000 scored pairs
+    then costs a third of the memory, and the JSON export is a join instead of an encoding pass (what
+    keeps `forecastapp scorecard` within 3x of a bare SQL aggregate). Items are decoded when read.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, json_rows: list[str]) -> None:
+        self._rows = json_rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [json.loads(row) for row in self._rows[index]]
+        return json.loads(self._rows[index])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (json.loads(row) for row in self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ScoredPairs):
+            return self._rows == other._rows
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking and compared by content
+
+    def __repr__(self) -> str:
+        return f"<ScoredPairs: {len(self._rows)} pairs>"
+
+    def json_rows(self) -> list[str]:
+        """Each pair as one JSON object, already encoded (what `report.to_json` writes)."""
+        return self._rows
+
+
+class _Sums:
+    """Mergeable sums of one group, fed with rows already grouped by (final probability, outcome)."""
+
+    __slots__ = ("n", "sum_brier", "sum_ta", "sum_log", "sum_o", "bin_n", "bin_p", "bin_o", "values")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.sum_brier = 0.0
+        self.sum_ta = 0.0
+        self.sum_log = 0.0
+        self.sum_o = 0
+        self.bin_n = [0] * N_BINS
+        self.bin_p = [0.0] * N_BINS
+        self.bin_o = [0] * N_BINS
+        self.values: dict[float, int] = {}
+
+    def add(self, k: int, p: float, o: int, b: float, count: int, sum_ta: float, sum_log: float) -> None:
+        """Add `count` pairs that share final probability `p` (bin `k`), outcome `o` and Brier `b`."""
+        self.n += count
+        self.sum_brier += b * count
+        self.sum_ta += sum_ta
+        self.sum_log += sum_log
+        self.sum_o += o * count
+        self.bin_n[k] += count
+        self.bin_p[k] += p * count
+        self.bin_o[k] += o * count
+        self.values[b] = self.values.get(b, 0) + count
+
+    def totals(self) -> GroupTotals:
+        """The sums as scoring's GroupTotals (Brier values sorted, so the bootstrap is reproducible)."""
+        return GroupTotals(
+            n=self.n,
+            sum_brier=self.sum_brier,
+            sum_brier_time_averaged=self.sum_ta,
+            sum_log_score=self.sum_log,
+            sum_outcome=self.sum_o,
+            bins=tuple(BinStats(self.bin_n[k], self.bin_p[k], self.bin_o[k]) for k in range(N_BINS)),
+            brier_value_counts=tuple(sorted(self.values.items())),
+        )
+
+
+class _Filters:
+    """The scorecard's filters turned into SQL fragments over `pair_scores ps` and `questions q`."""
+
+    def __init__(self, analyst: str | None, tag: str | None, since: date | None, until: date | None) -> None:
+        self.analyst = " ".join(analyst.split()) if analyst and analyst.strip() else None
+        self.tag = " ".join(tag.strip().lower().split()) if tag and tag.strip() else None
+        if since and until and since > until:
+            raise ValidationError(
+                f"--since {since.isoformat()} is after --until {until.isoformat()}; swap them or widen the range"
+            )
+        self.since = since
+        self.until = until
+        self.params: dict[str, Any] = {
+            "analyst": self.analyst,
+            "tag": self.tag,
+            "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None,
+        }
+
+    analysts_sql = "(SELECT id FROM analysts WHERE name = :analyst COLLATE NOCASE)"
+
+    def question_clauses(self, alias: str = "ps") -> list[str]:
+        """Clauses that select questions (tag, resolution day) on a table with question_id, resolved_on."""
+        out: list[str] = []
+        if self.tag:
+            out.append(f"{alias}.question_id IN (SELECT question_id FROM question_tags WHERE tag = :tag)")
+        if self.since:
+            out.append(f"{alias}.resolved_on >= :since")
+        if self.until:
+            out.append(f"{alias}.resolved_on <= :until")
+        return out
+
+    def pair_where(self) -> str:
+        """WHERE clause keeping the selected pairs of `pair_scores ps`."""
+        clauses = self.question_clauses()
+        if self.analyst:
+            clauses.append(f"ps.analyst_id IN {self.analysts_sql}")
+        return ("WHERE " + " AND ".join(clauses)) if clauses else ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The filters as the scorecard reports them (null when not given)."""
+        return dict(self.params)
+
+
+def build_scorecard(
+    db: Database,
+    *,
+    analyst: str | None = None,
+    tag: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    today: date,
+    now: datetime,
+) -> dict[str, Any]:
+    """The scorecard as a JSON-ready dict (see the module docstring for what each filter does)."""
+    flt = _Filters(analyst, tag, since, until)
+    names = dict(db.execute("SELECT id, name FROM analysts").fetchall())
+    overall, by_analyst, by_term, by_horizon = _main_groups(db, flt)
+    pairs, shared = _pair_rows(db, flt, names)
+    # Without an analyst filter the pair list already holds every analyst's pair on each question;
+    # with one, the other analysts' pairs are read for the comparison.
+    relative = relative_brier(shared) if not flt.analyst else _relative_briers(db, flt, names)
+    analysts = []
+    for analyst_id, sums in sorted(by_analyst.items(), key=lambda kv: (names[kv[0]].casefold(), kv[0])):
+        rel = relative.get(analyst_id)
+        analysts.append({
+            "name": names[analyst_id],
+            **summarize(sums.totals()),
+            "relative_brier": rel[0] if rel else None,
+            "relative_brier_n": rel[1] if rel else 0,
+        })
+    titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
+    by_document = _document_groups(db, flt)
+    documents = [
+        {"id": doc_id, "title": titles.get(doc_id), **summarize(sums.totals())}
+        for doc_id, sums in sorted(by_document.items(), key=lambda kv: ((titles.get(kv[0]) or "").casefold(), kv[0]))
+    ]
+    question_counts = _question_counts(db, flt, today)
+    return {
+        "generated_at": moment_iso(now),
+        "filters": flt.as_json(),
+        "scale": dict(SCALE),
+        "ledger": {"questions": question_counts.pop("live"), "forecasts": _forecast_count(db)},
+        "overall": summarize(overall.totals()),
+        "analysts": analysts,
+        "tags": [{"tag": t, **summarize(s.totals())} for t, s in sorted(_tag_groups(db, flt).items())],
+        "documents": documents,
+        "terms": _term_groups(by_term),
+        "horizons": [{"horizon": HORIZONS[h], **summarize(by_horizon[h].totals())} for h in range(len(HORIZONS))],
+        "excluded": question_counts,
+        "pairs": pairs,
+    }
+
+
+def _main_groups(db: Database, flt: _Filters) -> tuple[_Sums, dict[str, _Sums], dict[str, _Sums], list[_Sums]]:
+    """Overall, per analyst, per term and per horizon sums from one GROUP BY over `pair_scores` alone."""
+    overall = _Sums()
+    by_analyst: dict[str, _Sums] = defaultdict(_Sums)
+    by_term: dict[str, _Sums] = defaultdict(_Sums)
+    by_horizon = [_Sums() for _ in HORIZONS]
+    # The Brier of a pair is a function of (p, o), so min(brier) is the group's one shared value.
+    # The unary + stops SQLite walking the analyst index for the grouping, which costs one table
+    # lookup per pair; a plain scan and one sort is 1.5x faster.
+    sql = f"""
+        SELECT ps.analyst_id, ps.final_term, {_HORIZON_SQL} AS h, ps.final_probability, ps.outcome,
+               min(ps.brier), count(*), sum(ps.brier_time_averaged), sum(ps.log_score)
+        FROM pair_scores ps
+        {flt.pair_where()}
+        GROUP BY +ps.analyst_id, ps.final_term, h, ps.final_probability, ps.outcome
+    """
+    bins: dict[float, int] = {}
+    for analyst_id, term, h, p, o, b, count, sum_ta, sum_log in db.execute(sql, flt.params):
+        k = bins.get(p)
+        if k is None:
+            k = bins[p] = calibration_bin(p)
+        row = (k, p, o, b, count, sum_ta, sum_log)
+        overall.add(*row)
+        by_analyst[analyst_id].add(*row)
+        by_horizon[h].add(*row)
+        if term is not None:
+            by_term[term].add(*row)
+    return overall, by_analyst, by_term, by_horizon
+
+
+def _grouped(db: Database, sql: str, params: dict[str, Any]) -> dict[str, _Sums]:
+    """Sums per key from rows (key, p, o, brier, count, sum of time-averaged Brier, sum of log score)."""
+    out: dict[str, _Sums] = defaultdict(_Sums)
+    for key, p, o, b, count, sum_ta, sum_log in db.execute(sql, params):
+        out[key].add(calibration_bin(p), p, o, b, count, sum_ta, sum_log)
+    return out
+
+
+def _document_groups(db: Database, flt: _Filters) -> dict[str, _Sums]:
+    """Per-document sums, walking each document's questions (index questions_document_id) to their pairs."""
+    # CROSS JOIN fixes that order; left to itself SQLite may scan every pair and look its question up.
+    clauses = ["q.document_id IS NOT NULL", *flt.question_clauses()]
+    if flt.analyst:
+        clauses.append(f"ps.analyst_id IN {flt.analysts_sql}")
+    return _grouped(db, f"""
+        SELECT q.document_id, ps.final_probability, ps.outcome, min(ps.brier), count(*),
+               sum(ps.brier_time_averaged), sum(ps.log_score)
+        FROM questions q CROSS JOIN pair_scores ps ON ps.question_id = q.id
+        WHERE {" AND ".join(clauses)}
+        GROUP BY q.document_id, ps.final_probability, ps.outcome
+    """, flt.params)
+
+
+def _tag_groups(db: Database, flt: _Filters) -> dict[str, _Sums]:
+    """Per-tag sums: a pair counts once under each tag of its question."""
+    # Walking the pairs in key order and looking their tags up in key order reads both tables
+    # front to back (20% cheaper than SQLite's own choice of walking the tag index).
+    clauses = ["ps.question_id >= ''", *flt.question_clauses()]
+    if flt.analyst:
+        clauses.append(f"ps.analyst_id IN {flt.analysts_sql}")
+    return _grouped(db, f"""
+        SELECT t.tag, ps.final_probability, ps.outcome, min(ps.brier), count(*),
+               sum(ps.brier_time_averaged), sum(ps.log_score)
+        FROM pair_scores ps CROSS JOIN question_tags t ON t.question_id = ps.question_id
+        WHERE {" AND ".join(clauses)}
+        GROUP BY +t.tag, ps.final_probability, ps.outcome
+    """, flt.params)
+
+
+def _term_groups(by_term: dict[str, _Sums]) -> list[dict[str, Any]]:
+    """Per estimative term, in the ICD 203 order, with the term's range and "happened k of n"."""
+    order = {term.name: i for i, term in enumerate(TERMS)}
+
+    def key(name: str) -> tuple[int, str]:
+        known = _TERM_BY_NAME.get(name.casefold())
+        return (order[known.name] if known else len(order), name)
+
+    out = []
+    for name in sorted(by_term, key=key):
+        sums = by_term[name]
+        known = _TERM_BY_NAME.get(name.casefold())
+        out.append({
+            "term": name,
+            "range": known.range_label if known else None,
+            "low": known.low if known else None,
+            "high": known.high if known else None,
+            **summarize(sums.totals()),
+            "happened": sums.sum_o,
+            "of": sums.n,
+        })
+    return out
+
+
+def _relative_briers(db: Database, flt: _Filters, names: dict[str, str]) -> dict[str, tuple[float, int]]:
+    """Relative Brier per analyst id over the questions the filters select (all analysts' pairs)."""
+    clauses = flt.question_clauses()
+    if flt.analyst:
+        # Only the chosen analyst's figure is reported, so only their questions need reading.
+        clauses.append(
+            f"ps.question_id IN (SELECT question_id FROM pair_scores WHERE analyst_id IN {flt.analysts_sql})"
+        )
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = db.execute(
+        f"SELECT ps.question_id, ps.analyst_id, ps.brier FROM pair_scores ps {where} ORDER BY ps.question_id",
+        flt.params,
+    )
+
+    def per_question() -> Iterator[tuple[str, dict[str, float]]]:
+        for question_id, group in groupby(rows, key=itemgetter(0)):
+            briers = {analyst_id: b for _, analyst_id, b in group}
+            if len(briers) > 1:
+                yield question_id, briers
+
+    result = relative_brier(per_question())
+    if flt.analyst:
+        wanted = {i for i, n in names.items() if n.casefold() == flt.analyst.casefold()}
+        result = {a: v for a, v in result.items() if a in wanted}
+    return result
+
+
+def _pair_rows(
+    db: Database, flt: _Filters, names: dict[str, str]
+) -> tuple[ScoredPairs, list[tuple[str, dict[str, float]]]]:
+    """The selected pairs (by resolution day, question id, analyst id), and for each question with two
+    or more of them the analysts' Briers (what `relative_brier` reads), from one pass over the pairs."""
+    enc = encode_basestring_ascii
+    # Statements come from one scan of the questions rather than a lookup per pair (3x cheaper on
+    # 150,000 pairs; a scan of 100,000 questions takes 0.1 s even when the filters keep few pairs).
+    statements = dict(db.execute("SELECT id, statement FROM questions").fetchall())
+    analysts = {analyst_id: enc(name) for analyst_id, name in names.items()}
+    # Key order needs no sort in SQLite and keeps each question's pairs together (for `shared`); the
+    # lines are put in resolution order at the end by a stable sort on the day, 2x cheaper than SQL's.
+    rows = db.execute(
+        f"""
+        SELECT ps.question_id, ps.analyst_id, ps.final_probability, ps.final_term,
+               CASE ps.outcome WHEN 1 THEN 'yes' ELSE 'no' END, ps.resolved_on,
+               ps.brier, ps.brier_time_averaged, ps.log_score
+        FROM pair_scores ps {flt.pair_where()}
+        ORDER BY ps.question_id, ps.analyst_id
+        """,
+        flt.params,
+    )
+    lines: list[str] = []
+    days: list[str] = []
+    shared: list[tuple[str, dict[str, float]]] = []
+    current_id = ""
+    current: dict[str, float] = {}
+    for qid, analyst_id, p, term, outcome, resolved_on, b, ta, ls in rows:
+        # resolved_on is a checked ISO date and outcome a literal from the SQL: nothing to escape.
+        lines.append(_PAIR_JSON % (
+            enc(qid), enc(statements[qid]), analysts[analyst_id], p, "null" if term is None else enc(term),
+            outcome, resolved_on, b, ta, ls,
+        ))
+        days.append(resolved_on)
+        if qid != current_id:
+            if len(current) > 1:
+                shared.append((current_id, current))
+            current_id, current = qid, {}
+        current[analyst_id] = b
+    if len(current) > 1:
+        shared.append((current_id, current))
+    order = sorted(range(len(lines)), key=days.__getitem__)
+    lines = [lines[i] for i in order]
+    return ScoredPairs(lines), shared
+
+
+def _question_counts(db: Database, flt: _Filters, today: date) -> dict[str, int]:
+    """Live questions in the ledger, and the excluded counts under the filters (module docstring)."""
+    selected = []
+    if flt.tag:
+        selected.append("q.id IN (SELECT question_id FROM question_tags WHERE tag = :tag)")
+    if flt.analyst:
+        selected.append(
+            f"EXISTS (SELECT 1 FROM forecasts f WHERE f.question_id = q.id AND f.analyst_id IN {flt.analysts_sql}"
+            " AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.forecast_id = f.id))"
+        )
+    resolved_in = [*(["q.resolved_on >= :since"] if flt.since else []),
+                   *(["q.resolved_on <= :until"] if flt.until else [])]
+    due_in = [*(["q.resolve_by >= :since"] if flt.since else []), *(["q.resolve_by <= :until"] if flt.until else [])]
+
+    def when(*conditions: str) -> str:
+        # Cheap column tests first: SQLite stops at the first false term, so the subqueries in the
+        # filters run only for questions that could count.
+        return " AND ".join([*conditions, *selected])
+
+    # The annulment reason lives on the effective resolution record: the question's latest one.
+    reason = "(SELECT r.annul_reason FROM resolutions r WHERE r.question_id = q.id ORDER BY r.seq DESC LIMIT 1)"
+    live, annulled, cnm, resolved, due = db.execute(
+        f"""
+        SELECT count(*),
+               coalesce(sum(CASE WHEN {when("q.outcome = 'annulled'", *resolved_in)} THEN {reason} IS NOT :cnm END), 0),
+               coalesce(sum(CASE WHEN {when("q.outcome = 'annulled'", *resolved_in)} THEN {reason} IS :cnm END), 0),
+               coalesce(sum(CASE WHEN {when("q.outcome IN ('yes', 'no')", *resolved_in)} THEN 1 END), 0),
+               coalesce(sum(CASE WHEN {when("q.outcome IS NULL", "q.resolve_by < :today", *due_in)} THEN 1 END), 0)
+        FROM questions q WHERE +q.deleted = 0
+        """,
+        dict(flt.params, cnm=CONDITION_NOT_MET, today=today.isoformat()),
+    ).fetchone()
+    # Every scored pair belongs to a live question resolved yes or no that the same filters select,
+    # so the resolved questions without one are the difference (no lookup per question needed).
+    scored = db.execute(
+        f"SELECT count(*) FROM (SELECT ps.question_id FROM pair_scores ps {flt.pair_where()} GROUP BY ps.question_id)",
+        flt.params,
+    ).fetchone()[0]
+    return {
+        "live": live,
+        "annulled": annulled,
+        "condition_not_met": cnm,
+        "no_forecast_before_resolution": resolved - scored,
+        "due": due,
+    }
+
+
+def _forecast_count(db: Database) -> int:
+    """Unretracted forecasts on live questions, from three cheap counts instead of an anti-join."""
+    return db.execute(
+        """
+        SELECT (SELECT count(*) FROM forecasts)
+             - (SELECT count(*) FROM retractions)
+             - (SELECT count(*) FROM forecasts f
+                WHERE f.question_id IN (SELECT id FROM questions WHERE deleted = 1)
+                  AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.forecast_id = f.id))
+        """
+    ).fetchone()[0]
