@@ -561,6 +561,60 @@ def verify(ctx) -> None:
         ctx.exit(1)
 
 
+# ---------------------------------------------------------------- commands: scorecard
+
+SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(SCORECARD_FORMATS), default="json", show_default=True,
+              help="json and csv for tools; md, html and pdf are reports to send to a colleague.")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="Write this file (whole or not at all) instead of printing; pdf needs it. "
+                   "md also writes <name>-calibration.svg beside it.")
+@click.option("--analyst", help="Only this analyst's scored pairs.")
+@click.option("--tag", help="Only questions with this tag.")
+@click.option("--since", help="Only pairs whose question resolved on or after this day.")
+@click.option("--until", help="Only pairs whose question resolved on or before this day.")
+@click.pass_context
+def scorecard(ctx, fmt, output, analyst, tag, since, until) -> None:
+    """Score the track record as SCORING.md defines it and export the scorecard."""
+    from forecastapp.core import report
+    from forecastapp.core.scorecard import build_scorecard
+
+    if fmt == "pdf" and not output:
+        raise UserError("--format pdf writes a file, not text: add --output FILE, e.g. --output scorecard.pdf")
+    clock = _clock(ctx)
+    since_day = _day(since, clock) if since is not None else None
+    until_day = _day(until, clock) if until is not None else None
+    card = build_scorecard(_ledger(ctx), analyst=analyst, tag=tag, since=since_day, until=until_day,
+                           today=clock.today, now=clock.now)
+    path = Path(output) if output else None
+    if fmt == "pdf":
+        try:
+            from forecastapp.render.pdf import render_pdf  # Qt loads only for a PDF
+        except ImportError:
+            raise UserError("PDF export needs Qt (PySide6), which is not installed; choose --format html") from None
+        report.write_atomic(path, render_pdf(card))
+        return
+    if fmt == "json":
+        text = report.to_json(card)
+    elif fmt == "csv":
+        text = report.to_csv(card)
+    elif fmt == "html":
+        text = report.to_html(card)
+    elif path is not None:
+        chart = report.chart_path_for(path)
+        report.write_atomic(chart, report.calibration_svg(card["overall"]))
+        text = report.to_markdown(card, chart_src=chart.name)
+    else:
+        text = report.to_markdown(card)  # on stdout the chart travels inside, as a data: URI
+    if path is None:
+        click.echo(text, nl=False)
+    else:
+        report.write_atomic(path, text)
+
+
 def main() -> None:
     """Console entry point."""
     try:
