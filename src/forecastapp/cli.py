@@ -545,20 +545,45 @@ def import_(ctx, file) -> None:
 
 
 @cli.command()
+@click.option("--ledger", "ledger_file", type=click.Path(exists=True, dir_okay=False),
+              help="Check a ledger export (forecastapp export) instead of the database.")
+@click.option("--scorecard", "scorecard_file", type=click.Path(exists=True, dir_okay=False),
+              help="Check that a scorecard JSON was drawn from the ledger (or from --ledger's export).")
 @click.pass_context
-def verify(ctx) -> None:
+def verify(ctx, ledger_file, scorecard_file) -> None:
     """Re-compute the ledger's hash chain; exit status 1 and the first bad record if it was tampered with."""
-    from forecastapp.core.integrity import verify_ledger
+    from forecastapp.core.integrity import check_scorecard, verify_export, verify_ledger
     from forecastapp.core.store import resolve_db_path
 
+    export = _read_json(Path(ledger_file)) if ledger_file else None
+    scorecard = _read_json(Path(scorecard_file)) if scorecard_file else None
+    if export is not None:
+        result = verify_export(export)
+        click.echo(result.summary())
+        if not result.ok:
+            ctx.exit(1)
+        if scorecard is not None:
+            click.echo(check_scorecard(scorecard, export=export))
+        return
     path = resolve_db_path(_state(ctx).get("db_path"))
     if not path.exists():
         # Verifying must never create the ledger it was asked about.
         raise UserError(f"no ledger at '{path}'; give the database to verify with --db")
-    result = verify_ledger(_ledger(ctx, seed=False))
+    db = _ledger(ctx, seed=False)
+    result = verify_ledger(db)
     click.echo(result.summary())
     if not result.ok:
         ctx.exit(1)
+    if scorecard is not None:
+        click.echo(check_scorecard(scorecard, db=db))
+
+
+def _read_json(path: Path) -> object:
+    """A JSON file for verify, or a one-line error."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"'{path.name}' is not a JSON file ({exc})") from None
 
 
 # ---------------------------------------------------------------- commands: scorecard

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from forecastapp.core.errors import ValidationError
+
 #: The SQL function the chain triggers call: chain(prev_hash, table, name1, value1, name2, value2, ...).
 CHAIN_FUNCTION = "forecastapp_chain_hash"
 #: The "previous hash" of the first link.
@@ -197,3 +199,76 @@ def build_chain(db: Database) -> int:
         prev = h
         n += 1
     return n
+
+
+def _replay_export(data: dict) -> tuple[VerifyResult, list[str]]:
+    """Recompute the chain of a ledger export from its records, in the order its `chain` lists."""
+    order = data.get("chain")
+    stated = data.get("chain_head")
+    if not isinstance(order, list) or not isinstance(stated, str):
+        raise ValidationError("the ledger export carries no hash chain (made by an older forecastapp); export it again")
+    records: dict[tuple[str, str], dict] = {}
+    for table, columns in CHAINED_COLUMNS.items():
+        for row in data.get(table) or []:
+            if isinstance(row, dict):
+                records[(table, row.get("id"))] = {c: row.get(c) for c in columns}
+    prev, hashes = GENESIS, []
+    for position, link in enumerate(order, start=1):
+        if not (isinstance(link, list) and len(link) == 2 and all(isinstance(x, str) for x in link)):
+            return _broken(position - 1, position, "?", "?", "the chain list is malformed", stated), hashes
+        table, record_id = link
+        record = records.pop((table, record_id), None)
+        if record is None:
+            return _broken(position - 1, position, table, record_id, "the record is missing from the export",
+                           stated), hashes
+        prev = record_hash(prev, table, record)
+        hashes.append(prev)
+    if records:
+        table, record_id = next(iter(records))
+        return _broken(len(order), len(order) + 1, table, record_id, "the record is not in the chain", stated), hashes
+    if prev != stated:
+        where = len(order)
+        return _broken(where, where, *(order[-1] if order else ("?", "?")),
+                       "the records do not hash to the chain head the export states (a record was changed)",
+                       stated), hashes
+    return VerifyResult(ok=True, checked=len(order), first_bad=None, head=prev), hashes
+
+
+def verify_export(data: dict) -> VerifyResult:
+    """Recompute the hash chain of a ledger export (`forecastapp export`) and compare its stated head."""
+    return _replay_export(data)[0]
+
+
+def scorecard_head(scorecard: object) -> str:
+    """The chain head a scorecard states it was drawn from (`"ledger": {"chain_head": ...}`)."""
+    head = scorecard.get("ledger", {}).get("chain_head") if isinstance(scorecard, dict) else None
+    if not isinstance(head, str) or len(head) != 64:
+        raise ValidationError("the scorecard states no ledger chain head, so it cannot be checked against a ledger")
+    return head
+
+
+def check_scorecard(scorecard: object, *, db: Database | None = None, export: dict | None = None) -> str:
+    """Check a scorecard came from this ledger (or export): its chain head is a link of the ledger's chain.
+
+    Returns a one-line confirmation; raises ValidationError when the ledger is broken or the head is not in it.
+    """
+    head = scorecard_head(scorecard)
+    if export is not None:
+        result, hashes = _replay_export(export)
+        source = "the ledger export"
+    else:
+        assert db is not None
+        result = verify_ledger(db)
+        hashes = [r[0] for r in db.execute("SELECT hash FROM chain ORDER BY seq")]
+        source = "the ledger"
+    if not result.ok:
+        raise ValidationError(f"{source} itself does not verify: {result.summary()}")
+    if head not in hashes:
+        raise ValidationError(
+            f"the scorecard's chain head {head[:16]}... is not in {source}'s chain: it was drawn from another or a"
+            " rewritten ledger"
+        )
+    position = hashes.index(head) + 1
+    later = len(hashes) - position
+    tail = f"; {later} record{'s' if later != 1 else ''} added since" if later else ""
+    return f"scorecard matches {source} at record {position} of {len(hashes)}{tail}"

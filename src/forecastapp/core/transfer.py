@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from forecastapp import __version__
 from forecastapp.core.errors import ImportFormatError, StoreError
+from forecastapp.core.integrity import chain_head
 from forecastapp.core.model import moment_iso
 from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.store import writing
@@ -58,6 +59,10 @@ def export_ledger(db: Database, *, now: datetime) -> dict:
     for q in out["questions"]:
         q["tags"] = tags.get(q["id"], [])
     out["settings"] = dict(db.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
+    # The hash chain's order and head, so a reader can recompute it from this file alone
+    # (`forecastapp verify --ledger FILE.json`); importing ignores both.
+    out["chain"] = [[t, i] for t, i in db.execute("SELECT record_table, record_id FROM chain ORDER BY seq")]
+    out["chain_head"] = chain_head(db)
     return out
 
 

@@ -1,0 +1,78 @@
+"""`verify --ledger EXPORT.json [--scorecard CARD.json]`: a reader checks an export and a scorecard without the database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+
+def _export(run_cli, tmp_path):
+    path = tmp_path / "ledger.json"
+    code, _, err = run_cli("export", str(path))
+    assert code == 0, err
+    return path
+
+
+def _card(tmp_path, head, name="card.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"ledger": {"questions": 1, "chain_head": head}}), encoding="utf-8")
+    return path
+
+
+def _db_head(path):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()[0], conn.execute(
+            "SELECT count(*) FROM chain").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_an_export_verifies_on_its_own_and_states_the_database_head(run_cli, seeded_path, tmp_path):
+    export = _export(run_cli, tmp_path)
+    head, n = _db_head(seeded_path)
+    assert json.loads(export.read_text())["chain_head"] == head
+    code, out, _ = run_cli("verify", "--ledger", str(export))
+    assert (code, out) == (0, f"verified: {n} records, head {head}\n")
+
+
+def test_an_edited_export_is_caught(run_cli, seeded_path, tmp_path):
+    export = _export(run_cli, tmp_path)
+    data = json.loads(export.read_text())
+    data["forecasts"][1]["probability"] = 0.95
+    export.write_text(json.dumps(data))
+    code, out, _ = run_cli("verify", "--ledger", str(export))
+    assert code == 1 and out.startswith("broken at record")
+
+
+def test_a_scorecard_with_the_ledger_head_matches(run_cli, seeded_path, tmp_path):
+    head, n = _db_head(seeded_path)
+    card = _card(tmp_path, head)
+    export = _export(run_cli, tmp_path)
+    code, out, _ = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
+    assert code == 0 and out.splitlines()[-1] == f"scorecard matches the ledger export at record {n} of {n}"
+    code, out, _ = run_cli("verify", "--scorecard", str(card))
+    assert code == 0 and out.splitlines()[-1] == f"scorecard matches the ledger at record {n} of {n}"
+
+
+def test_a_scorecard_from_an_earlier_state_still_matches_and_says_what_came_after(run_cli, seeded_path, tmp_path):
+    head, n = _db_head(seeded_path)
+    card = _card(tmp_path, head)
+    run_cli("update", "eb0b7891", "-p", "40%", "-a", "Ann")
+    code, out, _ = run_cli("verify", "--scorecard", str(card))
+    assert out.splitlines()[-1] == f"scorecard matches the ledger at record {n} of {n + 1}; 1 record added since"
+
+
+def test_a_scorecard_from_another_ledger_is_refused(run_cli, seeded_path, tmp_path):
+    card = _card(tmp_path, "ab" * 32)
+    export = _export(run_cli, tmp_path)
+    code, _, err = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
+    assert code == 2 and "not in the ledger export's chain" in err
+
+
+def test_a_scorecard_without_a_chain_head_gets_one_line(run_cli, seeded_path, tmp_path):
+    card = tmp_path / "old.json"
+    card.write_text(json.dumps({"ledger": {"questions": 3}}))
+    code, _, err = run_cli("verify", "--scorecard", str(card))
+    assert code == 2 and err == ("Error: the scorecard states no ledger chain head, so it cannot be checked against"
+                                 " a ledger\n")
