@@ -48,7 +48,7 @@ h1 { font-size: 17pt; font-weight: bold; margin-bottom: 4px; }
 h2 { font-size: 12pt; font-weight: bold; margin-top: 14px; margin-bottom: 4px; color: #1e3a8a; }
 p { margin-top: 2px; margin-bottom: 6px; }
 p.muted { color: #4b5563; }
-table { border-collapse: collapse; border-color: #9ca3af; margin-bottom: 6px; }
+table { border-collapse: collapse; border-style: solid; border-color: #9ca3af; margin-bottom: 6px; }
 th { background-color: #e5e7eb; font-weight: bold; text-align: left; padding: 6px; }
 td { padding: 6px; }
 td.num, th.num { text-align: right; }
