@@ -52,6 +52,10 @@ CHAINED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Built once (json.dumps with these options would build one per call); same options, same bytes.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+
+
 def _jsonable(value: object) -> object:
     if isinstance(value, (bytes, memoryview)):
         return {"$blob": bytes(value).hex()}
@@ -60,10 +64,9 @@ def _jsonable(value: object) -> object:
 
 def canonical_payload(prev_hash: str, table: str, record: dict[str, object]) -> bytes:
     """The exact bytes hashed for one link (see the module docstring)."""
-    payload = {"prev": prev_hash, "table": table, "record": {k: _jsonable(v) for k, v in record.items()}}
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode(
-        "ascii"
-    )
+    if any(isinstance(v, (bytes, memoryview)) for v in record.values()):
+        record = {k: _jsonable(v) for k, v in record.items()}
+    return _ENCODER.encode({"prev": prev_hash, "table": table, "record": record}).encode("ascii")
 
 
 def record_hash(prev_hash: str, table: str, record: dict[str, object]) -> str:
