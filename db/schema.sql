@@ -21,6 +21,35 @@ CREATE TABLE chain (
     UNIQUE (record_table, record_id)
 );
 
+CREATE TABLE conflict_settlements (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    conflict_id TEXT NOT NULL UNIQUE REFERENCES conflicts(id),
+    kept TEXT NOT NULL CHECK (kept IN ('ours', 'theirs')),
+    resolution_id TEXT REFERENCES resolutions(id),
+    recorded_by TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE conflicts (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    ours_resolution_id TEXT NOT NULL REFERENCES resolutions(id),
+    theirs_resolution_id TEXT NOT NULL UNIQUE,
+    theirs_kind TEXT NOT NULL CHECK (theirs_kind IN ('resolve', 'correct', 'retract')),
+    theirs_outcome TEXT CHECK (theirs_outcome IN ('yes', 'no', 'annulled')),
+    theirs_annul_reason TEXT,
+    theirs_resolved_on TEXT CHECK (theirs_resolved_on IS NULL OR date(theirs_resolved_on) = theirs_resolved_on),
+    theirs_evidence TEXT NOT NULL DEFAULT '',
+    theirs_recorded_by TEXT NOT NULL DEFAULT '',
+    theirs_recorded_at TEXT NOT NULL,
+    origin_id TEXT NOT NULL REFERENCES origins(id),
+    recorded_at TEXT NOT NULL,
+    CHECK ((theirs_kind = 'retract') = (theirs_outcome IS NULL))
+);
+
 CREATE TABLE documents (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL CHECK (length(trim(title)) > 0),
@@ -41,6 +70,17 @@ CREATE TABLE forecasts (
     made_on TEXT NOT NULL CHECK (date(made_on) = made_on),
     recorded_at TEXT NOT NULL,
     rationale TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE origins (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    action TEXT NOT NULL CHECK (action IN ('import', 'merge')),
+    format TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_sha256 TEXT,
+    host TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL
 );
 
 CREATE TABLE pair_scores (
@@ -105,6 +145,13 @@ CREATE VIRTUAL TABLE questions_fts USING fts5(
     statement, criteria, excerpt, content='questions', content_rowid='seq'
 );
 
+CREATE TABLE record_origins (
+    record_table TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    origin_id TEXT NOT NULL REFERENCES origins(id),
+    PRIMARY KEY (record_table, record_id)
+) WITHOUT ROWID;
+
 CREATE TABLE resolutions (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -136,6 +183,48 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 
+CREATE VIEW scorecard_by_analyst AS
+SELECT
+    a.name AS analyst,
+    count(*) AS n,
+    avg(ps.brier) AS brier,
+    avg(ps.brier_time_averaged) AS brier_time_averaged,
+    avg(ps.log_score) AS log_score,
+    avg(ps.outcome) AS base_rate,
+    1.0 - avg(ps.brier) / 0.25 AS brier_skill_vs_50,
+    ps.analyst_id
+FROM pair_scores ps
+JOIN analysts a ON a.id = ps.analyst_id
+GROUP BY ps.analyst_id
+ORDER BY a.name COLLATE NOCASE;
+
+CREATE VIEW scored_pairs AS
+SELECT
+    q.statement AS question,
+    a.name AS analyst,
+    ps.final_probability,
+    ps.final_term AS estimative_term,
+    CASE ps.outcome WHEN 1 THEN 'yes' ELSE 'no' END AS outcome,
+    ps.first_made_on,
+    ps.resolved_on,
+    ps.horizon_days,
+    ps.brier,
+    ps.brier_time_averaged,
+    ps.log_score,
+    EXISTS (
+        SELECT 1 FROM conflicts c
+        WHERE c.question_id = ps.question_id
+          AND NOT EXISTS (SELECT 1 FROM conflict_settlements s WHERE s.conflict_id = c.id)
+    ) AS disputed,
+    ps.question_id,
+    ps.analyst_id,
+    ps.final_forecast_id
+FROM pair_scores ps
+JOIN questions q ON q.id = ps.question_id
+JOIN analysts a ON a.id = ps.analyst_id;
+
+CREATE INDEX conflicts_question ON conflicts (question_id);
+
 CREATE INDEX forecasts_analyst ON forecasts (analyst_id);
 
 CREATE INDEX forecasts_pair ON forecasts (question_id, analyst_id, made_on, recorded_at, seq);
@@ -163,6 +252,8 @@ CREATE INDEX questions_outcome ON questions (outcome, resolved_on);
 
 CREATE INDEX questions_resolve_by ON questions (resolve_by);
 
+CREATE INDEX record_origins_origin ON record_origins (origin_id);
+
 CREATE INDEX resolutions_question ON resolutions (question_id, seq);
 
 CREATE TRIGGER chain_no_delete BEFORE DELETE ON chain
@@ -170,6 +261,18 @@ BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only'); END;
 
 CREATE TRIGGER chain_no_update BEFORE UPDATE ON chain
 BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only'); END;
+
+CREATE TRIGGER conflict_settlements_no_delete BEFORE DELETE ON conflict_settlements
+BEGIN SELECT RAISE(ABORT, 'settlements are append-only'); END;
+
+CREATE TRIGGER conflict_settlements_no_update BEFORE UPDATE ON conflict_settlements
+BEGIN SELECT RAISE(ABORT, 'settlements are append-only'); END;
+
+CREATE TRIGGER conflicts_no_delete BEFORE DELETE ON conflicts
+BEGIN SELECT RAISE(ABORT, 'conflicts are append-only: settle a conflict instead'); END;
+
+CREATE TRIGGER conflicts_no_update BEFORE UPDATE ON conflicts
+BEGIN SELECT RAISE(ABORT, 'conflicts are append-only: settle a conflict instead'); END;
 
 CREATE TRIGGER forecasts_chain AFTER INSERT ON forecasts
 BEGIN
@@ -195,6 +298,12 @@ BEGIN SELECT RAISE(ABORT, 'forecasts are append-only: retract a forecast instead
 CREATE TRIGGER forecasts_no_update BEFORE UPDATE ON forecasts
 BEGIN SELECT RAISE(ABORT, 'forecasts are append-only: record a new forecast instead'); END;
 
+CREATE TRIGGER origins_no_delete BEFORE DELETE ON origins
+BEGIN SELECT RAISE(ABORT, 'origins are append-only'); END;
+
+CREATE TRIGGER origins_no_update BEFORE UPDATE ON origins
+BEGIN SELECT RAISE(ABORT, 'origins are append-only'); END;
+
 CREATE TRIGGER question_log_chain AFTER INSERT ON question_log
 BEGIN
     INSERT INTO chain (record_table, record_id, prev_hash, hash)
@@ -215,6 +324,12 @@ BEGIN SELECT RAISE(ABORT, 'the question log is append-only'); END;
 
 CREATE TRIGGER questions_no_delete BEFORE DELETE ON questions
 BEGIN SELECT RAISE(ABORT, 'questions are never deleted: use a soft delete'); END;
+
+CREATE TRIGGER record_origins_no_delete BEFORE DELETE ON record_origins
+BEGIN SELECT RAISE(ABORT, 'record origins are append-only'); END;
+
+CREATE TRIGGER record_origins_no_update BEFORE UPDATE ON record_origins
+BEGIN SELECT RAISE(ABORT, 'record origins are append-only'); END;
 
 CREATE TRIGGER resolutions_chain AFTER INSERT ON resolutions
 BEGIN

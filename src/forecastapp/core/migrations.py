@@ -336,3 +336,129 @@ def m0003_hash_chain(db: Database) -> None:
     from forecastapp.core.integrity import build_chain
 
     build_chain(db)
+
+
+@migrations(name="0005_merge_conflicts")
+def m0005_merge_conflicts(db: Database) -> None:
+    """Origins of imported records, resolution conflicts found by a merge, and views for Datasette."""
+    # Design (see core/merge.py): a merge never lets another ledger's resolution silently replace the
+    # one in force here. When both ledgers resolved a question differently, the incoming record is
+    # kept whole in `conflicts` (not in `resolutions`, whose latest record is by definition the one
+    # in force) and flagged until a person settles it; settling appends to `conflict_settlements`
+    # and, when the incoming outcome wins, records an ordinary correction. Both tables are append-only.
+    _run(
+        db,
+        """
+        -- One row per import or merge that added something: which file, in which format, on which machine.
+        CREATE TABLE origins (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            action TEXT NOT NULL CHECK (action IN ('import', 'merge')),
+            format TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_sha256 TEXT,
+            host TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT NOT NULL
+        );
+
+        -- The origin of each record an import or merge added; records without a row were made here.
+        CREATE TABLE record_origins (
+            record_table TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            origin_id TEXT NOT NULL REFERENCES origins(id),
+            PRIMARY KEY (record_table, record_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX record_origins_origin ON record_origins (origin_id);
+
+        -- A question both ledgers resolved differently: ours stays in force, theirs is kept here whole.
+        CREATE TABLE conflicts (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            question_id TEXT NOT NULL REFERENCES questions(id),
+            ours_resolution_id TEXT NOT NULL REFERENCES resolutions(id),
+            theirs_resolution_id TEXT NOT NULL UNIQUE,
+            theirs_kind TEXT NOT NULL CHECK (theirs_kind IN ('resolve', 'correct', 'retract')),
+            theirs_outcome TEXT CHECK (theirs_outcome IN ('yes', 'no', 'annulled')),
+            theirs_annul_reason TEXT,
+            theirs_resolved_on TEXT CHECK (theirs_resolved_on IS NULL OR date(theirs_resolved_on) = theirs_resolved_on),
+            theirs_evidence TEXT NOT NULL DEFAULT '',
+            theirs_recorded_by TEXT NOT NULL DEFAULT '',
+            theirs_recorded_at TEXT NOT NULL,
+            origin_id TEXT NOT NULL REFERENCES origins(id),
+            recorded_at TEXT NOT NULL,
+            CHECK ((theirs_kind = 'retract') = (theirs_outcome IS NULL))
+        );
+        CREATE INDEX conflicts_question ON conflicts (question_id);
+
+        -- How a person settled a conflict; `resolution_id` is the correction written when theirs won.
+        CREATE TABLE conflict_settlements (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            conflict_id TEXT NOT NULL UNIQUE REFERENCES conflicts(id),
+            kept TEXT NOT NULL CHECK (kept IN ('ours', 'theirs')),
+            resolution_id TEXT REFERENCES resolutions(id),
+            recorded_by TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        );
+
+        CREATE TRIGGER origins_no_update BEFORE UPDATE ON origins
+        BEGIN SELECT RAISE(ABORT, 'origins are append-only'); END;
+        CREATE TRIGGER origins_no_delete BEFORE DELETE ON origins
+        BEGIN SELECT RAISE(ABORT, 'origins are append-only'); END;
+        CREATE TRIGGER record_origins_no_update BEFORE UPDATE ON record_origins
+        BEGIN SELECT RAISE(ABORT, 'record origins are append-only'); END;
+        CREATE TRIGGER record_origins_no_delete BEFORE DELETE ON record_origins
+        BEGIN SELECT RAISE(ABORT, 'record origins are append-only'); END;
+        CREATE TRIGGER conflicts_no_update BEFORE UPDATE ON conflicts
+        BEGIN SELECT RAISE(ABORT, 'conflicts are append-only: settle a conflict instead'); END;
+        CREATE TRIGGER conflicts_no_delete BEFORE DELETE ON conflicts
+        BEGIN SELECT RAISE(ABORT, 'conflicts are append-only: settle a conflict instead'); END;
+        CREATE TRIGGER conflict_settlements_no_update BEFORE UPDATE ON conflict_settlements
+        BEGIN SELECT RAISE(ABORT, 'settlements are append-only'); END;
+        CREATE TRIGGER conflict_settlements_no_delete BEFORE DELETE ON conflict_settlements
+        BEGIN SELECT RAISE(ABORT, 'settlements are append-only'); END;
+
+        -- For Datasette and any SQL reader: one row per scored pair, with readable names.
+        CREATE VIEW scored_pairs AS
+        SELECT
+            q.statement AS question,
+            a.name AS analyst,
+            ps.final_probability,
+            ps.final_term AS estimative_term,
+            CASE ps.outcome WHEN 1 THEN 'yes' ELSE 'no' END AS outcome,
+            ps.first_made_on,
+            ps.resolved_on,
+            ps.horizon_days,
+            ps.brier,
+            ps.brier_time_averaged,
+            ps.log_score,
+            EXISTS (
+                SELECT 1 FROM conflicts c
+                WHERE c.question_id = ps.question_id
+                  AND NOT EXISTS (SELECT 1 FROM conflict_settlements s WHERE s.conflict_id = c.id)
+            ) AS disputed,
+            ps.question_id,
+            ps.analyst_id,
+            ps.final_forecast_id
+        FROM pair_scores ps
+        JOIN questions q ON q.id = ps.question_id
+        JOIN analysts a ON a.id = ps.analyst_id;
+
+        -- Per analyst, the SCORING.md means over their scored pairs.
+        CREATE VIEW scorecard_by_analyst AS
+        SELECT
+            a.name AS analyst,
+            count(*) AS n,
+            avg(ps.brier) AS brier,
+            avg(ps.brier_time_averaged) AS brier_time_averaged,
+            avg(ps.log_score) AS log_score,
+            avg(ps.outcome) AS base_rate,
+            1.0 - avg(ps.brier) / 0.25 AS brier_skill_vs_50,
+            ps.analyst_id
+        FROM pair_scores ps
+        JOIN analysts a ON a.id = ps.analyst_id
+        GROUP BY ps.analyst_id
+        ORDER BY a.name COLLATE NOCASE;
+        """,
+    )
