@@ -122,7 +122,7 @@ def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
             # and data exactly (the backup is a second line of defence, not the first).
             with writing(db):
                 migrations.apply(db)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StoreError) as exc:
             db.close()
             raise StoreError(f"could not upgrade '{path}': {exc}; the database was left as it was") from None
         except BaseException:
@@ -167,6 +167,12 @@ def writing(db: Database) -> Iterator[Database]:
         raise StoreError(_explain(exc)) from None
     try:
         yield db
+    except sqlite3.OperationalError as exc:
+        # Disk full, read-only file or a lock mid-action: roll the whole action back and say so in
+        # one line, for the GUI as for the CLI.
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise StoreError(_explain(exc)) from None
     except BaseException:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
