@@ -108,7 +108,7 @@ def main() -> None:
         shown_id = build_ledger(db_path)
 
         window = create_main_window(db_path, settings=QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat),
-                                    now=lambda: NOW, today=lambda: TODAY)
+                                    now=lambda: NOW, today=lambda: TODAY, background=False)
         window.resize(1440, 880)
         window.splitter.setSizes([860, 580])
         window.show()

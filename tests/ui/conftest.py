@@ -42,7 +42,9 @@ def make_window(qtbot, ui_settings):
     windows = []
 
     def make(path: Path, *, show: bool = True, settings: QSettings | None = None):
-        window = create_main_window(path, settings=settings or ui_settings, now=lambda: NOW, today=lambda: TODAY)
+        # Inline reads: every assertion sees the result of the action before it, without waiting.
+        window = create_main_window(path, settings=settings or ui_settings, now=lambda: NOW, today=lambda: TODAY,
+                                    background=False)
         qtbot.addWidget(window)
         windows.append(window)
         if show:

@@ -168,3 +168,25 @@ def test_filtering_a_large_ledger_requeries_the_keys(large):
     assert model.data(model.index(0, COL_STATEMENT)) == "Generated question 01234"
     model.set_filter(QuestionFilter(tag="t3"))
     assert model.rowCount() == sum(1 for i in range(LARGE) if i % 7 == 3)
+
+
+def test_in_the_app_a_missing_block_is_read_off_the_gui_thread(qtbot, large):
+    model = LedgerTableModel(large, background=True)
+    far = LARGE // 2 + 7
+    index = model.index(far, COL_STATEMENT)
+    with qtbot.waitSignal(model.dataChanged, timeout=10_000) as changed:
+        assert model.data(index) == "…"  # nothing read on this thread: a placeholder, and a request
+    first, last = changed.args[0].row(), changed.args[1].row()
+    assert first <= far <= last and last - first + 1 == BLOCK_SIZE
+    assert model.data(index) == f"Generated question {far:05d}"
+    assert model.rows_fetched == BLOCK_SIZE
+
+
+def test_in_the_app_a_new_order_arrives_with_its_first_rows(qtbot, large):
+    model = LedgerTableModel(large, background=True)
+    with qtbot.waitSignal(model.keys_reloaded, timeout=10_000):
+        model.sort(COL_PROBABILITY, Qt.SortOrder.DescendingOrder)
+        assert model.loading
+    assert not model.loading
+    top = max(_probability_of(i) for i in range(LARGE))
+    assert model.data(model.index(0, COL_PROBABILITY)) == f"{round(top * 100)}%"  # no placeholder

@@ -237,3 +237,44 @@ def test_the_running_app_reads_keys_and_counts_off_the_gui_thread(qtbot, seeded_
     assert not window.model.loading
     window.close()
     window.service.close()
+
+
+def _unnamed_controls(root: QWidget) -> list[str]:
+    controls = (QLineEdit, QComboBox, QAbstractButton, QAbstractSpinBox, QSlider, QAbstractItemView,
+                QPlainTextEdit, QTextEdit)
+    unnamed = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, controls) or widget.window() is not root:
+            continue
+        if isinstance(widget.parentWidget(), (QComboBox, QAbstractSpinBox, QLineEdit)):
+            continue
+        if widget.objectName().startswith("qt_"):
+            continue
+        text = widget.text() if isinstance(widget, QAbstractButton) else ""
+        if not (widget.accessibleName() or text):
+            unnamed.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    return unnamed
+
+
+def test_dialog_controls_have_accessible_names(window, qtbot):
+    from forecastapp.ui.question_dialog import AddForecastDialog, UpdateForecastDialog
+    from forecastapp.ui.resolve_dialog import ResolveDialog
+
+    window.table.selectRow(0)
+    detail = window.detail_pane.detail
+    for dialog in (AddForecastDialog(window.service, window), UpdateForecastDialog(window.service, detail, window),
+                   ResolveDialog(window.service, detail, window)):
+        qtbot.addWidget(dialog)
+        assert _unnamed_controls(dialog) == [], dialog.objectName()
+
+
+def test_recent_menu_reopens_an_earlier_database(window, seeded_path, tmp_path):
+    other = tmp_path / "other.db"
+    assert window.open_database(other, seed=False)
+    window.recent_menu.aboutToShow.emit()
+    entries = [a for a in window.recent_menu.actions() if a.data()]
+    assert [a.data() for a in entries] == [str(seeded_path)]  # the open database itself is not offered
+    entries[0].trigger()
+    assert window.service.path == seeded_path
+    assert window.model.rowCount() == len(SEED["questions"])
+    assert window.recent_files()[:2] == [str(seeded_path), str(other)]

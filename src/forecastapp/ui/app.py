@@ -84,11 +84,14 @@ def create_main_window(
     now: Callable[[], datetime] | None = None,
     today: Callable[[], date] | None = None,
     defer_secondary: bool = False,
+    background: bool = True,
     prefetch: KeyPrefetch | None = None,
 ) -> MainWindow:
     """Open the ledger at `db_path` and build the main window, ready to show; no event loop is started.
 
-    Raises the core's StoreError when the file cannot be used as a ledger.
+    The window behaves as in the app: after its first key list (read here), key lists, counts and
+    filter lists are read on the database thread. Pass `background=False` to read them inline
+    (deterministic tests). Raises the core's StoreError when the file cannot be used as a ledger.
     """
     ensure_application()
     from forecastapp.core.model import utc_now
@@ -97,7 +100,7 @@ def create_main_window(
     from forecastapp.ui.service import LedgerService
 
     service = LedgerService.open(Path(db_path), now=now or utc_now, today=today or date.today, prefetch=prefetch)
-    window = MainWindow(service, settings=settings, defer_secondary=defer_secondary)
+    window = MainWindow(service, settings=settings, defer_secondary=defer_secondary, background=background)
     window.setWindowIcon(look.app_icon())
     return window
 

@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
+from shiboken6 import isValid
 
 from forecastapp.core.model import QuestionRow
 from forecastapp.core.probability import format_probability
 from forecastapp.core.queries import QuestionFilter
 from forecastapp.ui import look
-from forecastapp.ui.service import DEFAULT_SORT, LedgerService
+from forecastapp.ui.service import BLOCK_SIZE, DEFAULT_SORT, LedgerService
 
 COL_STATEMENT = 0
 COL_TAGS = 1
@@ -69,8 +70,8 @@ SORT_KEY_OF_COLUMN = {
     COL_BRIER: "brier",
 }
 
-BLOCK_SIZE = 200
 MAX_CACHED_BLOCKS = 12  # at most 2,400 rows in memory, several screens either way
+MAX_PENDING_BLOCKS = 4  # block reads queued while scrolling; older ones are dropped
 
 
 def status_text(row: QuestionRow) -> str:
@@ -96,6 +97,8 @@ class LedgerTableModel(QAbstractTableModel):
         self._descending = False
         self._keys: list[int] = []
         self._blocks: OrderedDict[int, dict[int, QuestionRow]] = OrderedDict()
+        # Painted values per row key, built on first paint; dropped with their block.
+        self._cells: dict[int, tuple] = {}
         #: How many rows were read from the database since the model was made (for tests and bench).
         self.rows_fetched = 0
         self._bold: QFont | None = None
@@ -103,7 +106,7 @@ class LedgerTableModel(QAbstractTableModel):
         # so typing a search on a 100,000-question ledger never stalls the GUI thread.
         self._background = background
         self._generation = 0
-        self._tasks: set = set()
+        self._pending_blocks: OrderedDict[int, object] = OrderedDict()
         self._loading = False
         if load:
             self._keys = service.keys(self._filter, sort=self._sort, descending=self._descending)
@@ -149,6 +152,7 @@ class LedgerTableModel(QAbstractTableModel):
         self._descending = order == Qt.SortOrder.DescendingOrder and column in SORT_KEY_OF_COLUMN
         self._generation += 1
         self._apply_keys(self._service.keys(self._filter, sort=self._sort, descending=self._descending))
+        self.row_at(0)  # the first screen's rows, read now (or taken from the start-up prefetch)
 
     def _request_keys(self, then: Callable[[], None] | None) -> None:
         self._generation += 1
@@ -158,22 +162,25 @@ class LedgerTableModel(QAbstractTableModel):
                 then()
             return
         from forecastapp.ui.service import read_keys
-        from forecastapp.ui.tasks import BackgroundTask
+        from forecastapp.ui.tasks import BackgroundTask, read_pool
 
         generation = self._generation
         query = self._service.key_query(self._filter, sort=self._sort, descending=self._descending)
-        task = BackgroundTask(lambda _ctx: read_keys(query), self)
+        task = BackgroundTask(lambda _ctx: read_keys(query, first_block=BLOCK_SIZE))
 
-        def landed(keys: list[int]) -> None:
+        def landed(result: tuple[list[int], list[QuestionRow]]) -> None:
+            if not isValid(self):
+                return  # the model was deleted while the query ran
             # Only the answer to the latest request counts; earlier ones were overtaken by typing.
             if generation == self._generation and query.path == self._service.path:
+                keys, first_rows = result
                 self._set_loading(False)
-                self._apply_keys(keys)
+                self._apply_keys(keys, first_rows)
                 if then:
                     then()
 
         def failed(_message: str) -> None:
-            if generation == self._generation:
+            if isValid(self) and generation == self._generation:
                 self._set_loading(False)
                 self._apply_keys(self._service.keys(self._filter, sort=self._sort, descending=self._descending))
                 if then:
@@ -181,21 +188,23 @@ class LedgerTableModel(QAbstractTableModel):
 
         task.finished.connect(landed)
         task.failed.connect(failed)
-        self._tasks.add(task)
-        task.done.connect(lambda: self._tasks.discard(task))
         task.done.connect(task.deleteLater)
         self._set_loading(True)
-        task.start()
+        task.start(read_pool())
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
             self._loading = loading
             self.loading_changed.emit(loading)
 
-    def _apply_keys(self, keys: list[int]) -> None:
+    def _apply_keys(self, keys: list[int], first_rows: list[QuestionRow] | None = None) -> None:
         self.beginResetModel()
         self._keys = keys
         self._blocks.clear()
+        self._cells.clear()
+        self._pending_blocks.clear()  # their answers are ignored: the generation moved on
+        if first_rows is not None and keys:
+            self._store_block(0, keys[:BLOCK_SIZE], first_rows)
         self.endResetModel()
         self.keys_reloaded.emit()
 
@@ -219,7 +228,7 @@ class LedgerTableModel(QAbstractTableModel):
             return -1
 
     def row_at(self, row: int) -> QuestionRow | None:
-        """The question shown in a table row, fetched with its block if needed."""
+        """The question shown in a table row, fetched with its block (on this thread) if needed."""
         key = self.key_at(row)
         if key is None:
             return None
@@ -227,20 +236,85 @@ class LedgerTableModel(QAbstractTableModel):
         block = self._blocks.get(block_no)
         if block is None:
             block_keys = self._keys[block_no * BLOCK_SIZE : (block_no + 1) * BLOCK_SIZE]
-            rows = self._service.rows(block_keys)
-            self.rows_fetched += len(rows)
-            # get_rows keeps the order given and skips vanished keys; rows carry no key, so pair
-            # them positionally only when nothing vanished.
-            if len(rows) == len(block_keys):
-                block = dict(zip(block_keys, rows))
-            else:
-                block = self._pair_one_by_one(block_keys)
-            self._blocks[block_no] = block
-            while len(self._blocks) > MAX_CACHED_BLOCKS:
-                self._blocks.popitem(last=False)
+            block = self._store_block(block_no, block_keys, self._service.rows(block_keys))
         else:
             self._blocks.move_to_end(block_no)
         return block.get(key)
+
+    def _row_for_view(self, row: int) -> QuestionRow | None:
+        """Like `row_at`, but in background mode a missing block is requested and None returned now.
+
+        A block of 200 rows takes 25-60 ms to read on a 100,000-question ledger; fetching it while
+        the view paints would stall scrolling, so the view shows empty cells for a moment instead
+        and `dataChanged` repaints them when the block lands.
+        """
+        if not self._background:
+            return self.row_at(row)
+        key = self.key_at(row)
+        if key is None:
+            return None
+        block_no = row // BLOCK_SIZE
+        block = self._blocks.get(block_no)
+        if block is None:
+            self._request_block(block_no)
+            return None
+        self._blocks.move_to_end(block_no)
+        return block.get(key)
+
+    def _store_block(self, block_no: int, block_keys: list[int], rows: list[QuestionRow]) -> dict[int, QuestionRow]:
+        self.rows_fetched += len(rows)
+        # get_rows keeps the order given and skips vanished keys; rows carry no key, so pair
+        # them positionally only when nothing vanished.
+        if len(rows) == len(block_keys):
+            block = dict(zip(block_keys, rows))
+        else:
+            block = self._pair_one_by_one(block_keys)
+        self._blocks[block_no] = block
+        while len(self._blocks) > MAX_CACHED_BLOCKS:
+            _no, evicted = self._blocks.popitem(last=False)
+            for key in evicted:
+                self._cells.pop(key, None)
+        return block
+
+    def _request_block(self, block_no: int) -> None:
+        if block_no in self._pending_blocks:
+            return
+        from forecastapp.ui.service import read_rows
+        from forecastapp.ui.tasks import BackgroundTask, read_pool
+
+        generation = self._generation
+        block_keys = list(self._keys[block_no * BLOCK_SIZE : (block_no + 1) * BLOCK_SIZE])
+        path, today = self._service.path, self._service.today()
+        task = BackgroundTask(lambda _ctx: read_rows(path, block_keys, today=today))
+        self._pending_blocks[block_no] = task
+        # Fast scrolling asks for blocks it has already left: drop the oldest requests not yet begun.
+        while len(self._pending_blocks) > MAX_PENDING_BLOCKS:
+            _old_no, old_task = next(iter(self._pending_blocks.items()))
+            old_task.cancel()
+            del self._pending_blocks[_old_no]
+
+        def landed(rows: list[QuestionRow]) -> None:
+            if not isValid(self):
+                return
+            if self._pending_blocks.get(block_no) is task:
+                del self._pending_blocks[block_no]
+            if generation != self._generation or path != self._service.path:
+                return  # the key list changed meanwhile; these rows may sit at other positions now
+            self._store_block(block_no, block_keys, rows)
+            first = block_no * BLOCK_SIZE
+            last = min(first + len(block_keys), len(self._keys)) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, COLUMN_COUNT - 1))
+
+        def dropped(*_args) -> None:
+            if isValid(self) and self._pending_blocks.get(block_no) is task:
+                del self._pending_blocks[block_no]
+
+        task.finished.connect(landed)
+        task.failed.connect(dropped)
+        task.cancelled.connect(dropped)
+        task.done.connect(task.deleteLater)
+        task.start(read_pool())
 
     def _pair_one_by_one(self, block_keys: list[int]) -> dict[int, QuestionRow]:
         # Some keys vanished between the key query and this fetch (another process wrote): re-read
@@ -269,6 +343,7 @@ class LedgerTableModel(QAbstractTableModel):
         """Re-read cached rows (all, or those for `keys`) and repaint them, without re-querying keys."""
         if keys is None:
             self._blocks.clear()
+            self._cells.clear()
             if self._keys:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(self._keys) - 1, COLUMN_COUNT - 1))
             return
@@ -276,7 +351,8 @@ class LedgerTableModel(QAbstractTableModel):
             r = self.row_of_key(key)
             if r < 0:
                 continue
-            self._blocks.pop(r // BLOCK_SIZE, None)
+            for k in self._blocks.pop(r // BLOCK_SIZE, {}):
+                self._cells.pop(k, None)
             self.dataChanged.emit(self.index(r, 0), self.index(r, COLUMN_COUNT - 1))
 
     def id_at(self, row: int) -> str | None:
@@ -312,54 +388,78 @@ class LedgerTableModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         """Cell values per role: text, sort value, id, status colour/icon, tooltip, alignment."""
-        if not index.isValid() or not (0 <= index.row() < len(self._keys)):
-            return None
+        # Hot path: Qt asks every visible cell for about ten roles on each paint, so the painted
+        # roles come from a per-row tuple built once, compared as plain ints.
+        role = int(role)
         if role not in _ROLES:
             return None
-        row = self.row_at(index.row())
-        if row is None:
+        r = index.row()
+        if not 0 <= r < len(self._keys) or not index.isValid():
             return None
+        cells = self._cells.get(self._keys[r])
+        if cells is None:
+            row = self._row_for_view(r)
+            if row is None:
+                if role == _DISPLAY and index.column() == COL_STATEMENT:
+                    return "…"  # the row's block is on its way
+                return None
+            cells = self._cells[self._keys[r]] = self._make_cells(row)
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _display(row, col)
-        if role == IdRole:
+        if role == _DISPLAY:
+            return cells[0][col]
+        if role == _FOREGROUND:
+            return cells[1][col]
+        if role == _FONT:
+            return cells[2][col]
+        if role == _ALIGNMENT:
+            return _RIGHT if col in (COL_PROBABILITY, COL_BRIER) else _LEFT
+        if role == _DECORATION:
+            return cells[3] if col == COL_STATUS else None
+        row = cells[4]
+        if role == _ID:
             return row.id
-        if role == RowRole:
+        if role == _ROW:
             return row
-        if role == SortRole:
+        if role == _SORT:
             return _sort_value(row, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return _tooltip(row, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in (COL_PROBABILITY, COL_BRIER):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        key = look.status_key(row.status.value, row.outcome.value if row.outcome else None)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == COL_STATUS or (col == COL_RESOLVE_BY and key == "due"):
-                return look.tone(key)
-            if col == COL_BRIER and row.brier is not None:
-                return look.tone(key)
-            return None
-        if role == Qt.ItemDataRole.DecorationRole:
-            return look.status_icon(key) if col == COL_STATUS else None
-        if role == Qt.ItemDataRole.FontRole:
-            if key == "due" and col in (COL_STATUS, COL_RESOLVE_BY, COL_STATEMENT):
-                if self._bold is None:
-                    self._bold = QFont()
-                    self._bold.setBold(True)
-                return self._bold
-            return None
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{HEADERS[col]}: {_display(row, col) or 'none'}"
+        if role == _ACCESSIBLE:
+            return f"{HEADERS[col]}: {cells[0][col] or 'none'}"
         return None
 
+    def _make_cells(self, row: QuestionRow) -> tuple:
+        """(texts, colours, fonts, status icon, row) for one question: what painting needs."""
+        key = look.status_key(row.status.value, row.outcome.value if row.outcome else None)
+        colour = look.tone(key)
+        due = key == "due"
+        texts = tuple(_display(row, col) for col in range(COLUMN_COUNT))
+        colours = tuple(
+            colour if col == COL_STATUS or (col == COL_RESOLVE_BY and due) or (col == COL_BRIER and row.brier is not None)
+            else None
+            for col in range(COLUMN_COUNT)
+        )
+        if due and self._bold is None:
+            self._bold = QFont()
+            self._bold.setBold(True)
+        fonts = tuple(self._bold if due and col in (COL_STATUS, COL_RESOLVE_BY, COL_STATEMENT) else None
+                      for col in range(COLUMN_COUNT))
+        return texts, colours, fonts, look.status_icon(key), row
 
-_ROLES = frozenset({
-    Qt.ItemDataRole.DisplayRole, IdRole, RowRole, SortRole, Qt.ItemDataRole.ToolTipRole,
-    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole,
-    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.AccessibleTextRole,
-})
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_ID = int(IdRole.value) if hasattr(IdRole, "value") else int(IdRole)
+_SORT = int(SortRole.value) if hasattr(SortRole, "value") else int(SortRole)
+_ROW = int(RowRole.value) if hasattr(RowRole, "value") else int(RowRole)
+_ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _ALIGNMENT, _DECORATION, _TOOLTIP, _ACCESSIBLE, _ID, _SORT, _ROW})
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 
 
 def _display(row: QuestionRow, col: int) -> str:

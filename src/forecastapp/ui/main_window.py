@@ -9,6 +9,7 @@ runs in ui/tasks.py with a cancellable progress dialog.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.queries import QuestionFilter
@@ -89,7 +91,13 @@ class MainWindow(QMainWindow):
     overview_updated = Signal()
 
     def __init__(self, service: LedgerService, *, settings: QSettings | None = None,
-                 defer_secondary: bool = False, parent: QWidget | None = None) -> None:
+                 defer_secondary: bool = False, background: bool = True, parent: QWidget | None = None) -> None:
+        """Build the window on an open ledger.
+
+        :param defer_secondary: load the status counts and filter lists after the first paint.
+        :param background: run key lists, counts and filter lists on the database thread (the app
+            does; tests pass False to read inline and assert without waiting).
+        """
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self._service = service
@@ -100,8 +108,7 @@ class MainWindow(QMainWindow):
         self._mean_brier: float | None = None
         self._painted = False
         self._defer_secondary = defer_secondary
-        # The running app reads key lists and counts on the database thread; tests read inline.
-        self._background = defer_secondary
+        self._background = background
         self._selecting = False
         self._key_before_reset: int | None = None
         self._overview_task = None
@@ -492,14 +499,14 @@ class MainWindow(QMainWindow):
             ), self._service.path)
             return
         from forecastapp.ui.service import read_overview
-        from forecastapp.ui.tasks import BackgroundTask
+        from forecastapp.ui.tasks import BackgroundTask, read_pool
 
         path = self._service.path
-        task = BackgroundTask(lambda _ctx: read_overview(path, today=today), self)
-        task.finished.connect(lambda overview: self._apply_overview(overview, path))
+        task = BackgroundTask(lambda _ctx: read_overview(path, today=today))
+        task.finished.connect(lambda overview: isValid(self) and self._apply_overview(overview, path))
         task.done.connect(task.deleteLater)
         self._overview_task = task
-        task.start()
+        task.start(read_pool())
 
     def _apply_overview(self, overview, path: Path) -> None:
         if path != self._service.path:
@@ -927,7 +934,7 @@ class MainWindow(QMainWindow):
         if self._task is not None and self._task.running:
             self._show_error("Busy", "an import or export is already running")
             return None
-        task = BackgroundTask(work, self)
+        task = BackgroundTask(work)
         progress = QProgressDialog(label, "Cancel", 0, 0, self)
         progress.setObjectName("progressDialog")
         progress.setAccessibleName(label)
@@ -937,16 +944,32 @@ class MainWindow(QMainWindow):
         progress.setAutoClose(False)
         progress.setAutoReset(False)
         progress.canceled.connect(task.cancel)
-        task.progress.connect(lambda n, total: (progress.setMaximum(total), progress.setValue(n)))
-        task.finished.connect(done)
-        task.failed.connect(lambda message: self._show_error("The operation failed; nothing was changed", message))
-        task.cancelled.connect(lambda: self.statusBar().showMessage("Cancelled; nothing was changed", 6000))
-        task.done.connect(progress.close)
-        task.done.connect(progress.deleteLater)
+
+        def alive() -> bool:
+            return isValid(self) and isValid(progress)
+
+        def on_progress(n: int, total: int) -> None:
+            if alive():
+                progress.setMaximum(total)
+                progress.setValue(n)
+
+        def on_done() -> None:
+            if alive():
+                progress.close()
+                progress.deleteLater()
+                self._set_busy(False)
+
+        task.progress.connect(on_progress)
+        task.finished.connect(lambda result: alive() and done(result))
+        task.failed.connect(
+            lambda message: alive() and self._show_error("The operation failed; nothing was changed", message))
+        task.cancelled.connect(
+            lambda: alive() and self.statusBar().showMessage("Cancelled; nothing was changed", 6000))
+        task.done.connect(on_done)
+        task.done.connect(task.deleteLater)
         self._task = task
         self._progress = progress
         self._set_busy(True)
-        task.done.connect(lambda: self._set_busy(False))
         return task.start()
 
     def _set_busy(self, busy: bool) -> None:
@@ -993,6 +1016,10 @@ class MainWindow(QMainWindow):
             from forecastapp.ui.tasks import database_pool
 
             database_pool().waitForDone(10_000)
+        if "forecastapp.ui.tasks" in sys.modules:
+            from forecastapp.ui.tasks import read_pool
+
+            read_pool().waitForDone(10_000)
         self._write_settings()
         super().closeEvent(event)
 

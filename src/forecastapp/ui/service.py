@@ -33,8 +33,10 @@ from forecastapp.core.queries import QuestionFilter
 if TYPE_CHECKING:
     from forecastapp.core.ledger import NewQuestion
 
-#: Sort keys of `queries.SORT_KEYS` the table offers, in column order.
+#: The order questions were recorded in (the table's order when no column is sorted).
 DEFAULT_SORT = "recorded"
+#: Rows the table reads at a time (one block is a screenful several times over).
+BLOCK_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class LedgerService:
         self._today = today
         self._documents: OrderedDict[str, DocumentRecord] = OrderedDict()
         self._prefetch = prefetch
+        self._first_rows: tuple[tuple[int, ...], list[QuestionRow]] | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -132,6 +135,7 @@ class LedgerService:
         self.path = Path(path)
         self._documents.clear()
         self._prefetch = None
+        self._first_rows = None
 
     def close(self) -> None:
         """Close the database connection."""
@@ -163,11 +167,16 @@ class LedgerService:
             prefetch, self._prefetch = self._prefetch, None
             keys = prefetch.take(query)
             if keys is not None:
+                self._first_rows = prefetch.first_rows
                 return keys
         return queries.list_question_keys(self._db, flt, today=query.today, sort=sort, descending=descending)
 
     def rows(self, keys: Sequence[int]) -> list[QuestionRow]:
         """The rows for these keys, in that order (vanished keys are skipped)."""
+        if self._first_rows is not None:
+            first, self._first_rows = self._first_rows, None
+            if first[0] == tuple(keys):
+                return first[1]
         return queries.get_rows(self._db, keys, today=self.today())
 
     def status_counts(self) -> dict[str, int]:
@@ -401,12 +410,27 @@ class KeyQuery:
     today: date
 
 
-def read_keys(query: KeyQuery) -> list[int]:
-    """Run `queries.list_question_keys` for `query` on a connection of this thread's own."""
+def read_rows(db_path: Path, keys: Sequence[int], *, today: date) -> list[QuestionRow]:
+    """Run `queries.get_rows` for `keys` on a connection of this thread's own."""
+    db = store.connect(db_path)
+    try:
+        return queries.get_rows(db, keys, today=today)
+    finally:
+        db.close()
+
+
+def read_keys(query: KeyQuery, *, first_block: int = 0) -> tuple[list[int], list[QuestionRow]]:
+    """Run `queries.list_question_keys` for `query` on a connection of this thread's own.
+
+    Returns the keys and the rows of the first `first_block` keys (so the top of a new result
+    shows at once, without a second round trip).
+    """
     db = store.connect(query.path)
     try:
-        return queries.list_question_keys(db, query.flt, today=query.today, sort=query.sort,
+        keys = queries.list_question_keys(db, query.flt, today=query.today, sort=query.sort,
                                           descending=query.descending)
+        rows = queries.get_rows(db, keys[:first_block], today=query.today) if first_block else []
+        return keys, rows
     finally:
         db.close()
 
@@ -443,14 +467,25 @@ class KeyPrefetch:
 
         self.query = query
         self._keys: list[int] | None = None
+        #: (keys, rows) of the first block, read right after the keys.
+        self.first_rows: tuple[tuple[int, ...], list[QuestionRow]] | None = None
         self._thread = threading.Thread(target=self._run, name="forecastapp-key-prefetch", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            self._keys = read_keys(self.query)
+            db = store.connect(self.query.path)
+            try:
+                q = self.query
+                self._keys = queries.list_question_keys(db, q.flt, today=q.today, sort=q.sort, descending=q.descending)
+                # The first screen's rows too, so the first paint needs no query on the GUI thread.
+                first = self._keys[:BLOCK_SIZE]
+                self.first_rows = (tuple(first), queries.get_rows(db, first, today=q.today))
+            finally:
+                db.close()
         except Exception:  # noqa: BLE001 - a failed prefetch only means the GUI thread asks itself
             self._keys = None
+            self.first_rows = None
 
     def take(self, query: KeyQuery) -> list[int] | None:
         """The prefetched keys if they answer `query` (same ledger, filter, order and day), else None."""

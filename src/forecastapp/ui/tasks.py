@@ -1,7 +1,8 @@
 """Run long ledger work (import, export, later scoring) off the GUI thread.
 
 `run_in_background(work)` queues `work(context)` on a single-thread QThreadPool, so database
-tasks never run two at a time (Anki's taskman serialises them the same way). The work function
+writes never run two at a time (Anki's taskman serialises them the same way); reads go to
+`read_pool()`. The work function
 must not touch widgets; it opens its own connection (`store.open_ledger(path, seed=False)`),
 because an sqlite connection belongs to the thread that uses it. It reports progress and notices
 cancellation through the `TaskContext` it receives. The returned `BackgroundTask` lives on the
@@ -17,13 +18,15 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 
 from forecastapp.core.errors import ForecastError
 
 log = logging.getLogger(__name__)
 
 _POOL: QThreadPool | None = None
+_READ_POOL: QThreadPool | None = None
+_LIVE: set[BackgroundTask] = set()  # tasks queued or running
 
 
 class Cancelled(Exception):
@@ -105,19 +108,40 @@ class BackgroundTask(QObject):
         self.context = TaskContext(self._relay)
         queued = Qt.ConnectionType.QueuedConnection
         self._relay.progress.connect(self.progress, queued)
-        self._relay.finished.connect(self.finished, queued)
-        self._relay.failed.connect(self.failed, queued)
-        self._relay.cancelled.connect(self.cancelled, queued)
-        for signal in (self.finished, self.failed, self.cancelled):
-            signal.connect(self.done)
+        self._relay.finished.connect(self._on_finished, queued)
+        self._relay.failed.connect(self._on_failed, queued)
+        self._relay.cancelled.connect(self._on_cancelled, queued)
         self._runner = _Runner(work, self.context, self._relay)
         self._runner.setAutoDelete(False)  # Python keeps it alive; Qt must not delete it under us
         self.running = False
-        self.done.connect(self._on_done)
+
+    # The outcome first, then `done`, then (on a later turn of the event loop) the task lets go of
+    # itself: letting go inside these slots could delete the object while its signal is emitting.
+    def _on_finished(self, result: object) -> None:
+        self.running = False
+        self.finished.emit(result)
+        self._finish()
+
+    def _on_failed(self, message: str) -> None:
+        self.running = False
+        self.failed.emit(message)
+        self._finish()
+
+    def _on_cancelled(self) -> None:
+        self.running = False
+        self.cancelled.emit()
+        self._finish()
+
+    def _finish(self) -> None:
+        self.done.emit()
+        QTimer.singleShot(0, lambda: _LIVE.discard(self))
 
     def start(self, pool: QThreadPool | None = None) -> BackgroundTask:
         """Queue the work; returns self for chaining."""
         self.running = True
+        # Kept alive here, not by a Qt parent: a parent deleted mid-run (a closed window, a
+        # collected model) must not take the task, its relay and its runnable with it.
+        _LIVE.add(self)
         (pool or database_pool()).start(self._runner)
         return self
 
@@ -125,18 +149,27 @@ class BackgroundTask(QObject):
         """Ask the work to stop (it rolls back whatever it had not committed)."""
         self.context.cancel()
 
-    def _on_done(self) -> None:
-        self.running = False
 
 
 def database_pool() -> QThreadPool:
-    """The single-thread pool for database work (one writer at a time, in submission order)."""
+    """The single-thread pool for database writes (one writer at a time, in submission order)."""
     global _POOL
     if _POOL is None:
         _POOL = QThreadPool()
         _POOL.setObjectName("databasePool")
         _POOL.setMaxThreadCount(1)
     return _POOL
+
+
+def read_pool() -> QThreadPool:
+    """A small pool for reads (key lists, row blocks, counts): WAL lets readers run beside a writer,
+    so a long import never holds up scrolling, and a slow count never holds up a row block."""
+    global _READ_POOL
+    if _READ_POOL is None:
+        _READ_POOL = QThreadPool()
+        _READ_POOL.setObjectName("readPool")
+        _READ_POOL.setMaxThreadCount(3)
+    return _READ_POOL
 
 
 def run_in_background(
