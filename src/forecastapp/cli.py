@@ -522,26 +522,161 @@ def show(ctx, question_id, fmt) -> None:
 
 @cli.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--format", "fmt", type=click.Choice(["ledger", "fatebook"]), default="ledger", show_default=True,
+              help="ledger: lossless JSON; fatebook: Fatebook's CSV export format, one row per forecast.")
 @click.pass_context
-def export_(ctx, file) -> None:
-    """Export the whole ledger, history included, to a JSON file (lossless)."""
+def export_(ctx, file, fmt) -> None:
+    """Export the whole ledger, history included, to a JSON file (lossless), or as a Fatebook CSV."""
+    db = _ledger(ctx)
+    if fmt == "fatebook":
+        from forecastapp.core.formats.fatebook import write_fatebook
+
+        rows = write_fatebook(db, Path(file))
+        click.echo(f"wrote {rows} forecast{'s' if rows != 1 else ''} in Fatebook's format", err=True)
+        return
     from forecastapp.core.transfer import write_export
 
-    db = _ledger(ctx)
     write_export(db, Path(file), now=_clock(ctx).now)
 
 
+IMPORT_FORMATS = ("auto", "ledger", "fatebook", "predictionbook", "metaculus")
+
+
+def _progress():
+    """A progress callback that redraws one line on a terminal's stderr (None when not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        click.echo(f"\rwriting {done:,} of {total:,} records", err=True, nl=done >= total)
+
+    return report
+
+
+def _host() -> str:
+    import platform
+
+    return platform.node()
+
+
 @cli.command(name="import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto", show_default=True,
+              help="auto recognises the file by its extension and header or keys.")
+@click.option("--dry-run", is_flag=True, help="Show what would be added and skipped; write nothing.")
 @click.pass_context
-def import_(ctx, file) -> None:
-    """Import a ledger JSON export; records already present are skipped, so importing twice adds nothing."""
+def import_(ctx, file, fmt, dry_run) -> None:
+    """Import a ledger JSON export or another tracker's export; importing twice adds nothing."""
+    from forecastapp.core.formats import detect_format
+
+    path = Path(file)
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt == "ledger":
+        _import_ledger(ctx, path, dry_run)
+        return
+    from forecastapp.core.formats import apply_plan, preview_plan, read_plan
+    from forecastapp.core.merge import Origin, file_sha256, plural
+
+    clock = _clock(ctx)
+    plan = read_plan(path, fmt=fmt, today=clock.today)
+    n = plan.counts()
+    click.echo(f"{plan.source} ({plan.format}): {plural(n['questions'], 'question', 'questions')}, "
+               f"{plural(n['forecasts'], 'forecast', 'forecasts')}, "
+               f"{plural(n['resolutions'], 'resolution', 'resolutions')}; "
+               f"{plural(n['skipped'], 'row', 'rows')} skipped")
+    for reason, n in plan.skipped_by_reason():
+        click.echo(f"  skipped {n}: {reason}")
+    for note in plan.notes:
+        click.echo(f"  note: {note}")
+    db = _ledger(ctx)
+    if dry_run:
+        for line in preview_plan(db, plan).lines(verb="would add"):
+            click.echo(line)
+        click.echo("dry run: nothing was written")
+        return
+    origin = Origin(action="import", format=plan.format, source=path.name, sha256=file_sha256(path), host=_host())
+    report = apply_plan(db, plan, origin=origin, now=clock.now, progress=_progress())
+    for line in report.lines():
+        click.echo(line)
+
+
+def _import_ledger(ctx, path: Path, dry_run: bool) -> None:
+    """Import a forecastapp ledger export (the one format that carries a whole history)."""
     from forecastapp.core.transfer import import_ledger, read_export
 
-    data = read_export(Path(file))
+    if path.is_dir():
+        raise UserError(f"'{path.name}' is a folder; a ledger export is one .json file")
+    data = read_export(path)
     db = _ledger(ctx)
-    report = import_ledger(db, data)
+    if dry_run:
+        from forecastapp.core.merge import preview
+
+        for line in preview(db, data, screen=False).lines(verb="would add"):
+            click.echo(line)
+        click.echo("dry run: nothing was written")
+        return
+    report = import_ledger(db, data, progress=_progress())
     click.echo(report.summary())
+
+
+@cli.command()
+@click.argument("other", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def merge(ctx, other) -> None:
+    """Bring in another analyst's ledger (.db or .json): new records added, conflicting resolutions flagged."""
+    from forecastapp.core.merge import merge_ledger
+
+    db = _ledger(ctx)
+    report = merge_ledger(db, Path(other), host=_host(), now=_clock(ctx).now, progress=_progress(),
+                          own_path=_state(ctx).get("resolved_path"))
+    for line in report.lines():
+        click.echo(line)
+
+
+def _resolution_text(outcome: str | None, day: str | None, *, kind: str = "") -> str:
+    if outcome is None:
+        return "withdrawn" if kind == "retract" else "open"
+    return f"{outcome} {day or ''}".strip()
+
+
+@cli.command()
+@click.option("--all", "include_settled", is_flag=True, help="Include settled conflicts.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def conflicts(ctx, include_settled, fmt) -> None:
+    """List questions that a merge found resolved differently here and in the other ledger."""
+    from forecastapp.core.merge import conflict_json, list_conflicts
+    from forecastapp.core.model import short_id
+
+    rows = list_conflicts(_ledger(ctx), include_settled=include_settled)
+    if fmt == "json":
+        click.echo(json.dumps([conflict_json(c) for c in rows], ensure_ascii=False, indent=1))
+        return
+    _print_table(
+        ["id", "question", "ours (in force)", "theirs", "from", "settled", "statement"],
+        [[short_id(c.id), short_id(c.question_id), _resolution_text(c.ours_outcome, c.ours_resolved_on),
+          _resolution_text(c.theirs_outcome, c.theirs_resolved_on, kind=c.theirs_kind), c.source,
+          c.settled_kept or "", c.statement] for c in rows],
+    )
+    if not rows:
+        click.echo("(no open conflicts)" if not include_settled else "(no conflicts)")
+
+
+@cli.command()
+@click.argument("conflict_id")
+@click.option("--keep", required=True, type=click.Choice(["ours", "theirs"]),
+              help="ours: the resolution in force stays; theirs: theirs is recorded as a correction.")
+@click.option("--note", default="", help="Why this side was kept.")
+@click.option("--by", "recorded_by", help="Who settles it (default: your login name).")
+@click.pass_context
+def settle(ctx, conflict_id, keep, note, recorded_by) -> None:
+    """Settle a resolution conflict by keeping ours or theirs; prints the settlement's id."""
+    from forecastapp.core.merge import settle_conflict
+
+    clock = _clock(ctx)
+    click.echo(settle_conflict(_ledger(ctx), conflict_id, keep=keep, recorded_by=recorded_by or _login(), note=note,
+                               today=clock.today, now=clock.now))
 
 
 @cli.command()
