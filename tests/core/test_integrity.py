@@ -231,3 +231,20 @@ def test_every_stored_column_of_a_history_table_is_hashed(ledger, table):
     """A column added to a history table later must join the chain too, or it could change unseen."""
     columns = {r[1] for r in ledger.execute(f"PRAGMA table_info({table})").fetchall()} - {"seq"}
     assert columns == set(CHAINED_COLUMNS[table])
+
+
+def test_a_bulk_loaded_ledger_is_chained_and_verifies(ledger):
+    """The bulk loader writes no chain code of its own: the triggers cover it."""
+    from forecastapp.core.bulk import BulkRecords, bulk_load
+
+    at = "2026-01-01T00:00:00.000000Z"
+    bulk_load(ledger, BulkRecords(
+        analysts=[("a1", "Ann", at)],
+        questions=[(f"q{i}", f"Question {i}", "", None, None, None, None, at) for i in range(50)],
+        forecasts=[(f"f{i}", f"q{i % 50}", "a1", 0.5, None, "2026-01-01", at, "") for i in range(200)],
+        retractions=[("x1", "f3", at, "")],
+        resolutions=[("r1", "q1", "resolve", "yes", None, "2026-06-01", "", "", at, None)],
+        question_log=[("l1", "q2", "delete", at, "")],
+    ))
+    result = verify_ledger(ledger)
+    assert result.ok and result.checked == 200 + 1 + 1 + 1
