@@ -165,3 +165,18 @@ def test_excerpt_must_match_the_document_at_its_offsets(ledger):
         _add(ledger, document_id=doc_id, excerpt="Peace is likely.", excerpt_start=1, excerpt_end=17)
     qid, _ = _add(ledger, document_id=doc_id, excerpt="Peace is likely.", excerpt_start=0, excerpt_end=16)
     assert queries.document_excerpts(ledger, doc_id) == [(qid, 0, 16, "Will the treaty be signed?")]
+
+
+def test_import_accepts_an_export_that_leaves_out_optional_text(ledger):
+    from forecastapp.core.transfer import LEDGER_FORMAT, import_ledger
+
+    data = {
+        "format": LEDGER_FORMAT,
+        "analysts": [{"id": "a1", "name": "Ann", "recorded_at": "2026-01-01T00:00:00.000000Z"}],
+        "questions": [{"id": "q1", "statement": "Hand-written", "recorded_at": "2026-01-01T00:00:00.000000Z"}],
+        "forecasts": [{"id": "f1", "question_id": "q1", "analyst_id": "a1", "probability": 0.3,
+                       "made_on": "2026-01-01", "recorded_at": "2026-01-01T00:00:00.000000Z"}],
+    }
+    import_ledger(ledger, data)
+    detail = queries.question_detail(ledger, "q1", today=TODAY)
+    assert detail.question.criteria == "" and detail.forecasts[0].rationale == ""

@@ -63,3 +63,11 @@ def test_search_tolerates_punctuation_a_user_types(ledger):
 def test_id_prefixes(ledger):
     ids = _many(ledger, 2)
     assert queries.resolve_question_id(ledger, ids[0][:8].upper()) == ids[0]
+
+
+def test_rows_carry_their_key_and_ids_map_to_keys(ledger):
+    ids = _many(ledger, 5)
+    keys = queries.list_question_keys(ledger, today=TODAY)
+    rows = queries.get_rows(ledger, keys, today=TODAY)
+    assert [r.key for r in rows] == keys
+    assert [queries.question_key(ledger, i) for i in ids] == keys

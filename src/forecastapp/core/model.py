@@ -76,6 +76,7 @@ class QuestionRow:
     brier: float | None  # mean Brier over the question's scored pairs, once resolved
     deleted: bool = False
     latest: dict[str, float] = field(default_factory=dict)  # analyst name -> latest probability
+    key: int | None = None  # the row key (seq) that list_question_keys/get_rows page by
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,7 @@ def _row(r: dict, latest: dict[str, float] | None = None) -> QuestionRow:
         brier=r["brier"],
         deleted=bool(r["deleted"]),
         latest=latest or {},
+        key=r["seq"],
     )
 
 
@@ -238,6 +239,14 @@ def get_rows(db: Database, keys: Sequence[int], *, today: date, with_latest: boo
     by_seq = {r["seq"]: r for r in rows}
     latest = latest_by_analyst(db, [r["id"] for r in rows]) if with_latest else {}
     return [_row(by_seq[k], latest.get(by_seq[k]["id"])) for k in keys if k in by_seq]
+
+
+def question_key(db: Database, question_id: str) -> int:
+    """The row key (seq) of a question, for finding it in a key list."""
+    row = db.execute("SELECT seq FROM questions WHERE id = ?", [question_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"no question with id '{question_id}'")
+    return row[0]
 
 
 def count_questions(db: Database, flt: QuestionFilter = QuestionFilter(), *, today: date) -> int:

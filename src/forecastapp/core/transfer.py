@@ -43,6 +43,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "question_log": ("id", "question_id", "action", "recorded_at", "reason"),
 }
+# Optional text columns an export may leave out; stored as empty text, as the ledger writes them.
+_DEFAULTS = {"criteria": "", "rationale": "", "evidence": "", "recorded_by": "", "reason": ""}
 _ORDER = {"documents": "recorded_at, id", "analysts": "recorded_at, id"}
 
 
@@ -152,7 +154,10 @@ def import_ledger(
                 done += 1
                 if progress and done % 1000 == 0:
                     progress(done, total)
-                values = {c: row.get(c) for c in columns}
+                values = {c: row.get(c, _DEFAULTS.get(c)) for c in columns}
+                for c, default in _DEFAULTS.items():
+                    if c in values and values[c] is None:
+                        values[c] = default
                 if table == "analysts":
                     existing = db.execute(
                         "SELECT id FROM analysts WHERE id = ? OR name = ? COLLATE NOCASE", [values["id"], values["name"]]
