@@ -310,7 +310,7 @@ def test_a_filter_matching_nothing_is_a_valid_empty_scorecard(dated):
 
 
 def test_since_after_until_is_refused_with_advice(dated):
-    with pytest.raises(ValidationError, match="swap them"):
+    with pytest.raises(ValidationError, match="since 2026-03-01 is after until 2026-02-01; swap the two days"):
         _card(dated, since=date(2026, 3, 1), until=date(2026, 2, 1))
 
 
@@ -379,3 +379,22 @@ def test_filters_partition_the_pairs(questions, forecasts, cut):
                 assert _card(db, analyst=a["name"])["overall"]["n"] == a["n"]
         finally:
             db.close()
+
+
+# --- the two ways of reading ------------------------------------------------------------------------
+
+
+def test_inside_a_transaction_the_scorecard_sees_its_own_writes_and_matches_the_usual_one(worked):
+    from forecastapp.core.report import to_json
+    from forecastapp.core.store import writing
+
+    usual = _card(worked)
+    with writing(worked):
+        # One connection in a transaction cannot share its snapshot, so everything is read on it.
+        same = _card(worked)
+        qid, _ = _ask(worked, "Q5 written in the same transaction?", 0.5)
+        _resolve(worked, qid, "no", date(2026, 3, 20))
+        seen = _card(worked)
+    assert to_json(same) == to_json(usual)
+    assert seen["overall"]["n"] == 5
+    assert not worked.conn.in_transaction and _card(worked)["overall"]["n"] == 5

@@ -2,11 +2,16 @@
 
 `pair_scores` already holds one row per scored (question, analyst) pair, kept current by every
 ledger write, so a scorecard never re-reads the forecast history. SQLite adds the pairs up per
-(analyst, document, term, horizon, final probability, outcome) in one GROUP BY, and per (tag, final
-probability, outcome) in a second; Python only rolls those few thousand rows up into each group's
-`GroupTotals` (counts, sums, per-bin sums, counts of distinct Brier values) and hands them to
-`scoring.summarize`. No Python object per forecast or per pair is built for the group figures; the
-per-pair detail list is read once, row by row, for the `pairs` section.
+(analyst, term, horizon, final probability, outcome) in one GROUP BY (overall, analyst, term and
+horizon figures all roll up from it), per (document, ...) and per (tag, ...) in two more; Python
+only rolls those few thousand rows up into each group's `GroupTotals` (counts, sums, per-bin sums,
+counts of distinct Brier values) and hands them to `scoring.summarize`. No Python object per
+forecast is ever built. The per-pair list is read in one pass that also collects, per question, the
+analysts' Briers for the relative Brier; it is kept as one line of JSON per pair (`ScoredPairs`).
+
+On a ledger stored in a file, the grouped SELECTs and the group summaries run on a second
+connection in a worker thread while this thread reads the pairs (SQLite and numpy release the GIL),
+both inside read transactions that are checked to see the same state of the ledger.
 
 Filters, as the scorecard applies them:
 - `analyst` keeps that analyst's pairs (name matched case-insensitively). Their `relative_brier`
@@ -24,18 +29,23 @@ A filter that matches nothing is not an error: the scorecard says n = 0 with nul
 
 from __future__ import annotations
 
-from collections import defaultdict
+import contextlib
 import json
+import sqlite3
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 from json.encoder import encode_basestring_ascii
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, overload
 
 from sqlite_utils import Database
 
-from forecastapp.core.errors import ValidationError
+from forecastapp.core.errors import ForecastError, ValidationError
 from forecastapp.core.estimative import SCALE_NAME, TERMS, EstimativeTerm
 from forecastapp.core.model import CONDITION_NOT_MET, moment_iso
 from forecastapp.core.scoring import (
@@ -47,6 +57,7 @@ from forecastapp.core.scoring import (
     relative_brier,
     summarize,
 )
+from forecastapp.core.store import connect
 
 SCALE = {
     "brier": "0-1 (Good Judgment Open and Fatebook report 0-2: twice these)",
@@ -180,7 +191,7 @@ class _Filters:
         self.tag = " ".join(tag.strip().lower().split()) if tag and tag.strip() else None
         if since and until and since > until:
             raise ValidationError(
-                f"--since {since.isoformat()} is after --until {until.isoformat()}; swap them or widen the range"
+                f"since {since.isoformat()} is after until {until.isoformat()}; swap the two days or widen the range"
             )
         self.since = since
         self.until = until
@@ -228,42 +239,122 @@ def build_scorecard(
 ) -> dict[str, Any]:
     """The scorecard as a JSON-ready dict (see the module docstring for what each filter does)."""
     flt = _Filters(analyst, tag, since, until)
-    names = dict(db.execute("SELECT id, name FROM analysts").fetchall())
-    overall, by_analyst, by_term, by_horizon = _main_groups(db, flt)
-    pairs, shared = _pair_rows(db, flt, names)
-    # Without an analyst filter the pair list already holds every analyst's pair on each question;
-    # with one, the other analysts' pairs are read for the comparison.
-    relative = relative_brier(shared) if not flt.analyst else _relative_briers(db, flt, names)
+    with _second_reader(db) as reader:
+        names = dict(db.execute("SELECT id, name FROM analysts").fetchall())
+        if reader is None:
+            groups = _read_groups(db, flt, today, names)
+            pairs, shared = _pair_rows(db, flt, names)
+        else:
+            # The grouped SELECTs and the bootstrap intervals spend their time in SQLite and numpy,
+            # which let go of the GIL, while the pair list is mostly Python: on two cores they overlap.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scorecard") as pool:
+                pending = pool.submit(_read_groups, reader, flt, today, names)
+                pairs, shared = _pair_rows(db, flt, names)
+                groups = pending.result()
+        # Without an analyst filter the pair list already holds every analyst's pair on each question;
+        # with one, the other analysts' pairs are read for the comparison.
+        relative = relative_brier(shared) if not flt.analyst else _relative_briers(db, flt, names)
     analysts = []
-    for analyst_id, sums in sorted(by_analyst.items(), key=lambda kv: (names[kv[0]].casefold(), kv[0])):
+    for analyst_id, figures in groups.analysts:
         rel = relative.get(analyst_id)
-        analysts.append({
-            "name": names[analyst_id],
-            **summarize(sums.totals()),
-            "relative_brier": rel[0] if rel else None,
-            "relative_brier_n": rel[1] if rel else 0,
-        })
-    titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
-    by_document = _document_groups(db, flt)
-    documents = [
-        {"id": doc_id, "title": titles.get(doc_id), **summarize(sums.totals())}
-        for doc_id, sums in sorted(by_document.items(), key=lambda kv: ((titles.get(kv[0]) or "").casefold(), kv[0]))
-    ]
-    question_counts = _question_counts(db, flt, today)
+        analysts.append({**figures, "relative_brier": rel[0] if rel else None, "relative_brier_n": rel[1] if rel else 0})
+    counts = dict(groups.question_counts)
     return {
         "generated_at": moment_iso(now),
         "filters": flt.as_json(),
         "scale": dict(SCALE),
-        "ledger": {"questions": question_counts.pop("live"), "forecasts": _forecast_count(db)},
-        "overall": summarize(overall.totals()),
+        "ledger": {"questions": counts.pop("live"), "forecasts": groups.forecasts},
+        "overall": groups.overall,
         "analysts": analysts,
-        "tags": [{"tag": t, **summarize(s.totals())} for t, s in sorted(_tag_groups(db, flt).items())],
-        "documents": documents,
-        "terms": _term_groups(by_term),
-        "horizons": [{"horizon": HORIZONS[h], **summarize(by_horizon[h].totals())} for h in range(len(HORIZONS))],
-        "excluded": question_counts,
+        "tags": groups.tags,
+        "documents": groups.documents,
+        "terms": groups.terms,
+        "horizons": groups.horizons,
+        "excluded": counts,
         "pairs": pairs,
     }
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Every group's figures (analysts still without their relative Brier), the counts and the ledger size."""
+
+    overall: dict[str, Any]
+    analysts: list[tuple[str, dict[str, Any]]]  # (analyst id, figures), by name
+    tags: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+    terms: list[dict[str, Any]]
+    horizons: list[dict[str, Any]]
+    question_counts: dict[str, int]
+    forecasts: int
+
+
+def _read_groups(db: Database, flt: _Filters, today: date, names: dict[str, str]) -> _Groups:
+    """Read every group's sums on one connection and summarize them."""
+    overall, by_analyst, by_term, by_horizon = _main_groups(db, flt)
+    titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
+    by_document = _document_groups(db, flt)
+    return _Groups(
+        overall=summarize(overall.totals()),
+        analysts=[
+            (analyst_id, {"name": names[analyst_id], **summarize(sums.totals())})
+            for analyst_id, sums in sorted(by_analyst.items(), key=lambda kv: (names[kv[0]].casefold(), kv[0]))
+        ],
+        tags=[{"tag": t, **summarize(s.totals())} for t, s in sorted(_tag_groups(db, flt).items())],
+        documents=[
+            {"id": doc_id, "title": titles.get(doc_id), **summarize(sums.totals())}
+            for doc_id, sums in sorted(by_document.items(), key=lambda kv: ((titles.get(kv[0]) or "").casefold(), kv[0]))
+        ],
+        terms=_term_groups(by_term),
+        horizons=[{"horizon": HORIZONS[h], **summarize(by_horizon[h].totals())} for h in range(len(HORIZONS))],
+        question_counts=_question_counts(db, flt, today),
+        forecasts=_forecast_count(db),
+    )
+
+
+# Every write that can change a scorecard appends to one of these tables (history is append-only) or
+# adds an analyst or a document, so two read transactions that agree on this see the same scorecard.
+_FINGERPRINT_SQL = """
+SELECT (SELECT max(seq) FROM questions), (SELECT max(seq) FROM forecasts), (SELECT max(seq) FROM retractions),
+       (SELECT max(seq) FROM resolutions), (SELECT max(seq) FROM question_log),
+       (SELECT count(*) FROM analysts), (SELECT count(*) FROM documents)
+"""
+
+
+@contextlib.contextmanager
+def _second_reader(db: Database) -> Iterator[Database | None]:
+    """A second connection reading the same snapshot as `db`, or None where that cannot be had.
+
+    Both connections hold a read transaction for the duration, started one after the other; if a
+    writer committed in between, their fingerprints differ and the pair is tried again. None (read
+    everything on `db`) for an in-memory ledger, a connection already inside a transaction, or a
+    ledger that keeps changing.
+    """
+    path = next((row[2] for row in db.execute("PRAGMA database_list").fetchall() if row[1] == "main"), "")
+    if not path or db.conn.in_transaction:
+        yield None
+        return
+    try:
+        other = connect(Path(path))
+    except (ForecastError, sqlite3.Error):
+        yield None
+        return
+    agreed = False
+    try:
+        for _ in range(3):
+            db.conn.execute("BEGIN")
+            other.conn.execute("BEGIN")
+            if db.execute(_FINGERPRINT_SQL).fetchone() == other.execute(_FINGERPRINT_SQL).fetchone():
+                agreed = True
+                break
+            db.conn.execute("ROLLBACK")
+            other.conn.execute("ROLLBACK")
+        yield other if agreed else None
+    finally:
+        for conn in (db.conn, other.conn):
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")  # a read transaction: nothing to keep
+        other.close()
 
 
 def _main_groups(db: Database, flt: _Filters) -> tuple[_Sums, dict[str, _Sums], dict[str, _Sums], list[_Sums]]:
@@ -413,18 +504,20 @@ def _pair_rows(
     shared: list[tuple[str, dict[str, float]]] = []
     current_id = ""
     current: dict[str, float] = {}
+    qid_json = statement_json = ""
     for qid, analyst_id, p, term, outcome, resolved_on, b, ta, ls in rows:
-        # resolved_on is a checked ISO date and outcome a literal from the SQL: nothing to escape.
-        lines.append(_PAIR_JSON % (
-            enc(qid), enc(statements[qid]), analysts[analyst_id], p, "null" if term is None else enc(term),
-            outcome, resolved_on, b, ta, ls,
-        ))
-        days.append(resolved_on)
         if qid != current_id:
             if len(current) > 1:
                 shared.append((current_id, current))
             current_id, current = qid, {}
+            qid_json, statement_json = enc(qid), enc(statements[qid])  # once per question
         current[analyst_id] = b
+        # resolved_on is a checked ISO date and outcome a literal from the SQL: nothing to escape.
+        lines.append(_PAIR_JSON % (
+            qid_json, statement_json, analysts[analyst_id], p, "null" if term is None else enc(term), outcome,
+            resolved_on, b, ta, ls,
+        ))
+        days.append(resolved_on)
     if len(current) > 1:
         shared.append((current_id, current))
     order = sorted(range(len(lines)), key=days.__getitem__)
