@@ -106,7 +106,8 @@ def test_pdf_to_a_file(scored, tmp_path, qapp):
 
 @pytest.mark.parametrize(("args", "message"), [
     (("--since", "31 Feb 2026"), "'31 Feb 2026' is not a real date"),
-    (("--since", "2026-06-01", "--until", "2026-05-01"), "since 2026-06-01 is after until 2026-05-01; swap the two days"),
+    (("--since", "2026-06-01", "--until", "2026-05-01"),
+     "since 2026-06-01 is after until 2026-05-01; swap the two days"),
 ])
 def test_bad_arguments_are_one_line_with_exit_2(scored, args, message):
     code, out, err = scored("scorecard", *args)

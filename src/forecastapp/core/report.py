@@ -26,12 +26,12 @@ import io
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forecastapp.core.errors import StoreError
+from forecastapp.core.errors import StoreError, ValidationError
 from forecastapp.core.probability import format_probability
 from forecastapp.core.scorecard import ScoredPairs
 
@@ -414,8 +414,8 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
         Table(
             ("Forecast bin", "Pairs", "Mean forecast", "Observed", "95% interval"),
             tuple(
-                (f"{round(b['lower'] * 100)}-{round(b['upper'] * 100)}%", fmt_count(b["n"]), fmt_pct(b["mean_forecast"]),
-                 fmt_pct(b["observed"]),
+                (f"{round(b['lower'] * 100)}-{round(b['upper'] * 100)}%", fmt_count(b["n"]),
+                 fmt_pct(b["mean_forecast"]), fmt_pct(b["observed"]),
                  DASH if b["ci_low"] is None else f"{fmt_pct(b['ci_low'])} to {fmt_pct(b['ci_high'])}")
                 for b in o["calibration"]
             ),
@@ -633,3 +633,44 @@ def chart_path_for(output: Path) -> Path:
     """Where a Markdown report's chart goes: `<name>-calibration.svg` beside the report."""
     return output.with_name(f"{output.stem}-calibration.svg")
 
+
+#: The file formats `write_scorecard` writes (the CLI's --format choices and the GUI's save filters).
+SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
+
+
+def scorecard_text(card: dict[str, Any], fmt: str, *, chart_src: str | None = None) -> str:
+    """The scorecard as json, csv, md or html text (md: the chart inline unless `chart_src` names a file)."""
+    if fmt == "json":
+        return to_json(card)
+    if fmt == "csv":
+        return to_csv(card)
+    if fmt == "html":
+        return to_html(card)
+    if fmt == "md":
+        return to_markdown(card, chart_src=chart_src)
+    raise ValidationError(f"'{fmt}' is not a text scorecard format; choose json, csv, md or html")
+
+
+def write_scorecard(
+    card: dict[str, Any], path: Path, fmt: str, *, render_pdf: Callable[[dict[str, Any]], bytes] | None = None
+) -> list[Path]:
+    """Write the scorecard to `path` in `fmt` (one of SCORECARD_FORMATS), each file whole or not at all.
+
+    Returns the files written: md also writes its chart beside the report (`chart_path_for`). A PDF
+    needs `render_pdf` (`forecastapp.render.pdf.render_pdf`): the core never imports Qt, so the
+    caller, which knows whether Qt is there and on which thread it may paint, passes it in.
+    """
+    if fmt not in SCORECARD_FORMATS:
+        raise ValidationError(f"'{fmt}' is not a scorecard format; choose one of {', '.join(SCORECARD_FORMATS)}")
+    if fmt == "pdf":
+        if render_pdf is None:
+            raise ValidationError("a PDF scorecard needs Qt to lay it out; choose html, or install PySide6")
+        write_atomic(path, render_pdf(card))
+        return [path]
+    if fmt == "md":
+        chart = chart_path_for(path)
+        write_atomic(chart, calibration_svg(card["overall"]))
+        write_atomic(path, scorecard_text(card, "md", chart_src=chart.name))
+        return [path, chart]
+    write_atomic(path, scorecard_text(card, fmt))
+    return [path]

@@ -257,7 +257,9 @@ def build_scorecard(
     analysts = []
     for analyst_id, figures in groups.analysts:
         rel = relative.get(analyst_id)
-        analysts.append({**figures, "relative_brier": rel[0] if rel else None, "relative_brier_n": rel[1] if rel else 0})
+        analysts.append(
+            {**figures, "relative_brier": rel[0] if rel else None, "relative_brier_n": rel[1] if rel else 0}
+        )
     counts = dict(groups.question_counts)
     return {
         "generated_at": moment_iso(now),
@@ -303,7 +305,9 @@ def _read_groups(db: Database, flt: _Filters, today: date, names: dict[str, str]
         tags=[{"tag": t, **summarize(s.totals())} for t, s in sorted(_tag_groups(db, flt).items())],
         documents=[
             {"id": doc_id, "title": titles.get(doc_id), **summarize(sums.totals())}
-            for doc_id, sums in sorted(by_document.items(), key=lambda kv: ((titles.get(kv[0]) or "").casefold(), kv[0]))
+            for doc_id, sums in sorted(
+                by_document.items(), key=lambda kv: ((titles.get(kv[0]) or "").casefold(), kv[0])
+            )
         ],
         terms=_term_groups(by_term),
         horizons=[{"horizon": HORIZONS[h], **summarize(by_horizon[h].totals())} for h in range(len(HORIZONS))],
