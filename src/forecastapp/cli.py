@@ -775,6 +775,11 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until) -> None:
         report.write_atomic(path, text)
 
 
+from forecastapp.cli_document import document  # noqa: E402 - registered after the helpers it uses
+
+cli.add_command(document)
+
+
 def main() -> None:
     """Console entry point."""
     try:
