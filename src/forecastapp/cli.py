@@ -749,30 +749,17 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until) -> None:
     until_day = _day(until, clock) if until is not None else None
     card = build_scorecard(_ledger(ctx), analyst=analyst, tag=tag, since=since_day, until=until_day,
                            today=clock.today, now=clock.now)
-    path = Path(output) if output else None
+    if output is None:
+        # On stdout a Markdown report carries its chart inside, as a data: URI.
+        click.echo(report.scorecard_text(card, fmt), nl=False)
+        return
+    render_pdf = None
     if fmt == "pdf":
         try:
             from forecastapp.render.pdf import render_pdf  # Qt loads only for a PDF
         except ImportError:
             raise UserError("PDF export needs Qt (PySide6), which is not installed; choose --format html") from None
-        report.write_atomic(path, render_pdf(card))
-        return
-    if fmt == "json":
-        text = report.to_json(card)
-    elif fmt == "csv":
-        text = report.to_csv(card)
-    elif fmt == "html":
-        text = report.to_html(card)
-    elif path is not None:
-        chart = report.chart_path_for(path)
-        report.write_atomic(chart, report.calibration_svg(card["overall"]))
-        text = report.to_markdown(card, chart_src=chart.name)
-    else:
-        text = report.to_markdown(card)  # on stdout the chart travels inside, as a data: URI
-    if path is None:
-        click.echo(text, nl=False)
-    else:
-        report.write_atomic(path, text)
+    report.write_scorecard(card, Path(output), fmt, render_pdf=render_pdf)
 
 
 from forecastapp.cli_document import document  # noqa: E402 - registered after the helpers it uses

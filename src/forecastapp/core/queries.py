@@ -267,6 +267,16 @@ def status_counts(db: Database, *, today: date) -> dict[str, int]:
     return counts
 
 
+def mean_brier(db: Database) -> float | None:
+    """Mean Brier over the scored pairs of live questions (the scorecard's overall Brier, unfiltered); None if none."""
+    # pair_scores already holds one row per scored (question, analyst) pair; averaging it is the
+    # scorecard's overall figure without building the rest of the scorecard.
+    row = db.execute(
+        "SELECT avg(brier) FROM pair_scores WHERE question_id IN (SELECT id FROM questions WHERE deleted = 0)"
+    ).fetchone()
+    return row[0] if row else None
+
+
 def resolve_question_id(db: Database, ref: str, *, include_deleted: bool = True) -> str:
     """The full id of the question a user means by an id or a unique id prefix (at least 4 characters)."""
     ref = (ref or "").strip().lower()

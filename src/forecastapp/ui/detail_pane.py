@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -32,6 +32,8 @@ from forecastapp.ui.ledger_model import status_text
 from forecastapp.ui.service import ExcerptContext, describe_resolution
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
+#: The link under the source excerpt that opens the excerpt in the document view.
+SHOW_IN_DOCUMENT_URL = "forecastapp:show-in-document"
 
 
 def _para(text: str) -> str:
@@ -43,6 +45,9 @@ def _para(text: str) -> str:
 
 class DetailPane(QWidget):
     """The selected question in full; `show_question(None)` shows the empty state."""
+
+    #: The "Show in document" link under the source excerpt was followed.
+    show_in_document_requested = Signal()
 
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +87,9 @@ class DetailPane(QWidget):
         self.text = QTextBrowser()
         self.text.setObjectName("detailText")
         self.text.setAccessibleName("Question details")
-        self.text.setOpenExternalLinks(True)
+        # Links are handled here: web links open in the browser, our own link asks for the document view.
+        self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._on_link)
         self.text.setFrameShape(QTextBrowser.Shape.NoFrame)
 
         # Two buttons per row keep the pane narrow enough to leave the table room at 200% scaling.
@@ -189,6 +196,9 @@ class DetailPane(QWidget):
                 )
             else:
                 out.append(f"<p>\u201c{html.escape(q.excerpt)}\u201d</p>")
+            if q.document_id and q.excerpt_start is not None:
+                out.append(f'<p style="margin-top:0px"><a href="{SHOW_IN_DOCUMENT_URL}">Show in document</a>'
+                           f'<span style="color:{quiet}"> (Ctrl+Shift+D)</span></p>')
 
         section("Forecasts")
         if detail.forecasts:
@@ -229,3 +239,10 @@ class DetailPane(QWidget):
                 out.append(f'<p style="color:{quiet}">{html.escape(action)}d {recorded_at[:10]}{why}</p>')
         out.append(f'<p style="color:{quiet}">id {q.id}</p>')
         return "".join(out)
+
+    @Slot(QUrl)
+    def _on_link(self, url: QUrl) -> None:
+        if url.toString() == SHOW_IN_DOCUMENT_URL:
+            self.show_in_document_requested.emit()
+        elif url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)

@@ -3,8 +3,13 @@
 Built like Qt's application.py example: `_create_actions`, `_create_menus`, `_create_tool_bar`,
 `_create_status_bar`, `_read_settings`, and `_write_settings` on close. Every ledger change goes
 through an undoable command (ui/undo.py) that calls the core via LedgerService; the window then
-re-queries the table's key list and re-reads the selected question. Long work (import/export)
-runs in ui/tasks.py with a cancellable progress dialog.
+re-queries the table's key list and re-reads the selected question. Long work (import, export,
+the scorecard export) runs in ui/tasks.py with a cancellable progress dialog.
+
+The Scorecard and Document tabs are `ScorecardPanel` and `DocumentPanel`; both stay idle until
+their tab is first shown, so they add nothing to the first paint. After the first paint the status
+bar fills in: counts and the mean Brier from one background read (`service.read_overview`), and
+the hash chain's state from `integrity_check.verify_in_child` (a child process; see there why).
 """
 
 from __future__ import annotations
@@ -13,13 +18,25 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +45,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressDialog,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -40,7 +58,7 @@ from shiboken6 import isValid
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.queries import QuestionFilter
 from forecastapp.ui.detail_pane import DetailPane
-from forecastapp.ui.document_view import DocumentView
+from forecastapp.ui.document_panel import DocumentPanel
 from forecastapp.ui.ledger_model import (
     COL_ANALYST,
     COL_BRIER,
@@ -53,7 +71,7 @@ from forecastapp.ui.ledger_model import (
     IdRole,
     LedgerTableModel,
 )
-from forecastapp.ui.scorecard_view import ScorecardView
+from forecastapp.ui.scorecard_panel import ScorecardPanel
 from forecastapp.ui.service import LedgerService
 from forecastapp.ui.ui_settings import (
     K_GEOMETRY,
@@ -62,6 +80,7 @@ from forecastapp.ui.ui_settings import (
     K_LAST_DB,
     K_LAST_DIR,
     K_RECENT,
+    K_SCORECARD_FORMAT,
     K_SORT_DESCENDING,
     K_SORT_KEY,
     K_SPLITTER,
@@ -76,6 +95,31 @@ if TYPE_CHECKING:
 SEARCH_DEBOUNCE_MS = 200
 STATUS_FILTERS = (("All statuses", "all"), ("Open", "open"), ("Due", "due"), ("Resolved", "resolved"),
                   ("Annulled", "annulled"))
+#: The scorecard export's save-dialog filters: (format, filter text, file extensions it accepts).
+SCORECARD_EXPORTS = (
+    ("json", "JSON (*.json)", (".json",)),
+    ("csv", "CSV (*.csv)", (".csv",)),
+    ("md", "Markdown (*.md)", (".md", ".markdown")),
+    ("html", "HTML (*.html)", (".html", ".htm")),
+    ("pdf", "PDF (*.pdf)", (".pdf",)),
+)
+SCORECARD_FILTERS = ";;".join(text for _fmt, text, _ext in SCORECARD_EXPORTS)
+FORMAT_NAMES = {"json": "JSON", "csv": "CSV", "md": "Markdown", "html": "HTML", "pdf": "PDF"}
+
+
+def scorecard_target(path: str, selected_filter: str) -> tuple[Path, str]:
+    """The file and format a scorecard save dialog's answer means.
+
+    A known extension picks the format; otherwise the chosen filter does, and its extension is added.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    for fmt, _text, extensions in SCORECARD_EXPORTS:
+        if suffix in extensions:
+            return target, fmt
+    chosen = next((e for e in SCORECARD_EXPORTS if e[1] == selected_filter), SCORECARD_EXPORTS[0])
+    fmt, _text, extensions = chosen
+    return target.with_name(target.name + extensions[0]), fmt
 
 
 class MainWindow(QMainWindow):
@@ -112,6 +156,8 @@ class MainWindow(QMainWindow):
         self._selecting = False
         self._key_before_reset: int | None = None
         self._overview_task = None
+        self._integrity_task = None
+        self._integrity = None  # the last IntegrityState, or None while unknown
 
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undoStack")
@@ -126,6 +172,10 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if not defer_secondary:
             self._load_secondary()
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Quitting without closing this window (--exit-after-paint) must not wait for the check.
+            app.aboutToQuit.connect(self._stop_integrity_check)
         # else: the first paint needs only the first page of rows; the filter lists and the status
         # counts (full scans on a large ledger) are loaded right after it (see `event`).
 
@@ -155,9 +205,8 @@ class MainWindow(QMainWindow):
         self.action_export = a("actionExportLedger", "&Export ledger…", self.export_ledger_dialog,
                                tip="Save the whole ledger, history included, as JSON")
         self.action_export_scorecard = a(
-            "actionExportScorecard", "Export &scorecard…", None, shortcut="Ctrl+E",
-            tip="Export the scorecard (arrives with the scorecard work)")
-        self.action_export_scorecard.setEnabled(False)
+            "actionExportScorecard", "Export &scorecard…", self.export_scorecard_dialog, shortcut="Ctrl+E",
+            tip="Save the scorecard, with the Scorecard tab's filters, as JSON, CSV, Markdown, HTML or PDF")
         self.action_quit = a("actionQuit", "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit,
                              tip="Close forecastapp")
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -193,6 +242,9 @@ class MainWindow(QMainWindow):
                                        shortcut="Ctrl+2")
         self.action_show_document = a("actionShowDocument", "&Document", lambda: self._tabs.setCurrentIndex(2),
                                       shortcut="Ctrl+3")
+        self.action_show_in_document = a("actionShowInDocument", "Show in d&ocument", self.show_in_document,
+                                         shortcut="Ctrl+Shift+D",
+                                         tip="Show the selected question's source excerpt in its document")
         self.action_about = a("actionAbout", "&About forecastapp", self.about)
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -232,6 +284,7 @@ class MainWindow(QMainWindow):
         for action in (self.action_show_forecasts, self.action_show_scorecard, self.action_show_document):
             view_menu.addAction(action)
         view_menu.addSeparator()
+        view_menu.addAction(self.action_show_in_document)
         view_menu.addAction(self.action_reload)
 
         help_menu = bar.addMenu("&Help")
@@ -321,7 +374,8 @@ class MainWindow(QMainWindow):
         table.setShowGrid(False)
         table.setTabKeyNavigation(False)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action in (self.action_update, self.action_resolve, self.action_correct, self.action_delete):
+        for action in (self.action_update, self.action_resolve, self.action_correct, self.action_delete,
+                       self.action_show_in_document):
             table.addAction(action)
         self.action_delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         # Delete only means "delete question" while the table has focus, never inside a text field.
@@ -379,17 +433,30 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._create_filter_bar())
         layout.addWidget(self.splitter, 1)
 
-        self.scorecard_view = ScorecardView(self._service, self)
-        self.document_view = DocumentView(self._service, self)
+        # Both panels wait for their tab to be shown before they read or score anything (a refresh
+        # while hidden only marks them stale), so building them here costs the first paint nothing.
+        self.scorecard_view = ScorecardPanel(self._service, self)
+        self.document_view = DocumentPanel(self._service, self)
         self.ledger_changed.connect(self.scorecard_view.refresh)
         self.ledger_changed.connect(self.document_view.refresh)
+        self.document_view.question_selected.connect(self.select_question)
+        self.document_view.new_forecast_requested.connect(self.new_forecast_from_excerpt)
+        self.detail_pane.show_in_document_requested.connect(self.show_in_document)
 
         self._tabs = QTabWidget()
         self._tabs.setObjectName("mainTabs")
         self._tabs.setAccessibleName("Views")
         self._tabs.setDocumentMode(True)
         self._tabs.addTab(page, "&Forecasts")
-        self._tabs.addTab(self.scorecard_view, "&Scorecard")
+        # The scorecard's filter row is wider than the rest of the window needs; in a scroll area it
+        # scrolls sideways in a narrow window instead of setting the whole window's minimum width.
+        scorecard_page = QScrollArea()
+        scorecard_page.setObjectName("scorecardPage")
+        scorecard_page.setAccessibleName("Scorecard")
+        scorecard_page.setWidgetResizable(True)
+        scorecard_page.setFrameShape(QFrame.Shape.NoFrame)
+        scorecard_page.setWidget(self.scorecard_view)
+        self._tabs.addTab(scorecard_page, "&Scorecard")
         self._tabs.addTab(self.document_view, "&Document")
         self.setCentralWidget(self._tabs)
 
@@ -407,9 +474,14 @@ class MainWindow(QMainWindow):
         self.brier_label = QLabel()
         self.brier_label.setObjectName("statusBrier")
         self.brier_label.setAccessibleName("Mean Brier score")
+        self.integrity_label = QLabel()
+        self.integrity_label.setObjectName("statusIntegrity")
+        self.integrity_label.setAccessibleName("Ledger integrity")
         bar.addPermanentWidget(self.counts_label)
         bar.addPermanentWidget(self.brier_label)
+        bar.addPermanentWidget(self.integrity_label)
         self.set_mean_brier(None)
+        self._show_integrity("Integrity: not checked yet", "The hash chain is checked right after start-up.")
 
     # ================================================================ settings
 
@@ -496,6 +568,7 @@ class MainWindow(QMainWindow):
             self._apply_overview(Overview(
                 counts=self._service.status_counts(), tags=self._service.tags(),
                 analysts=self._service.analysts(), documents=self._service.documents(),
+                mean_brier=self._service.mean_brier(),
             ), self._service.path)
             return
         from forecastapp.ui.service import read_overview
@@ -537,16 +610,81 @@ class MainWindow(QMainWindow):
             f"{due:,} open question{'s are' if due != 1 else ' is'} past the resolve-by date" if due
             else "No question is past its resolve-by date"
         )
+        self.set_mean_brier(overview.mean_brier)
         self.overview_updated.emit()
 
     def set_mean_brier(self, value: float | None) -> None:
-        """Show the mean Brier of resolved questions (the scorecard work computes it; None shows a dash)."""
+        """Show the scorecard's overall (unfiltered) mean Brier; None shows a dash."""
         self._mean_brier = value
         self.brier_label.setText(f"Mean Brier {value:.3f}" if value is not None else "Mean Brier —")
         self.brier_label.setToolTip(
-            "Mean Brier score over scored forecasts (lower is better)" if value is not None
-            else "The mean Brier score arrives with the scorecard"
+            "Mean Brier score over every scored question-analyst pair, 0-1 scale, lower is better "
+            "(the Scorecard tab's overall figure without filters)" if value is not None
+            else "No resolved question is scored yet"
         )
+
+    @property
+    def mean_brier(self) -> float | None:
+        """The mean Brier the status bar shows (None while unknown or when nothing is scored)."""
+        return self._mean_brier
+
+    # ================================================================ integrity (the hash chain)
+
+    @property
+    def integrity(self):
+        """The last integrity check's IntegrityState, or None while it runs or before it ran."""
+        return self._integrity
+
+    def _show_integrity(self, text: str, tip: str, *, broken: bool = False) -> None:
+        from forecastapp.ui import look
+
+        self.integrity_label.setText(text)
+        self.integrity_label.setToolTip(tip)
+        self.integrity_label.setAccessibleDescription(tip)
+        colour = look.tone("error", self.palette()).name() if broken else ""
+        self.integrity_label.setStyleSheet(f"color: {colour}; font-weight: bold" if broken else "")
+
+    def check_integrity(self):
+        """Re-compute the ledger's hash chain off the GUI thread (a child process); returns the task or None."""
+        from forecastapp.ui import integrity_check
+
+        if self._integrity_task is not None and self._integrity_task.running:
+            self._integrity_task.cancel()
+        self._integrity = None
+        path = self._service.path
+        self._show_integrity("Integrity: verifying…", "Re-computing the ledger's hash chain (forecastapp verify).")
+        if not self._background:
+            self._apply_integrity(path, integrity_check.verify_file(path))
+            return None
+        from forecastapp.ui.tasks import BackgroundTask, read_pool
+
+        task = BackgroundTask(lambda ctx: integrity_check.verify_in_child(path, ctx))
+        task.finished.connect(lambda state: isValid(self) and self._apply_integrity(path, state))
+        task.failed.connect(lambda message: isValid(self) and path == self._service.path and self._show_integrity(
+            "Integrity: not checked", f"The check could not run: {message}"))
+        task.done.connect(task.deleteLater)
+        self._integrity_task = task
+        return task.start(read_pool())
+
+    @Slot()
+    def _stop_integrity_check(self) -> None:
+        """Cancel a running integrity check (its child process is killed within a 0.1 s poll)."""
+        if self._integrity_task is not None and self._integrity_task.running:
+            self._integrity_task.cancel()
+
+    def _apply_integrity(self, path: Path, state) -> None:
+        if path != self._service.path:
+            return  # answered for a database the window has left
+        self._integrity = state
+        if state.ok:
+            self._show_integrity(
+                "Integrity: verified",
+                f"Every history record matches the hash chain ({state.checked:,} records).\n{state.summary}")
+        else:
+            self._show_integrity(
+                f"Integrity: broken at record {state.broken_at:,}",
+                f"{state.summary}\nRun \u201cforecastapp verify\u201d for details; docs/RELIABILITY.md explains the "
+                "chain.", broken=True)
 
     @Slot()
     def _update_result_count(self) -> None:
@@ -589,8 +727,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def reload(self) -> None:
-        """Re-read everything from the ledger (F5, and after imports or another database)."""
+        """Re-read everything from the ledger and re-check its hash chain (F5: another program may have written)."""
         self._refresh_after_change(self._current_id)
+        self.check_integrity()
 
     def _refresh_after_change(self, question_id: str | None, *, select_new: bool = False) -> None:
         """After a write: re-query the table, then select the new or touched question (or keep showing it)."""
@@ -689,6 +828,8 @@ class MainWindow(QMainWindow):
         self.action_resolve.setEnabled(live and not resolved)
         self.action_correct.setEnabled(resolved)
         self.action_delete.setEnabled(live)
+        self.action_show_in_document.setEnabled(
+            live and detail.question.document_id is not None and detail.question.excerpt_start is not None)
 
     @Slot(QModelIndex)
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
@@ -725,19 +866,86 @@ class MainWindow(QMainWindow):
     @Slot()
     def add_forecast(self, prefill: NewQuestion | None = None) -> bool:
         """Ctrl+N: ask for a new question and its first forecast, then record it (undoable)."""
+        return self._add_question(prefill) is not None
+
+    def _add_question(self, prefill: NewQuestion | None) -> str | None:
+        """The add dialog, then the undoable write; returns the new question's id (None if nothing was added)."""
         from forecastapp.ui.question_dialog import AddForecastDialog
         from forecastapp.ui.undo import AddForecastCommand
 
         analyst = self._settings.value(K_LAST_ANALYST) or None
         result = AddForecastDialog.ask(self, self._service, prefill=prefill, analyst=analyst)
         if result is None:
-            return False
+            return None
         changed, failed = self._command_callbacks()
         command = AddForecastCommand(self._service, changed, failed, result.question, result.forecast)
-        ok = self._push(command, select_new=True)
-        if ok:
-            self._settings.setValue(K_LAST_ANALYST, result.forecast.analyst)
-        return ok
+        if not self._push(command, select_new=True):
+            return None
+        self._settings.setValue(K_LAST_ANALYST, result.forecast.analyst)
+        return command.question_id
+
+    @Slot(str, int, int, str)
+    def new_forecast_from_excerpt(self, document_id: str, start: int, end: int, text: str) -> bool:
+        """The document view's "New forecast from selection": the add dialog, pre-filled with the excerpt.
+
+        The statement starts as the excerpt itself (white space collapsed), for the analyst to turn
+        into something resolvable; the excerpt and its offsets are what link the question to the text.
+        """
+        from forecastapp.core.ledger import NewQuestion
+
+        prefill = NewQuestion(statement=" ".join(text.split()), document_id=document_id, excerpt=text,
+                              excerpt_start=start, excerpt_end=end)
+        question_id = self._add_question(prefill)
+        if question_id is None:
+            return False
+        # Show the new highlight now (the refresh after the write may still be on its way).
+        self.document_view.refresh()
+        self.document_view.show_question(question_id)
+        return True
+
+    @Slot(str)
+    def select_question(self, question_id: str) -> bool:
+        """Show a question in the Forecasts tab with its row selected (clearing filters that hide it)."""
+        try:
+            key = self._service.question_key(question_id)
+        except ForecastError:
+            return False
+        self._tabs.setCurrentIndex(0)
+        row = self.model.row_of_key(key)
+        if row >= 0:
+            self._select_row(row)
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        if self.current_filter() != QuestionFilter():
+            # The search or a quick filter hides the row: clear them, then select it in the full list.
+            self._clear_filter_bar()
+
+            def then() -> None:
+                found = self.model.row_of_key(key)
+                if found >= 0:
+                    self._select_row(found)
+                    self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                else:
+                    self._show_detail(question_id)
+
+            self.model.set_filter(QuestionFilter(), then=then)
+            return True
+        self._select_row(-1)  # not listed at all (deleted): the detail pane still shows it
+        self._show_detail(question_id)
+        return True
+
+    @Slot()
+    def show_in_document(self) -> bool:
+        """Switch to the Document tab and flash the selected question's source excerpt."""
+        detail = self.detail_pane.detail
+        if detail is None or detail.question.document_id is None:
+            return False
+        self._tabs.setCurrentIndex(2)  # showing the tab loads the view if it is stale
+        if not self.document_view.show_question(detail.question.id):
+            self.statusBar().showMessage("This question's excerpt is not in its document any more", 6000)
+            return False
+        self.document_view.text_view().setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     @Slot()
     def update_forecast(self) -> bool:
@@ -870,6 +1078,18 @@ class MainWindow(QMainWindow):
         self._settings.setValue(K_LAST_DIR, str(path.parent))
         self.undo_stack.clear()
         self._current_id = None
+        self._clear_filter_bar()
+        self.model.set_filter(QuestionFilter())
+        self._select_row(-1)
+        self._show_detail(None)
+        self._update_title()
+        self._load_secondary()
+        self.check_integrity()
+        self.ledger_changed.emit()
+        return True
+
+    def _clear_filter_bar(self) -> None:
+        """Reset the search and the quick filters without re-querying (the caller does that once)."""
         for box in (self.tag_filter, self.analyst_filter, self.document_filter, self.status_filter):
             box.blockSignals(True)
             box.setCurrentIndex(0)
@@ -877,13 +1097,6 @@ class MainWindow(QMainWindow):
         self.search_field.blockSignals(True)
         self.search_field.clear()
         self.search_field.blockSignals(False)
-        self.model.set_filter(QuestionFilter())
-        self._select_row(-1)
-        self._show_detail(None)
-        self._update_title()
-        self._load_secondary()
-        self.ledger_changed.emit()
-        return True
 
     # ================================================================ import / export in the background
 
@@ -928,13 +1141,63 @@ class MainWindow(QMainWindow):
             done=lambda path: self.statusBar().showMessage(f"Exported the ledger to {path}", 8000),
         )
 
+    @Slot()
+    def export_scorecard_dialog(self) -> None:
+        """Ctrl+E: choose a file; the filter (or the extension typed) picks the format; export in the background."""
+        last = str(self._settings.value(K_SCORECARD_FORMAT) or "")
+        _fmt, offered, extensions = next((e for e in SCORECARD_EXPORTS if e[0] == last), SCORECARD_EXPORTS[0])
+        suggested = str(Path(self._dialog_dir()) / f"{self._service.path.stem}-scorecard{extensions[0]}")
+        path, chosen = QFileDialog.getSaveFileName(self, "Export scorecard", suggested, SCORECARD_FILTERS, offered)
+        if not path:
+            return
+        target, fmt = scorecard_target(path, chosen)
+        self._settings.setValue(K_SCORECARD_FORMAT, fmt)
+        self._settings.setValue(K_LAST_DIR, str(target.parent))
+        self.export_scorecard(target, fmt)
+
+    def export_scorecard(self, target: Path, fmt: str):
+        """Write the scorecard, with the Scorecard tab's filters, to `target` as `fmt`; returns the task.
+
+        The scorecard is built on a worker thread (its own connection) and the text formats are
+        written there too. A PDF is painted on the GUI thread: render/pdf.py lays the report out with
+        QTextDocument on a QPdfWriter and draws the chart with QSvgRenderer; Qt allows painting on a
+        PDF device in another thread, but it documents no such promise for QTextDocument's layout and
+        fonts, and the report lists at most 200 questions, so painting it here is short and safe.
+        """
+        from forecastapp.core import report
+        from forecastapp.ui.service import read_scorecard
+
+        db_path, today, now = self._service.path, self._service.today(), self._service.now()
+        filters = self.scorecard_view.filters()
+
+        def work(ctx):
+            card = read_scorecard(db_path, filters=filters, today=today, now=now)
+            ctx.check()  # a cancel while scoring: nothing is written
+            if fmt == "pdf":
+                return card  # painted on the GUI thread, in `done`
+            return report.write_scorecard(card, target, fmt)
+
+        def done(result) -> None:
+            written = result
+            if fmt == "pdf":
+                try:
+                    from forecastapp.render.pdf import render_pdf
+
+                    written = report.write_scorecard(result, target, "pdf", render_pdf=render_pdf)
+                except ForecastError as exc:
+                    self._show_error("The scorecard was not exported", str(exc))
+                    return
+            also = f" (chart: {written[1].name})" if len(written) > 1 else ""
+            self.statusBar().showMessage(f"Exported the scorecard ({FORMAT_NAMES[fmt]}) to {written[0]}{also}", 10000)
+
+        return self._start_task(work, f"Exporting the scorecard to {target.name}…", done=done)
+
     def _start_task(self, work, label: str, *, done):
-        from forecastapp.ui.tasks import BackgroundTask
+        from forecastapp.ui.tasks import run_in_background
 
         if self._task is not None and self._task.running:
             self._show_error("Busy", "an import or export is already running")
             return None
-        task = BackgroundTask(work)
         progress = QProgressDialog(label, "Cancel", 0, 0, self)
         progress.setObjectName("progressDialog")
         progress.setAccessibleName(label)
@@ -943,6 +1206,9 @@ class MainWindow(QMainWindow):
         progress.setMinimumDuration(400)
         progress.setAutoClose(False)
         progress.setAutoReset(False)
+        # Its outcome signals are queued to this thread, so connecting them below, before control
+        # returns to the event loop, cannot miss one.
+        task = run_in_background(work)
         progress.canceled.connect(task.cancel)
 
         def alive() -> bool:
@@ -970,10 +1236,11 @@ class MainWindow(QMainWindow):
         self._task = task
         self._progress = progress
         self._set_busy(True)
-        return task.start()
+        return task
 
     def _set_busy(self, busy: bool) -> None:
-        for action in (self.action_import, self.action_export, self.action_open_db, self.action_new_db):
+        for action in (self.action_import, self.action_export, self.action_export_scorecard, self.action_open_db,
+                       self.action_new_db):
             action.setEnabled(not busy)
 
     def _after_import(self, source: Path, summary: str) -> None:
@@ -997,6 +1264,7 @@ class MainWindow(QMainWindow):
         self.first_painted.emit()
         if self._defer_secondary:
             self._load_secondary()
+        self.check_integrity()
 
     @Slot()
     def about(self) -> None:
@@ -1016,6 +1284,7 @@ class MainWindow(QMainWindow):
             from forecastapp.ui.tasks import database_pool
 
             database_pool().waitForDone(10_000)
+        self._stop_integrity_check()
         if "forecastapp.ui.tasks" in sys.modules:
             from forecastapp.ui.tasks import read_pool
 

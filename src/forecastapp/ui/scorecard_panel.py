@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QDateTime, QMargins, QPointF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -379,6 +380,13 @@ class ScorecardPanel(QWidget):
         header.setMinimumSectionSize(self.fontMetrics().averageCharWidth() * 8)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # unsorted until the user clicks a header
         header.setSortIndicatorClearable(True)
+        # The parts Qt adds to a table get names too, so a screen reader never meets an unnamed control.
+        header.setAccessibleName(self.tr("Columns: click to sort"))
+        table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
+        table.setCornerButtonEnabled(False)
+        corner = table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:
+            corner.setAccessibleName(self.tr("Select all"))
         return table
 
     # ------------------------------------------------------------ public API

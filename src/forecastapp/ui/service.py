@@ -12,7 +12,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from datetime import date, datetime
 from pathlib import Path
 
@@ -186,6 +186,14 @@ class LedgerService:
     def detail(self, question_id: str) -> QuestionDetail:
         """A question with its forecast and resolution histories."""
         return queries.question_detail(self._db, question_id, today=self.today())
+
+    def question_key(self, question_id: str) -> int:
+        """The table's row key (seq) of a question, to find its row (raises NotFoundError)."""
+        return queries.question_key(self._db, question_id)
+
+    def mean_brier(self) -> float | None:
+        """Mean Brier over every scored pair of live questions (None before anything is scored)."""
+        return queries.mean_brier(self._db)
 
     def analysts(self) -> list[str]:
         """Every analyst's name, alphabetically."""
@@ -437,16 +445,18 @@ def read_keys(query: KeyQuery, *, first_block: int = 0) -> tuple[list[int], list
 
 @dataclass(frozen=True)
 class Overview:
-    """The figures around the table: status counts and the filter lists."""
+    """The figures around the table: status counts, the filter lists and the mean Brier."""
 
     counts: dict[str, int]
     tags: list[str]
     analysts: list[str]
     documents: list[tuple[str, str]]
+    #: The scorecard's overall Brier (unfiltered), for the status bar; None before anything is scored.
+    mean_brier: float | None = None
 
 
 def read_overview(db_path: Path, *, today: date) -> Overview:
-    """Status counts, tags, analysts and documents, on a connection of this thread's own."""
+    """Status counts, tags, analysts, documents and the mean Brier, on a connection of this thread's own."""
     db = store.connect(db_path)
     try:
         return Overview(
@@ -454,7 +464,23 @@ def read_overview(db_path: Path, *, today: date) -> Overview:
             tags=[tag for tag, _n in queries.list_tags(db)],
             analysts=queries.list_analysts(db),
             documents=[(doc_id, title) for doc_id, title, _n in queries.list_documents(db)],
+            mean_brier=queries.mean_brier(db),
         )
+    finally:
+        db.close()
+
+
+def read_scorecard(db_path: Path, *, filters: dict[str, Any], today: date, now: datetime) -> dict[str, Any]:
+    """The scorecard for `filters` (the Scorecard tab's `filters()`), on a connection of this thread's own.
+
+    The filters are `build_scorecard`'s keyword arguments, passed as they are, so a filter the tab
+    gains reaches the export without a change here.
+    """
+    from forecastapp.core.scorecard import build_scorecard
+
+    db = store.connect(db_path)
+    try:
+        return build_scorecard(db, **filters, today=today, now=now)
     finally:
         db.close()
 

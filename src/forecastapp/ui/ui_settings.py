@@ -17,6 +17,8 @@ K_RECENT = "recentFiles"
 K_LAST_DB = "lastDatabase"
 K_LAST_ANALYST = "lastAnalyst"
 K_LAST_DIR = "lastDirectory"
+#: The format of the last scorecard export (json, csv, md, html or pdf), offered first next time.
+K_SCORECARD_FORMAT = "export/scorecardFormat"
 MAX_RECENT = 8
 
 
