@@ -95,7 +95,7 @@ CREATE TABLE pair_scores (
     brier REAL NOT NULL,
     brier_time_averaged REAL NOT NULL,
     log_score REAL NOT NULL,
-    horizon_days INTEGER NOT NULL,
+    horizon_days INTEGER NOT NULL, final_backdated INTEGER NOT NULL DEFAULT 0 CHECK (final_backdated IN (0, 1)),
     PRIMARY KEY (question_id, analyst_id)
 ) WITHOUT ROWID;
 

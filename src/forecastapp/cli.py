@@ -736,8 +736,12 @@ SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
 @click.option("--tag", help="Only questions with this tag.")
 @click.option("--since", help="Only pairs whose question resolved on or after this day.")
 @click.option("--until", help="Only pairs whose question resolved on or before this day.")
+@click.option("--exclude-backdated", is_flag=True,
+              help="Leave out pairs whose final forecast was made on more than a day before it was recorded.")
+@click.option("--verify/--no-verify", "verify", default=True, show_default=True,
+              help="Recompute the ledger's hash chain and state the result (slow on a very large ledger).")
 @click.pass_context
-def scorecard(ctx, fmt, output, analyst, tag, since, until) -> None:
+def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, verify) -> None:
     """Score the track record as SCORING.md defines it and export the scorecard."""
     from forecastapp.core import report
     from forecastapp.core.scorecard import build_scorecard
@@ -748,7 +752,10 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until) -> None:
     since_day = _day(since, clock) if since is not None else None
     until_day = _day(until, clock) if until is not None else None
     card = build_scorecard(_ledger(ctx), analyst=analyst, tag=tag, since=since_day, until=until_day,
-                           today=clock.today, now=clock.now)
+                           exclude_backdated=exclude_backdated, verify=verify, today=clock.today, now=clock.now)
+    if card["ledger"]["verified"] is False:
+        # The scorecard still comes out (it says so itself), but whoever runs it must not miss it.
+        click.echo(f"warning: the ledger's hash chain is {card['ledger']['verify']}", err=True)
     if output is None:
         # On stdout a Markdown report carries its chart inside, as a data: URI.
         click.echo(report.scorecard_text(card, fmt), nl=False)

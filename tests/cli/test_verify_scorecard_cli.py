@@ -76,3 +76,49 @@ def test_a_scorecard_without_a_chain_head_gets_one_line(run_cli, seeded_path, tm
     code, _, err = run_cli("verify", "--scorecard", str(card))
     assert code == 2 and err == ("Error: the scorecard states no ledger chain head, so it cannot be checked against"
                                  " a ledger\n")
+
+
+def test_a_real_scorecard_is_tied_to_the_ledger_export_it_came_from(run_cli, seeded_path, tmp_path):
+    head, n = _db_head(seeded_path)
+    card = tmp_path / "card.json"
+    code, _, err = run_cli("scorecard", "--output", str(card))
+    assert (code, err) == (0, "")
+    stated = json.loads(card.read_text(encoding="utf-8"))["ledger"]
+    # `scorecard` verifies the chain by default and says so.
+    assert (stated["chain_head"], stated["verified"], stated["chain_records"]) == (head, True, n)
+    export = _export(run_cli, tmp_path)
+    code, out, _ = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
+    assert code == 0
+    assert out.splitlines() == [f"verified: {n} records, head {head}",
+                                f"scorecard matches the ledger export at record {n} of {n}"]
+    # The ledger grows: the scorecard still matches a later export, which says what came after.
+    code, _, err = run_cli("update", "eb0b7891", "-p", "40%", "-a", "Ann")
+    assert code == 0, err
+    export = _export(run_cli, tmp_path)
+    code, out, _ = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
+    assert code == 0 and out.splitlines()[-1] == (
+        f"scorecard matches the ledger export at record {n} of {n + 1}; 1 record added since")
+
+
+def test_a_real_scorecard_with_an_edited_head_is_refused(run_cli, seeded_path, tmp_path):
+    card = tmp_path / "card.json"
+    run_cli("scorecard", "--output", str(card), "--no-verify")
+    data = json.loads(card.read_text(encoding="utf-8"))
+    assert data["ledger"]["verified"] is None  # --no-verify: the head is stated, the chain not checked
+    data["ledger"]["chain_head"] = "f" * 64
+    card.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run_cli("verify", "--scorecard", str(card), "--ledger", str(_export(run_cli, tmp_path)))
+    assert code == 2 and "is not in the ledger export's chain" in err
+
+
+def test_scorecard_of_a_tampered_ledger_warns_and_says_so_in_the_report(run_cli, seeded_path, tmp_path):
+    conn = sqlite3.connect(seeded_path)
+    conn.execute("DROP TRIGGER forecasts_no_update")
+    target = conn.execute("SELECT id FROM forecasts ORDER BY seq LIMIT 1").fetchone()[0]
+    conn.execute("UPDATE forecasts SET probability = 0.99 WHERE id = ?", [target])
+    conn.commit()
+    conn.close()
+    code, out, err = run_cli("scorecard", "--format", "md")
+    assert code == 0
+    assert err.startswith(f"warning: the ledger's hash chain is broken at record 1 (forecasts {target}):")
+    assert "Ledger chain broken at record 1 (forecasts" in out

@@ -27,6 +27,7 @@ SUMMARY_KEYS = {
     "n", "brier", "brier_time_averaged", "log_score", "base_rate", "brier_skill_vs_50", "brier_skill_vs_base_rate",
     "murphy", "calibration", "brier_ci90",
 }
+GROUP_KEYS = SUMMARY_KEYS | {"backdated_pairs"}
 TOP_KEYS = {
     "generated_at", "filters", "scale", "ledger", "overall", "analysts", "tags", "documents", "terms", "horizons",
     "excluded", "pairs",
@@ -250,11 +251,14 @@ def test_excluded_counts_annulled_condition_not_met_no_forecast_and_due(ledger):
     deleted, _ = _ask(ledger, "Deleted and overdue?", 0.5, resolve_by=date(2026, 6, 30))
     ops.delete_question(ledger, question_id=deleted, now=NOW)
     card = _card(ledger)
-    assert card["excluded"] == {"annulled": 1, "condition_not_met": 1, "no_forecast_before_resolution": 2, "due": 1}
+    assert card["excluded"] == {"annulled": 1, "condition_not_met": 1, "no_forecast_before_resolution": 2, "due": 1,
+                                "backdated": 0}
     assert card["overall"]["n"] == 1
     # Forecasts: scored, annulled, conditional, overdue, not yet due; the retracted one and the one on
     # the deleted question are left out, as is the deleted question itself.
-    assert card["ledger"] == {"questions": 7, "forecasts": 5}
+    head = ledger.execute("SELECT hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    assert card["ledger"] == {"questions": 7, "forecasts": 5, "chain_head": head, "chain_records": None,
+                              "verified": None, "verify": None}
 
 
 def test_a_corrected_annulment_counts_as_what_it_became(ledger):
@@ -263,7 +267,7 @@ def test_a_corrected_annulment_counts_as_what_it_became(ledger):
     ops.correct_resolution(ledger, question_id=qid, outcome="annulled", resolved_on=date(2026, 4, 2),
                            evidence="the question was badly posed", today=TODAY, now=NOW)
     assert _card(ledger)["excluded"] == {"annulled": 1, "condition_not_met": 0,
-                                        "no_forecast_before_resolution": 0, "due": 0}
+                                        "no_forecast_before_resolution": 0, "due": 0, "backdated": 0}
 
 
 # --- filters ------------------------------------------------------------------------------------------
@@ -287,8 +291,10 @@ def test_since_and_until_keep_pairs_resolved_in_the_range_inclusive(dated):
     assert card["overall"]["n"] == 2
     assert card["overall"]["brier"] == pytest.approx((0.8**2 + 0.4**2) / 2)
     assert [p["resolved_on"] for p in card["pairs"]] == ["2026-02-01", "2026-03-01"]
-    assert card["excluded"] == {"annulled": 1, "condition_not_met": 0, "no_forecast_before_resolution": 0, "due": 1}
-    assert card["filters"] == {"analyst": None, "tag": None, "since": "2026-02-01", "until": "2026-03-01"}
+    assert card["excluded"] == {"annulled": 1, "condition_not_met": 0, "no_forecast_before_resolution": 0, "due": 1,
+                                "backdated": 0}
+    assert card["filters"] == {"analyst": None, "tag": None, "since": "2026-02-01", "until": "2026-03-01",
+                               "exclude_backdated": False}
     early = _card(dated, until=date(2026, 1, 31))
     assert early["overall"]["n"] == 1 and early["excluded"]["annulled"] == 0 and early["excluded"]["due"] == 0
 
@@ -300,7 +306,8 @@ def test_analyst_and_tag_filters(dated):
     assert ann["excluded"]["annulled"] == 1  # Ann forecast the annulled question too (it was made as Ann)
     asia = _card(dated, tag="Asia")
     assert asia["overall"]["n"] == 2 and [t["tag"] for t in asia["tags"]] == ["asia"]
-    assert asia["excluded"] == {"annulled": 0, "condition_not_met": 0, "no_forecast_before_resolution": 0, "due": 0}
+    assert asia["excluded"] == {"annulled": 0, "condition_not_met": 0, "no_forecast_before_resolution": 0, "due": 0,
+                                "backdated": 0}
 
 
 def test_a_filter_matching_nothing_is_a_valid_empty_scorecard(dated):
@@ -318,14 +325,18 @@ def test_empty_ledger_gives_a_valid_scorecard_with_nulls(ledger):
     card = _card(ledger)
     assert set(card) == TOP_KEYS
     o = card["overall"]
-    assert set(o) == SUMMARY_KEYS and o["n"] == 0
+    assert set(o) == GROUP_KEYS and o["n"] == 0 and o["backdated_pairs"] == 0
     assert all(o[k] is None for k in SUMMARY_KEYS - {"n", "murphy", "calibration"})
     assert o["murphy"] == {"reliability": None, "resolution": None, "uncertainty": None}
     assert [b["n"] for b in o["calibration"]] == [0] * 10
     assert card["analysts"] == card["tags"] == card["documents"] == card["terms"] == []
     assert [h["n"] for h in card["horizons"]] == [0, 0, 0]
-    assert card["excluded"] == {"annulled": 0, "condition_not_met": 0, "no_forecast_before_resolution": 0, "due": 0}
-    assert card["ledger"] == {"questions": 0, "forecasts": 0} and len(card["pairs"]) == 0
+    assert card["excluded"] == {"annulled": 0, "condition_not_met": 0, "no_forecast_before_resolution": 0, "due": 0,
+                                "backdated": 0}
+    # A ledger with no history yet: the chain head is the genesis value, 64 zeros.
+    assert card["ledger"] == {"questions": 0, "forecasts": 0, "chain_head": "0" * 64, "chain_records": None,
+                              "verified": None, "verify": None}
+    assert len(card["pairs"]) == 0
 
 
 def test_json_keys_of_every_section(worked):
@@ -334,11 +345,12 @@ def test_json_keys_of_every_section(worked):
     assert card["scale"] == {"brier": "0-1 (Good Judgment Open and Fatebook report 0-2: twice these)",
                              "terms": "ICD 203"}
     assert card["generated_at"].startswith("2026-11-28T09:00:00")
-    assert set(card["analysts"][0]) == SUMMARY_KEYS | {"name", "relative_brier", "relative_brier_n"}
-    assert set(card["tags"][0]) == SUMMARY_KEYS | {"tag"}
-    assert set(card["documents"][0]) == SUMMARY_KEYS | {"id", "title"}
-    assert set(card["horizons"][0]) == SUMMARY_KEYS | {"horizon"}
-    assert set(card["excluded"]) == {"annulled", "condition_not_met", "no_forecast_before_resolution", "due"}
+    assert set(card["analysts"][0]) == GROUP_KEYS | {"name", "relative_brier", "relative_brier_n"}
+    assert set(card["tags"][0]) == GROUP_KEYS | {"tag"}
+    assert set(card["documents"][0]) == GROUP_KEYS | {"id", "title"}
+    assert set(card["horizons"][0]) == GROUP_KEYS | {"horizon"}
+    assert set(card["excluded"]) == {"annulled", "condition_not_met", "no_forecast_before_resolution", "due",
+                                     "backdated"}
     assert set(card["overall"]["calibration"][0]) == {"bin", "lower", "upper", "n", "mean_forecast", "observed",
                                                       "ci_low", "ci_high"}
 

@@ -138,6 +138,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "final_forecast_id": "forecasts.id of the final forecast", "final_probability": "its P(yes)",
             "final_term": "its ICD 203 term, if any", "brier": _BRIER, "brier_time_averaged": _BRIER_TA,
             "log_score": _LOG, "horizon_days": "days from first forecast to resolution",
+            "final_backdated": "1 if the final forecast was made on more than a day before it was recorded",
         },
     ),
     "origins": (

@@ -462,3 +462,21 @@ def m0005_merge_conflicts(db: Database) -> None:
         ORDER BY a.name COLLATE NOCASE;
         """,
     )
+
+
+@migrations(name="0006_backdated_pairs")
+def m0006_backdated_pairs(db: Database) -> None:
+    """Mark the scored pairs whose final forecast was back-dated, so a scorecard can count or drop them."""
+    # Derived like the rest of pair_scores (pairs.refresh_pair_scores keeps it current). The test is
+    # queries.BACKDATED_SQL's, spelled out here so this migration stays as it shipped: made on more than
+    # a day before the UTC day it was recorded. A column, not a join to forecasts at scoring time: the
+    # scorecard's GROUP BY then reads one more value per pair instead of looking each final forecast up.
+    _run(
+        db,
+        """
+        ALTER TABLE pair_scores ADD COLUMN final_backdated INTEGER NOT NULL DEFAULT 0 CHECK (final_backdated IN (0, 1));
+        UPDATE pair_scores SET final_backdated = coalesce(
+            (SELECT f.made_on < date(substr(f.recorded_at, 1, 10), '-1 day')
+             FROM forecasts f WHERE f.id = pair_scores.final_forecast_id), 0);
+        """,
+    )

@@ -11,10 +11,14 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
+from forecastapp.core.queries import BACKDATED_SQL
+
 # Per pair, from the unretracted forecasts made on or before the resolution date:
 # - the last forecast recorded on each day stands for that day (rn_day = 1);
 # - each day-forecast holds from its day until the next one, the last until R;
-# - time-averaged Brier = sum(span * (p - o)^2) / (R - F), or the final Brier when R = F.
+# - time-averaged Brier = sum(span * (p - o)^2) / (R - F), or the final Brier when R = F;
+# - final_backdated: the final forecast was made on more than a day before it was recorded
+#   (queries.BACKDATED_SQL), so the pair's score may rest on hindsight.
 _PAIRS_SQL = """
 WITH resolved AS (
     SELECT id AS question_id, CASE outcome WHEN 'yes' THEN 1 ELSE 0 END AS o, resolved_on,
@@ -24,7 +28,7 @@ WITH resolved AS (
 ),
 f AS (
     SELECT f.question_id, f.analyst_id, f.id, f.probability AS p, f.estimative_term, f.made_on,
-           r.o, r.resolved_on, r.r_jd,
+           {backdated} AS backdated, r.o, r.resolved_on, r.r_jd,
            row_number() OVER (
                PARTITION BY f.question_id, f.analyst_id, f.made_on
                ORDER BY f.recorded_at DESC, f.seq DESC
@@ -34,7 +38,7 @@ f AS (
       AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.forecast_id = f.id)
 ),
 d AS (
-    SELECT question_id, analyst_id, id, p, estimative_term, o, resolved_on, r_jd,
+    SELECT question_id, analyst_id, id, p, estimative_term, backdated, o, resolved_on, r_jd,
            julianday(made_on) AS jd,
            lead(julianday(made_on)) OVER w AS next_jd,
            row_number() OVER (PARTITION BY question_id, analyst_id ORDER BY made_on DESC) AS rn_last
@@ -47,6 +51,7 @@ g AS (
            max(CASE WHEN rn_last = 1 THEN id END) AS final_id,
            max(CASE WHEN rn_last = 1 THEN p END) AS final_p,
            max(CASE WHEN rn_last = 1 THEN estimative_term END) AS final_term,
+           max(CASE WHEN rn_last = 1 THEN backdated END) AS final_backdated,
            sum((coalesce(next_jd, r_jd) - jd) * (p - o) * (p - o)) AS weighted
     FROM d
     GROUP BY question_id, analyst_id
@@ -60,13 +65,14 @@ SELECT question_id, analyst_id, o AS outcome, resolved_on,
        CASE WHEN r_jd > first_jd THEN weighted / (r_jd - first_jd)
             ELSE (final_p - o) * (final_p - o) END AS brier_time_averaged,
        CASE o WHEN 1 THEN ln(final_p) ELSE ln(1 - final_p) END AS log_score,
-       CAST(round(r_jd - first_jd) AS INTEGER) AS horizon_days
+       CAST(round(r_jd - first_jd) AS INTEGER) AS horizon_days,
+       final_backdated
 FROM g
-"""
+""".replace("{backdated}", BACKDATED_SQL)
 
 _COLUMNS = (
     "question_id, analyst_id, outcome, resolved_on, first_made_on, final_forecast_id, "
-    "final_probability, final_term, brier, brier_time_averaged, log_score, horizon_days"
+    "final_probability, final_term, brier, brier_time_averaged, log_score, horizon_days, final_backdated"
 )
 
 

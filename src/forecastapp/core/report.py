@@ -13,6 +13,11 @@ Every export takes the dict `core.scorecard.build_scorecard` returns.
   no statement, name or tag can inject markup. HTML is one self-contained file (the chart is inline
   SVG); Markdown points at the chart (a file name, or an inline data: URI).
 
+Every Markdown/HTML/PDF report states the ledger's integrity under its first line (`integrity_text`):
+"Ledger verified: N records, chain head H", "Ledger chain broken at record N ...", or, for a scorecard
+built without `verify`, the head and that it was not checked; and how many scored pairs rest on
+back-dated forecasts.
+
 The long list of scored questions in the Markdown/HTML/PDF reports is cut at `max_pairs` (most recent
 first) with a note saying how many were left out; JSON and CSV always list every pair.
 """
@@ -44,7 +49,7 @@ GROUP_SECTIONS = (("analysts", "analyst", "name"), ("tags", "tag", "tag"), ("doc
 CSV_GROUP_COLUMNS = (
     "group", "name", "n", "brier", "brier_ci90_low", "brier_ci90_high", "brier_time_averaged", "log_score",
     "base_rate", "brier_skill_vs_50", "brier_skill_vs_base_rate", "reliability", "resolution", "uncertainty",
-    "relative_brier", "relative_brier_n", "term_range", "happened",
+    "relative_brier", "relative_brier_n", "term_range", "happened", "backdated_pairs",
 )
 CSV_PAIR_COLUMNS = (
     "question_id", "statement", "analyst", "final_probability", "final_term", "outcome", "resolved_on", "brier",
@@ -97,7 +102,7 @@ def _group_csv_row(group: str, name: str | None, g: dict[str, Any]) -> list[obje
         group, name, g["n"], g["brier"], ci[0], ci[1], g["brier_time_averaged"], g["log_score"], g["base_rate"],
         g["brier_skill_vs_50"], g["brier_skill_vs_base_rate"], murphy.get("reliability"), murphy.get("resolution"),
         murphy.get("uncertainty"), g.get("relative_brier"), g.get("relative_brier_n"), g.get("range"),
-        g.get("happened"),
+        g.get("happened"), g.get("backdated_pairs"),
     ]
 
 
@@ -338,7 +343,40 @@ def _filters_text(filters: dict[str, Any]) -> str:
         parts.append(f"resolved on or after {filters['since']}")
     elif filters.get("until"):
         parts.append(f"resolved on or before {filters['until']}")
+    if filters.get("exclude_backdated"):
+        parts.append("back-dated forecasts left out")
     return "; ".join(parts) if parts else "none (every scored pair)"
+
+
+def integrity_text(ledger: dict[str, Any]) -> str:
+    """One sentence on the ledger's hash chain as the scorecard states it (verified, broken, or not checked)."""
+    head = ledger.get("chain_head")
+    if not head:
+        return "The ledger's hash chain is not stated in this scorecard (made by an older forecastapp)."
+    if ledger.get("verified") is True:
+        return f"Ledger verified: {fmt_count(ledger.get('chain_records') or 0)} records, chain head {head}."
+    if ledger.get("verified") is False:
+        summary = str(ledger.get("verify") or "")
+        # The summary reads "broken at record N (table id): reason".
+        return (f"Ledger chain {summary}. These figures may rest on records changed after they were written; "
+                f"chain head {head}.")
+    return (f"Ledger chain head {head} (the chain was not verified for this scorecard; "
+            "forecastapp verify checks it).")
+
+
+def _backdated_text(card: dict[str, Any]) -> str | None:
+    """How many scored pairs rest on back-dated forecasts, or were left out for it; None if neither."""
+    left_out = (card.get("excluded") or {}).get("backdated") or 0
+    if (card.get("filters") or {}).get("exclude_backdated"):
+        return (f"{fmt_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast was "
+                "back-dated (made on more than a day before it was recorded) "
+                f"{'were' if left_out != 1 else 'was'} left out.")
+    n = card["overall"].get("backdated_pairs")
+    if not n:
+        return None
+    return (f"{fmt_count(n)} of {fmt_count(card['overall']['n'])} scored pairs rest on a back-dated final "
+            "forecast (made on more than a day before it was recorded), which could be hindsight; "
+            "forecastapp scorecard --exclude-backdated scores without them.")
 
 
 def _group_table(groups: list[dict[str, Any]], key: str, label: str, *, relative: bool = False) -> Table:
@@ -382,10 +420,14 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
         Paragraph(f"Generated {card['generated_at'][:16].replace('T', ' ')} UTC. Filters: "
                   f"{_filters_text(card['filters'])}. Ledger: {fmt_count(ledger.get('questions', 0))} questions, "
                   f"{fmt_count(ledger.get('forecasts', 0))} forecasts.", muted=True),
+        Paragraph(integrity_text(ledger), muted=ledger.get("verified") is not False),
         Paragraph(f"Scale: Brier scores run {scale.get('brier', '0-1')}. Lower is better; always saying 50% "
                   "scores 0.25. Log scores use the natural log; higher (closer to 0) is better. Estimative "
                   f"terms follow {scale.get('terms', 'ICD 203')}."),
     ]
+    backdated = _backdated_text(card)
+    if backdated:
+        blocks.append(Paragraph(backdated))
     if n == 0:
         blocks.append(Paragraph("No scored pairs match these filters: nothing has resolved yes or no with a "
                                 "forecast made on or before its resolution. Every figure below is empty."))
@@ -396,6 +438,7 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
             ("Figure", "Value"),
             (
                 ("Scored pairs (question, analyst)", fmt_count(n)),
+                ("Of which the final forecast was back-dated", fmt_count(o.get("backdated_pairs") or 0)),
                 ("Brier, final forecast (0-1)", fmt_score(o["brier"])),
                 ("90% bootstrap interval of that Brier", fmt_ci(o["brier_ci90"])),
                 ("Brier, time-averaged over the days open", fmt_score(o["brier_time_averaged"])),
@@ -459,6 +502,9 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
                 ("Resolved with no forecast made on or before resolution",
                  fmt_count(card["excluded"]["no_forecast_before_resolution"])),
                 ("Due: still open after their resolve-by date", fmt_count(card["excluded"]["due"])),
+                *((("Scored pairs left out: final forecast back-dated",
+                    fmt_count(card["excluded"].get("backdated") or 0)),)
+                  if card["filters"].get("exclude_backdated") else ()),
             ),
             (False, True),
         ),

@@ -19,10 +19,21 @@ Filters, as the scorecard applies them:
   for that figure only.
 - `tag` keeps pairs on questions carrying the tag.
 - `since` / `until` keep pairs whose question resolved on or between those days (inclusive).
+- `exclude_backdated` drops the pairs whose final forecast was back-dated (made on more than a day
+  before it was recorded: `pair_scores.final_backdated`, queries.BACKDATED_SQL), from every figure
+  including the relative Brier. Without it every group states how many of its pairs rest on a
+  back-dated final forecast (`backdated_pairs`), so a reader sees how much could be hindsight.
 - `excluded` counts the questions the same filters select: annulled and condition-not-met questions
   and questions with no forecast before resolution by their resolution day; `due` questions (still
   open after their resolve-by day) by their resolve-by day, since they have no resolution day. With
-  `analyst`, only questions that analyst forecast (an unretracted forecast) are counted.
+  `analyst`, only questions that analyst forecast (an unretracted forecast) are counted. `backdated`
+  counts *pairs*, not questions: those `exclude_backdated` left out (0 without it).
+
+Integrity: `ledger.chain_head` is the hash chain's head (core/integrity.py) read in the same read
+transaction as the figures, so `forecastapp verify --scorecard` can tie the scorecard to the ledger
+it came from. With `verify=True` the whole chain is also recomputed (seconds on a ledger of 100,000
+records, several times the scoring itself) and the result stated in `ledger.verified` / `ledger.verify`;
+without it `verified` is null (not checked), never true.
 
 A filter that matches nothing is not an error: the scorecard says n = 0 with null figures.
 """
@@ -47,6 +58,7 @@ from sqlite_utils import Database
 
 from forecastapp.core.errors import ForecastError, ValidationError
 from forecastapp.core.estimative import SCALE_NAME, TERMS, EstimativeTerm
+from forecastapp.core.integrity import chain_head, verify_ledger
 from forecastapp.core.model import CONDITION_NOT_MET, moment_iso
 from forecastapp.core.scoring import (
     HORIZONS,
@@ -145,7 +157,7 @@ class ScoredPairs(Sequence[dict[str, Any]]):
 class _Sums:
     """Mergeable sums of one group, fed with rows already grouped by (final probability, outcome)."""
 
-    __slots__ = ("n", "sum_brier", "sum_ta", "sum_log", "sum_o", "bin_n", "bin_p", "bin_o", "values")
+    __slots__ = ("n", "sum_brier", "sum_ta", "sum_log", "sum_o", "bin_n", "bin_p", "bin_o", "values", "backdated")
 
     def __init__(self) -> None:
         self.n = 0
@@ -157,10 +169,17 @@ class _Sums:
         self.bin_p = [0.0] * N_BINS
         self.bin_o = [0] * N_BINS
         self.values: dict[float, int] = {}
+        self.backdated = 0
 
-    def add(self, k: int, p: float, o: int, b: float, count: int, sum_ta: float, sum_log: float) -> None:
-        """Add `count` pairs that share final probability `p` (bin `k`), outcome `o` and Brier `b`."""
+    def add(
+        self, k: int, p: float, o: int, b: float, count: int, sum_ta: float, sum_log: float, backdated: int
+    ) -> None:
+        """Add `count` pairs that share final probability `p` (bin `k`), outcome `o` and Brier `b`.
+
+        `backdated` of them rest on a back-dated final forecast.
+        """
         self.n += count
+        self.backdated += backdated
         self.sum_brier += b * count
         self.sum_ta += sum_ta
         self.sum_log += sum_log
@@ -182,11 +201,18 @@ class _Sums:
             brier_value_counts=tuple(sorted(self.values.items())),
         )
 
+    def figures(self) -> dict[str, Any]:
+        """The group's figures (scoring.summarize) and how many of its pairs rest on back-dated forecasts."""
+        return {**summarize(self.totals()), "backdated_pairs": self.backdated}
+
 
 class _Filters:
     """The scorecard's filters turned into SQL fragments over `pair_scores ps` and `questions q`."""
 
-    def __init__(self, analyst: str | None, tag: str | None, since: date | None, until: date | None) -> None:
+    def __init__(
+        self, analyst: str | None, tag: str | None, since: date | None, until: date | None,
+        exclude_backdated: bool = False,
+    ) -> None:
         self.analyst = " ".join(analyst.split()) if analyst and analyst.strip() else None
         self.tag = " ".join(tag.strip().lower().split()) if tag and tag.strip() else None
         if since and until and since > until:
@@ -195,6 +221,7 @@ class _Filters:
             )
         self.since = since
         self.until = until
+        self.exclude_backdated = bool(exclude_backdated)
         self.params: dict[str, Any] = {
             "analyst": self.analyst,
             "tag": self.tag,
@@ -204,9 +231,12 @@ class _Filters:
 
     analysts_sql = "(SELECT id FROM analysts WHERE name = :analyst COLLATE NOCASE)"
 
-    def question_clauses(self, alias: str = "ps") -> list[str]:
-        """Clauses that select questions (tag, resolution day) on a table with question_id, resolved_on."""
+    def question_clauses(self, alias: str = "ps", *, keep_backdated: bool = False) -> list[str]:
+        """Clauses over `pair_scores` that select questions (tag, resolution day) and drop back-dated pairs
+        when asked (unless `keep_backdated`)."""
         out: list[str] = []
+        if self.exclude_backdated and not keep_backdated:
+            out.append(f"{alias}.final_backdated = 0")
         if self.tag:
             out.append(f"{alias}.question_id IN (SELECT question_id FROM question_tags WHERE tag = :tag)")
         if self.since:
@@ -215,16 +245,16 @@ class _Filters:
             out.append(f"{alias}.resolved_on <= :until")
         return out
 
-    def pair_where(self) -> str:
-        """WHERE clause keeping the selected pairs of `pair_scores ps`."""
-        clauses = self.question_clauses()
+    def pair_where(self, *, keep_backdated: bool = False) -> str:
+        """WHERE clause keeping the selected pairs of `pair_scores ps` (back-dated ones too if `keep_backdated`)."""
+        clauses = self.question_clauses(keep_backdated=keep_backdated)
         if self.analyst:
             clauses.append(f"ps.analyst_id IN {self.analysts_sql}")
         return ("WHERE " + " AND ".join(clauses)) if clauses else ""
 
     def as_json(self) -> dict[str, Any]:
         """The filters as the scorecard reports them (null when not given)."""
-        return dict(self.params)
+        return {**self.params, "exclude_backdated": self.exclude_backdated}
 
 
 def build_scorecard(
@@ -234,22 +264,27 @@ def build_scorecard(
     tag: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    exclude_backdated: bool = False,
+    verify: bool = False,
     today: date,
     now: datetime,
 ) -> dict[str, Any]:
-    """The scorecard as a JSON-ready dict (see the module docstring for what each filter does)."""
-    flt = _Filters(analyst, tag, since, until)
+    """The scorecard as a JSON-ready dict (see the module docstring for each filter and for `verify`)."""
+    flt = _Filters(analyst, tag, since, until, exclude_backdated)
     with _second_reader(db) as reader:
         names = dict(db.execute("SELECT id, name FROM analysts").fetchall())
         if reader is None:
             groups = _read_groups(db, flt, today, names)
             pairs, shared = _pair_rows(db, flt, names)
+            integrity = _integrity(db, verify)
         else:
             # The grouped SELECTs and the bootstrap intervals spend their time in SQLite and numpy,
             # which let go of the GIL, while the pair list is mostly Python: on two cores they overlap.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scorecard") as pool:
                 pending = pool.submit(_read_groups, reader, flt, today, names)
                 pairs, shared = _pair_rows(db, flt, names)
+                # Inside the same read transaction as the figures: the head is the state they were drawn from.
+                integrity = _integrity(db, verify)
                 groups = pending.result()
         # Without an analyst filter the pair list already holds every analyst's pair on each question;
         # with one, the other analysts' pairs are read for the comparison.
@@ -265,7 +300,7 @@ def build_scorecard(
         "generated_at": moment_iso(now),
         "filters": flt.as_json(),
         "scale": dict(SCALE),
-        "ledger": {"questions": counts.pop("live"), "forecasts": groups.forecasts},
+        "ledger": {"questions": counts.pop("live"), "forecasts": groups.forecasts, **integrity},
         "overall": groups.overall,
         "analysts": analysts,
         "tags": groups.tags,
@@ -274,6 +309,19 @@ def build_scorecard(
         "horizons": groups.horizons,
         "excluded": counts,
         "pairs": pairs,
+    }
+
+
+def _integrity(db: Database, verify: bool) -> dict[str, Any]:
+    """The ledger's chain head, and with `verify` the outcome of recomputing the whole chain."""
+    if not verify:
+        return {"chain_head": chain_head(db), "chain_records": None, "verified": None, "verify": None}
+    result = verify_ledger(db)
+    return {
+        "chain_head": result.head,
+        "chain_records": result.checked if result.ok else None,
+        "verified": result.ok,
+        "verify": result.summary(),
     }
 
 
@@ -297,20 +345,20 @@ def _read_groups(db: Database, flt: _Filters, today: date, names: dict[str, str]
     titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
     by_document = _document_groups(db, flt)
     return _Groups(
-        overall=summarize(overall.totals()),
+        overall=overall.figures(),
         analysts=[
-            (analyst_id, {"name": names[analyst_id], **summarize(sums.totals())})
+            (analyst_id, {"name": names[analyst_id], **sums.figures()})
             for analyst_id, sums in sorted(by_analyst.items(), key=lambda kv: (names[kv[0]].casefold(), kv[0]))
         ],
-        tags=[{"tag": t, **summarize(s.totals())} for t, s in sorted(_tag_groups(db, flt).items())],
+        tags=[{"tag": t, **s.figures()} for t, s in sorted(_tag_groups(db, flt).items())],
         documents=[
-            {"id": doc_id, "title": titles.get(doc_id), **summarize(sums.totals())}
+            {"id": doc_id, "title": titles.get(doc_id), **sums.figures()}
             for doc_id, sums in sorted(
                 by_document.items(), key=lambda kv: ((titles.get(kv[0]) or "").casefold(), kv[0])
             )
         ],
         terms=_term_groups(by_term),
-        horizons=[{"horizon": HORIZONS[h], **summarize(by_horizon[h].totals())} for h in range(len(HORIZONS))],
+        horizons=[{"horizon": HORIZONS[h], **by_horizon[h].figures()} for h in range(len(HORIZONS))],
         question_counts=_question_counts(db, flt, today),
         forecasts=_forecast_count(db),
     )
@@ -372,17 +420,17 @@ def _main_groups(db: Database, flt: _Filters) -> tuple[_Sums, dict[str, _Sums], 
     # lookup per pair; a plain scan and one sort is 1.5x faster.
     sql = f"""
         SELECT ps.analyst_id, ps.final_term, {_HORIZON_SQL} AS h, ps.final_probability, ps.outcome,
-               min(ps.brier), count(*), sum(ps.brier_time_averaged), sum(ps.log_score)
+               min(ps.brier), count(*), sum(ps.brier_time_averaged), sum(ps.log_score), sum(ps.final_backdated)
         FROM pair_scores ps
         {flt.pair_where()}
         GROUP BY +ps.analyst_id, ps.final_term, h, ps.final_probability, ps.outcome
     """
     bins: dict[float, int] = {}
-    for analyst_id, term, h, p, o, b, count, sum_ta, sum_log in db.execute(sql, flt.params):
+    for analyst_id, term, h, p, o, b, count, sum_ta, sum_log, backdated in db.execute(sql, flt.params):
         k = bins.get(p)
         if k is None:
             k = bins[p] = calibration_bin(p)
-        row = (k, p, o, b, count, sum_ta, sum_log)
+        row = (k, p, o, b, count, sum_ta, sum_log, backdated)
         overall.add(*row)
         by_analyst[analyst_id].add(*row)
         by_horizon[h].add(*row)
@@ -392,10 +440,11 @@ def _main_groups(db: Database, flt: _Filters) -> tuple[_Sums, dict[str, _Sums], 
 
 
 def _grouped(db: Database, sql: str, params: dict[str, Any]) -> dict[str, _Sums]:
-    """Sums per key from rows (key, p, o, brier, count, sum of time-averaged Brier, sum of log score)."""
+    """Sums per key from rows (key, p, o, brier, count, sum of time-averaged Brier, sum of log score,
+    back-dated pairs)."""
     out: dict[str, _Sums] = defaultdict(_Sums)
-    for key, p, o, b, count, sum_ta, sum_log in db.execute(sql, params):
-        out[key].add(calibration_bin(p), p, o, b, count, sum_ta, sum_log)
+    for key, p, o, b, count, sum_ta, sum_log, backdated in db.execute(sql, params):
+        out[key].add(calibration_bin(p), p, o, b, count, sum_ta, sum_log, backdated)
     return out
 
 
@@ -407,7 +456,7 @@ def _document_groups(db: Database, flt: _Filters) -> dict[str, _Sums]:
         clauses.append(f"ps.analyst_id IN {flt.analysts_sql}")
     return _grouped(db, f"""
         SELECT q.document_id, ps.final_probability, ps.outcome, min(ps.brier), count(*),
-               sum(ps.brier_time_averaged), sum(ps.log_score)
+               sum(ps.brier_time_averaged), sum(ps.log_score), sum(ps.final_backdated)
         FROM questions q CROSS JOIN pair_scores ps ON ps.question_id = q.id
         WHERE {" AND ".join(clauses)}
         GROUP BY q.document_id, ps.final_probability, ps.outcome
@@ -423,7 +472,7 @@ def _tag_groups(db: Database, flt: _Filters) -> dict[str, _Sums]:
         clauses.append(f"ps.analyst_id IN {flt.analysts_sql}")
     return _grouped(db, f"""
         SELECT t.tag, ps.final_probability, ps.outcome, min(ps.brier), count(*),
-               sum(ps.brier_time_averaged), sum(ps.log_score)
+               sum(ps.brier_time_averaged), sum(ps.log_score), sum(ps.final_backdated)
         FROM pair_scores ps CROSS JOIN question_tags t ON t.question_id = ps.question_id
         WHERE {" AND ".join(clauses)}
         GROUP BY +t.tag, ps.final_probability, ps.outcome
@@ -447,7 +496,7 @@ def _term_groups(by_term: dict[str, _Sums]) -> list[dict[str, Any]]:
             "range": known.range_label if known else None,
             "low": known.low if known else None,
             "high": known.high if known else None,
-            **summarize(sums.totals()),
+            **sums.figures(),
             "happened": sums.sum_o,
             "of": sums.n,
         })
@@ -563,16 +612,25 @@ def _question_counts(db: Database, flt: _Filters, today: date) -> dict[str, int]
     ).fetchone()
     # Every scored pair belongs to a live question resolved yes or no that the same filters select,
     # so the resolved questions without one are the difference (no lookup per question needed).
+    # Back-dated pairs left out by exclude_backdated still count as forecasts before resolution here.
+    keep_all = flt.pair_where(keep_backdated=True)
     scored = db.execute(
-        f"SELECT count(*) FROM (SELECT ps.question_id FROM pair_scores ps {flt.pair_where()} GROUP BY ps.question_id)",
+        f"SELECT count(*) FROM (SELECT ps.question_id FROM pair_scores ps {keep_all} GROUP BY ps.question_id)",
         flt.params,
     ).fetchone()[0]
+    backdated = 0
+    if flt.exclude_backdated:
+        backdated = db.execute(
+            f"SELECT count(*) FROM pair_scores ps {keep_all} {'AND' if keep_all else 'WHERE'} ps.final_backdated = 1",
+            flt.params,
+        ).fetchone()[0]
     return {
         "live": live,
         "annulled": annulled,
         "condition_not_met": cnm,
         "no_forecast_before_resolution": resolved - scored,
         "due": due,
+        "backdated": backdated,
     }
 
 

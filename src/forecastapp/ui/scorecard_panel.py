@@ -64,6 +64,7 @@ class ScorecardRequest:
     until: date | None
     today: date
     now: datetime
+    exclude_backdated: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,11 @@ def compute_scorecard(
         tags = tuple(tag for tag, _n in queries.list_tags(db))
         check()
         try:
+            # No verify here: the tab refreshes after every change, and recomputing the whole chain each
+            # time would cost seconds on a big ledger; the status bar and `forecastapp verify` state it.
             card = build_scorecard(
                 db, analyst=request.analyst, tag=request.tag, since=request.since, until=request.until,
-                today=request.today, now=request.now,
+                exclude_backdated=request.exclude_backdated, today=request.today, now=request.now,
             )
         except ForecastError as exc:  # a bad filter (since after until): said beside the filters
             return ScorecardResult(generation, None, analysts, tags, error=str(exc))
@@ -294,6 +297,13 @@ class ScorecardPanel(QWidget):
             check.toggled.connect(edit.setEnabled)
             check.toggled.connect(self._on_filter_changed)
             edit.dateChanged.connect(self._on_filter_changed)
+        self._exclude_backdated = QCheckBox(self.tr("Exclude &back-dated forecasts"),
+                                            objectName="scorecardExcludeBackdated")
+        self._exclude_backdated.setAccessibleName(self.tr("Exclude back-dated forecasts"))
+        self._exclude_backdated.setToolTip(self.tr(
+            "Leave out scored pairs whose final forecast was made on more than a day before it was recorded: "
+            "such a forecast could have been made with hindsight."))
+        self._exclude_backdated.toggled.connect(self._on_filter_changed)
 
         analyst_label = QLabel(self.tr("&Analyst:"))
         analyst_label.setBuddy(self._analyst)
@@ -310,6 +320,8 @@ class ScorecardPanel(QWidget):
         row.addWidget(self._since)
         row.addWidget(self._until_check)
         row.addWidget(self._until)
+        row.addSpacing(8)
+        row.addWidget(self._exclude_backdated)
         self._filter_row = row
 
     def _build_content(self) -> QWidget:
@@ -414,12 +426,14 @@ class ScorecardPanel(QWidget):
             "tag": self._tag.currentData(),
             "since": self._since.date().toPython() if self._since_check.isChecked() else None,
             "until": self._until.date().toPython() if self._until_check.isChecked() else None,
+            "exclude_backdated": self._exclude_backdated.isChecked(),
         }
 
     def set_filters(self, *, analyst: str | None = None, tag: str | None = None, since: date | None = None,
-                    until: date | None = None) -> None:
-        """Set every filter at once (None clears one) and refresh once."""
-        widgets = (self._analyst, self._tag, self._since_check, self._since, self._until_check, self._until)
+                    until: date | None = None, exclude_backdated: bool = False) -> None:
+        """Set every filter at once (None or False clears one) and refresh once."""
+        widgets = (self._analyst, self._tag, self._since_check, self._since, self._until_check, self._until,
+                   self._exclude_backdated)
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -431,6 +445,7 @@ class ScorecardPanel(QWidget):
                 edit.setEnabled(value is not None)
                 if value is not None:
                     edit.setDate(QDate(value.year, value.month, value.day))
+            self._exclude_backdated.setChecked(exclude_backdated)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -459,6 +474,7 @@ class ScorecardPanel(QWidget):
         request = ScorecardRequest(
             path=Path(self._service.path), analyst=flt["analyst"], tag=flt["tag"], since=flt["since"],
             until=flt["until"], today=self._service.today(), now=self._service.now(),
+            exclude_backdated=flt["exclude_backdated"],
         )
         generation = self._generation
 
@@ -527,7 +543,8 @@ class ScorecardPanel(QWidget):
         self._message.setVisible(bool(text))
 
     def _filtered(self) -> bool:
-        return any(v is not None for v in self.filters().values())
+        flt = self.filters()
+        return flt["exclude_backdated"] or any(flt[k] is not None for k in ("analyst", "tag", "since", "until"))
 
     def _show_empty(self, text: str) -> None:
         self._empty.setText(text)
@@ -536,7 +553,7 @@ class ScorecardPanel(QWidget):
     def _render(self, card: dict[str, Any]) -> None:
         overall = card["overall"]
         excluded = card["excluded"]
-        self._set_message("")
+        self._set_message(html.escape(self._backdated_note(card)))
         if overall["n"] == 0:
             if self._filtered():
                 text = self.tr("No resolved forecasts match these filters.")
@@ -575,6 +592,21 @@ class ScorecardPanel(QWidget):
         if self._charts is None:
             self._charts = _Charts(self._charts_row)
         self._charts.show(overall["calibration"], self._over_time, self.palette())
+
+    def _backdated_note(self, card: dict[str, Any]) -> str:
+        """One line on back-dated forecasts: how many scored pairs rest on one, or were left out ("" if none)."""
+        left_out = card["excluded"].get("backdated", 0)
+        if card["filters"].get("exclude_backdated"):
+            if not left_out:
+                return ""
+            return self.tr("%1 scored pair(s) whose final forecast was back-dated are left out.").replace(
+                "%1", str(left_out))
+        n = card["overall"].get("backdated_pairs", 0)
+        if not n:
+            return ""
+        return self.tr("%1 of %2 scored pairs rest on a back-dated final forecast (made on more than a day before "
+                       "it was recorded), which could be hindsight.").replace("%1", str(n)).replace(
+                           "%2", str(card["overall"]["n"]))
 
     def _fill_tables(self, card: dict[str, Any]) -> None:
         def rows(table: QTableWidget, data: list[list[tuple[str, Any, bool]]]) -> None:
