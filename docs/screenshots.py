@@ -1,11 +1,14 @@
-"""Render the main window and the add-forecast dialog into docs/ (offscreen, no display needed).
+"""Render the desktop app's screenshots into docs/ (offscreen, no display needed).
 
-    python docs/screenshots.py [--dark]
+    python docs/screenshots.py [--scale 2] [--out FOLDER]
 
-Works on a temporary copy of the starting ledger, with a few questions resolved, corrected and
-updated through the core so the table and the detail pane show every status. Nothing outside the
-temporary folder is touched (QSettings included). Writes docs/main-window.png and
-docs/add-dialog.png (with --dark: docs/main-window-dark.png, to check the dark palette).
+Writes main-window.png, main-window-dark.png, add-dialog.png, scorecard.png and document-view.png.
+
+Works on a temporary copy of the starting ledger. The starting ledger's questions are about real
+events and stay as they are (open, or due once their deadline has passed: true either way); every
+resolution, correction and second opinion in the pictures belongs to invented questions that say
+"Example:" and are made by example analysts, so no outcome is claimed for a real event. Nothing
+outside the temporary folder is touched (QSettings included).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -23,125 +26,223 @@ DOCS = Path(__file__).resolve().parent
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
 
+# (statement, tags, analyst, probability, term, made on, outcome, resolved on). Invented examples,
+# marked as such in the statement, so the scorecard has something to score.
+EXAMPLES = [
+    ("Example: the ministry publishes the budget review by June", ("economy",), "Ana Ruiz", 0.5,
+     "roughly even chance", date(2025, 1, 10), "yes", date(2025, 6, 2)),
+    ("Example: the port reopens to foreign shipping in 2025", ("economy", "isolation"), "Ana Ruiz", 0.325,
+     "unlikely", date(2025, 2, 1), "no", date(2025, 9, 30)),
+    ("Example: the summit takes place before October", ("diplomacy",), "Ana Ruiz", 0.875, "very likely",
+     date(2025, 3, 1), "yes", date(2025, 9, 15)),
+    ("Example: the sanctions committee adds new designations", ("sanctions",), "Ana Ruiz", 0.875, "very likely",
+     date(2025, 3, 20), "no", date(2025, 12, 31)),
+    ("Example: a new missile test is reported in the first quarter", ("military",), "Ana Ruiz", 0.5,
+     "roughly even chance", date(2025, 1, 5), "yes", date(2025, 3, 31)),
+    ("Example: grain imports exceed last year's", ("economy", "china"), "Ana Ruiz", 0.675, "likely",
+     date(2025, 2, 14), "yes", date(2026, 2, 20)),
+    ("Example: the border crossing reopens for tourists", ("isolation",), "Ana Ruiz", 0.125, "very unlikely",
+     date(2025, 4, 1), "no", date(2026, 4, 1)),
+    ("Example: a joint exercise is announced in spring", ("military", "russia"), "Ben Okafor", 0.6, None,
+     date(2025, 2, 1), "yes", date(2025, 5, 20)),
+    ("Example: the central bank changes the exchange-rate regime", ("economy",), "Ben Okafor", 0.2, None,
+     date(2025, 1, 15), "no", date(2025, 12, 31)),
+    ("Example: the special envoy visits the capital", ("diplomacy",), "Ben Okafor", 0.35, None,
+     date(2025, 3, 10), "yes", date(2026, 1, 12)),
+    ("Example: the trade fair admits foreign exhibitors", ("economy", "isolation"), "Ben Okafor", 0.8, None,
+     date(2025, 5, 5), "yes", date(2026, 6, 30)),
+    ("Example: the satellite launch succeeds on the first attempt", ("military",), "Ben Okafor", 0.3, None,
+     date(2025, 6, 1), "no", date(2026, 9, 1)),
+]
+# Second opinions on the same questions, so the relative Brier has something to compare.
+SECOND_OPINIONS = [(0, "Ben Okafor", 0.55), (2, "Ben Okafor", 0.7), (3, "Ben Okafor", 0.6), (8, "Ana Ruiz", 0.1)]
+#: The example the main window shows in its detail pane: updated twice, resolved, then corrected.
+SHOWN = 0
+#: A passage of the starting document that no question quotes yet (selected in the document view).
+UNQUOTED = "In 2023, Russia has re-emerged as a major player in North Korea"
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    """A recording moment on `day`: each example is recorded when it was made, so none is back-dated."""
+    return datetime.combine(day, time(hour), tzinfo=timezone.utc)
+
 
 def build_ledger(path: Path) -> str:
-    """The starting ledger plus resolved examples; returns the id of the question to show in detail."""
-    from forecastapp.core import ledger, queries
+    """The starting ledger plus the resolved examples above; returns the id of the example to show in detail."""
+    from forecastapp.core import ledger
     from forecastapp.core.store import open_ledger
 
     db = open_ledger(path, seed=True)
     try:
-        rows = queries.list_questions(db, today=TODAY)
-        by_deadline = sorted((r for r in rows if r.resolve_by and r.resolve_by < TODAY and not r.condition),
-                             key=lambda r: r.resolve_by)
-        shown = by_deadline[0]
-        # A forecast update, then a resolution that was later corrected: the detail pane's full story.
-        ledger.add_forecast(db, question_id=shown.id, analyst="Mina Park", probability=0.8, made_on=date(2024, 6, 3),
-                            rationale="Sanctions renewed in May; no sign of relief talks.", today=TODAY, now=NOW)
-        ledger.add_forecast(db, question_id=shown.id, analyst=shown.latest_analyst or "Mina Park",
-                            probability=0.875, term="very likely", made_on=date(2024, 10, 1), today=TODAY, now=NOW)
-        ledger.resolve(db, question_id=shown.id, outcome="no", resolved_on=shown.resolve_by,
-                       evidence="Read a humanitarian licence as sanctions relief.", recorded_by="mina",
-                       today=TODAY, now=NOW)
-        ledger.correct_resolution(db, question_id=shown.id, outcome="yes", resolved_on=shown.resolve_by,
-                                  evidence="The licence was routine humanitarian relief, which the criteria "
-                                           "exclude; see https://ofac.treasury.gov/recent-actions",
-                                  recorded_by="mina", today=TODAY, now=NOW)
-        for r, outcome in zip(by_deadline[1:4], ("yes", "no", "yes")):
-            ledger.resolve(db, question_id=r.id, outcome=outcome, resolved_on=r.resolve_by,
-                           evidence="Checked against the criteria sources.", recorded_by="mina", today=TODAY, now=NOW)
-        conditional = next((r for r in rows if r.condition and r.resolve_by and r.resolve_by < TODAY), None)
-        if conditional is not None:
-            ledger.resolve(db, question_id=conditional.id, outcome="annulled", annul_reason="condition_not_met",
-                           resolved_on=conditional.resolve_by, evidence="The condition did not hold.",
-                           recorded_by="mina", today=TODAY, now=NOW)
-        return shown.id
+        ids = []
+        for statement, tags, analyst, p, term, made_on, _outcome, resolved_on in EXAMPLES:
+            qid, _ = ledger.create_forecast(
+                db, ledger.NewQuestion(statement=statement, tags=tags, resolve_by=resolved_on),
+                analyst=analyst, probability=p, term=term, made_on=made_on, today=made_on, now=_at(made_on),
+            )
+            ids.append(qid)
+        for index, analyst, p in SECOND_OPINIONS:
+            made_on = EXAMPLES[index][5]
+            ledger.add_forecast(db, question_id=ids[index], analyst=analyst, probability=p, made_on=made_on,
+                                today=made_on, now=_at(made_on, 15))
+        # The shown example's full story: two updates, a resolution recorded wrongly, then corrected.
+        shown = ids[SHOWN]
+        for p, term, made_on, why in ((0.675, "likely", date(2025, 3, 3), "the draft went to cabinet on schedule"),
+                                      (0.8, None, date(2025, 5, 6), "the minister named a date in parliament")):
+            ledger.add_forecast(db, question_id=shown, analyst="Ana Ruiz", probability=p, term=term, made_on=made_on,
+                                rationale=f"Example: {why}.", today=made_on, now=_at(made_on))
+        for i, (qid, example) in enumerate(zip(ids, EXAMPLES)):
+            outcome, resolved_on = example[6], example[7]
+            recorded = resolved_on + timedelta(days=1)
+            if i == SHOWN:
+                ledger.resolve(db, question_id=qid, outcome="no", resolved_on=resolved_on,
+                               evidence="Example: no review found on the ministry's site.", recorded_by="ana",
+                               today=recorded, now=_at(recorded))
+                fixed = recorded + timedelta(days=2)
+                ledger.correct_resolution(db, question_id=qid, outcome=outcome, resolved_on=resolved_on,
+                                          evidence="Example: the review was posted under Publications on "
+                                                   "2 June; the first check missed it. https://example.org/review",
+                                          recorded_by="ana", today=fixed, now=_at(fixed))
+            else:
+                ledger.resolve(db, question_id=qid, outcome=outcome, resolved_on=resolved_on,
+                               evidence="Example resolution for the screenshots.", recorded_by="ana",
+                               today=recorded, now=_at(recorded))
+        return shown
     finally:
         db.close()
 
 
-def apply_dark_palette(app) -> None:
+def dark_palette():
     """A plain dark Fusion palette (what a dark desktop theme gives Qt)."""
     from PySide6.QtGui import QColor, QPalette
 
-    app.setStyle("Fusion")
-    p = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#2b2b2b", QPalette.ColorRole.WindowText: "#e6e6e6",
-        QPalette.ColorRole.Base: "#1e1e1e", QPalette.ColorRole.AlternateBase: "#262626",
-        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#333333",
-        QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#2f65ca",
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#333333",
-        QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.PlaceholderText: "#9a9a9a",
-        QPalette.ColorRole.Link: "#8ab4f8",
+    role = QPalette.ColorRole
+    palette = QPalette()
+    colours = {
+        role.Window: "#2b2b2b", role.WindowText: "#e6e6e6", role.Base: "#1e1e1e", role.AlternateBase: "#262626",
+        role.Text: "#e6e6e6", role.Button: "#333333", role.ButtonText: "#e6e6e6", role.Highlight: "#2f65ca",
+        role.HighlightedText: "#ffffff", role.ToolTipBase: "#333333", role.ToolTipText: "#e6e6e6",
+        role.PlaceholderText: "#9a9a9a", role.Link: "#8ab4f8", role.Mid: "#555555",
     }
-    for role, colour in roles.items():
-        p.setColor(role, QColor(colour))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#7a7a7a"))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#7a7a7a"))
-    app.setPalette(p)
+    for which, colour in colours.items():
+        palette.setColor(which, QColor(colour))
+    for which in (role.Text, role.WindowText, role.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, which, QColor("#7a7a7a"))
+    return palette
 
 
-def main() -> None:
-    """Build the ledger, show the window and the dialog, save the PNGs."""
+def settle(app, window=None, *, rounds: int = 8) -> None:
+    """Let layouts, deferred loads and repaints finish."""
+    for _ in range(rounds):
+        app.processEvents()
+    if window is not None:
+        window.repaint()
+        app.processEvents()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the example ledger, show the window, its tabs and the add dialog, and save the PNGs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dark", action="store_true", help="render the main window with a dark palette")
-    args = parser.parse_args()
+    parser.add_argument("--scale", type=float, default=1.0, help="device pixel ratio, e.g. 2 for 200%%")
+    parser.add_argument("--out", type=Path, default=DOCS, help="folder for the PNG files")
+    args = parser.parse_args(argv)
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
 
     from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QTextCursor
     from PySide6.QtWidgets import QApplication
 
     from forecastapp.app import create_main_window
+    from forecastapp.core.ledger import NewQuestion
     from forecastapp.ui.app import ensure_application
-    from forecastapp.ui.ledger_model import IdRole
     from forecastapp.ui.question_dialog import AddForecastDialog
 
+    out: Path = args.out
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         app = ensure_application(sys.argv[:1])
         app.setOrganizationName("forecastapp-screenshots")
+        app.setStyle("Fusion")
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
-        if args.dark:
-            apply_dark_palette(app)
         db_path = folder / "forecasts.db"
         shown_id = build_ledger(db_path)
+        light = app.palette()
 
         window = create_main_window(db_path, settings=QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat),
                                     now=lambda: NOW, today=lambda: TODAY, background=False)
-        window.resize(1440, 880)
-        window.splitter.setSizes([860, 580])
+        window.resize(1440, 900)
+        window.splitter.setSizes([900, 540])
         window.show()
-        for _ in range(5):
-            app.processEvents()
-        model = window.model
-        row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0), IdRole) == shown_id)
-        window.table.selectRow(row)
-        for _ in range(5):
-            app.processEvents()
-        name = "main-window-dark.png" if args.dark else "main-window.png"
-        window.grab().save(str(DOCS / name))
-        print(f"wrote docs/{name}")
+        settle(app)
+        window.select_question(shown_id)
+        settle(app, window)
+        window.grab().save(str(out / "main-window.png"))
+        print("wrote main-window.png")
 
-        if not args.dark:
-            dialog = AddForecastDialog(window.service, window, analyst="Mina Park")
-            dialog.statement_edit.setPlainText("North Korea conducts its seventh nuclear test before 1 January 2028.")
-            dialog.criteria_edit.setPlainText(
-                "Yes if the CTBTO or two national seismic agencies report an explosion at Punggye-ri "
-                "attributed to a nuclear device, or North Korean state media announce a test.")
-            dialog.probability.set_value(0.325)
-            dialog.resolve_by.edit.setText("in 13 months")
-            dialog.tags_edit.setText("nuclear, military")
-            dialog.show()
-            for _ in range(5):
-                app.processEvents()
-            dialog.grab().save(str(DOCS / "add-dialog.png"))
-            print("wrote docs/add-dialog.png")
-            dialog.close()
+        # The palette change reaches the widgets as posted events: let them arrive before the detail
+        # pane's HTML is rebuilt in the new tones.
+        app.setPalette(dark_palette())
+        settle(app)
+        window.select_question(shown_id)
+        settle(app, window)
+        window.grab().save(str(out / "main-window-dark.png"))
+        print("wrote main-window-dark.png")
+        app.setPalette(light)
+        settle(app)
+        window.select_question(shown_id)
+        settle(app, window)
+
+        # The add dialog as "New forecast from selection" opens it: the excerpt and its offsets come along.
+        text = window.service.document(window.service.documents()[0][0]).text
+        start = text.index(UNQUOTED)
+        prefill = NewQuestion(statement="", document_id=window.service.documents()[0][0], excerpt=UNQUOTED,
+                              excerpt_start=start, excerpt_end=start + len(UNQUOTED))
+        dialog = AddForecastDialog(window.service, window, prefill=prefill, analyst="Ana Ruiz")
+        dialog.statement_edit.setPlainText(
+            "Example: Russia's defence minister visits Pyongyang again before the end of 2027.")
+        dialog.criteria_edit.setPlainText(
+            "Yes if Russian or North Korean state media report an official visit by the sitting Russian "
+            "defence minister to Pyongyang between today and 31 December 2027.")
+        dialog.probability.set_value(0.6)
+        dialog.resolve_by.edit.setText("in 13 months")
+        dialog.tags_edit.setText("russia, military")
+        dialog.show()
+        settle(app, dialog)
+        dialog.grab().save(str(out / "add-dialog.png"))
+        print("wrote add-dialog.png")
+        dialog.close()
+
+        window.resize(1440, 1060)  # room for the per-group tables under the charts
+        window.action_show_scorecard.trigger()
+        panel = window.scorecard_view
+        while panel.scorecard() is None or panel.is_busy():
+            app.processEvents()
+        settle(app, window)
+        window.grab().save(str(out / "scorecard.png"))
+        print("wrote scorecard.png")
+
+        # A passage no question quotes yet, selected: the button that turns it into a forecast lights up.
+        window.resize(1120, 800)  # lines of a readable length
+        window.action_show_document.trigger()
+        settle(app)
+        view = window.document_view.text_view()
+        cursor = view.textCursor()
+        qt_start = view.toPlainText().find(UNQUOTED)
+        cursor.setPosition(qt_start)
+        cursor.setPosition(qt_start + len(UNQUOTED), QTextCursor.MoveMode.KeepAnchor)
+        view.setTextCursor(cursor)
+        view.setFocus()
+        settle(app, window)
+        window.grab().save(str(out / "document-view.png"))
+        print("wrote document-view.png")
+
         window.close()
         window.service.close()
         QApplication.processEvents()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

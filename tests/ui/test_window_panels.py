@@ -376,3 +376,25 @@ def test_a_missing_ledger_is_a_one_line_failure(tmp_path):
     with pytest.raises(StoreError, match="no ledger at"):
         integrity_check.verify_in_child(tmp_path / "gone.db", _Flag())
     assert not (tmp_path / "gone.db").exists()
+
+
+def test_switching_to_a_dark_palette_recolours_the_table(window, qtbot, qapp):
+    from PySide6.QtGui import QColor, QPalette
+
+    from forecastapp.ui.ledger_model import COL_STATUS
+
+    model = window.model
+    due = next(r for r in range(model.rowCount()) if model.data(model.index(r, COL_STATUS)) == "due")
+    light = qapp.palette()
+    assert model.data(model.index(due, COL_STATUS), Qt.ItemDataRole.ForegroundRole).name() == "#b45309"
+    dark = QPalette(light)
+    for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.Base, "#1e1e1e"),
+                         (QPalette.ColorRole.Text, "#e6e6e6"), (QPalette.ColorRole.WindowText, "#e6e6e6")):
+        dark.setColor(role, QColor(colour))
+    try:
+        qapp.setPalette(dark)
+        # The amber that reads on a dark background (the light one is too dark there).
+        qtbot.waitUntil(lambda: model.data(model.index(due, COL_STATUS),
+                                           Qt.ItemDataRole.ForegroundRole).name() == "#f59e0b", timeout=2000)
+    finally:
+        qapp.setPalette(light)

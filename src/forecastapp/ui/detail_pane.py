@@ -12,7 +12,7 @@ import html
 import re
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QPalette
+from PySide6.QtGui import QAction, QColor, QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -41,6 +41,19 @@ def _para(text: str) -> str:
     escaped = html.escape(text)
     escaped = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
     return escaped.replace("\n", "<br>")
+
+
+def _opaque(colour: QColor, background: QColor) -> str:
+    """`colour` as drawn over `background`, as #rrggbb: rich text drops the alpha, and Fusion's light
+    placeholder colour is black at half opacity, which would print as plain black.
+
+    At least 60% opacity, so quiet text keeps WCAG AA contrast (#666 on white is 5.7:1; half is 3.9:1).
+    """
+    a = max(colour.alphaF(), 0.6)
+    mixed = [round(c * a + b * (1 - a)) for c, b in ((colour.red(), background.red()),
+                                                      (colour.green(), background.green()),
+                                                      (colour.blue(), background.blue()))]
+    return QColor(*mixed).name()
 
 
 class DetailPane(QWidget):
@@ -168,7 +181,7 @@ class DetailPane(QWidget):
     def _body_html(self, detail: QuestionDetail, context: ExcerptContext | None) -> str:
         q = detail.question
         pal = self.palette()
-        quiet = pal.color(QPalette.ColorRole.PlaceholderText).name()
+        quiet = _opaque(pal.color(QPalette.ColorRole.PlaceholderText), pal.color(QPalette.ColorRole.Base))
         out: list[str] = []
 
         def section(title: str) -> None:

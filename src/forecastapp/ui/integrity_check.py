@@ -90,8 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print("usage: python -m forecastapp.ui.integrity_check LEDGER", file=sys.stderr)
         return 2
+    import os
     import sqlite3
 
+    if hasattr(os, "nice"):
+        # A background check: the app's own threads (painting, the table's reads) come first for the CPU.
+        os.nice(10)
     path = Path(args[0])
     if not path.is_file():
         print(f"no ledger at '{path}'", file=sys.stderr)  # connecting would create an empty file

@@ -355,6 +355,12 @@ class LedgerTableModel(QAbstractTableModel):
                 self._cells.pop(k, None)
             self.dataChanged.emit(self.index(r, 0), self.index(r, COLUMN_COUNT - 1))
 
+    def restyle(self) -> None:
+        """Rebuild the painted colours and icons from the current palette (it switched between light and dark)."""
+        self._cells.clear()
+        if self._keys:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._keys) - 1, COLUMN_COUNT - 1))
+
     def id_at(self, row: int) -> str | None:
         """The question id shown in a table row."""
         q = self.row_at(row)

@@ -477,6 +477,8 @@ class MainWindow(QMainWindow):
         self.integrity_label = QLabel()
         self.integrity_label.setObjectName("statusIntegrity")
         self.integrity_label.setAccessibleName("Ledger integrity")
+        for label in (self.brier_label, self.integrity_label):
+            label.setContentsMargins(10, 0, 4, 0)  # apart from the counts, which end without a separator
         bar.addPermanentWidget(self.counts_label)
         bar.addPermanentWidget(self.brier_label)
         bar.addPermanentWidget(self.integrity_label)
@@ -1258,6 +1260,16 @@ class MainWindow(QMainWindow):
             # The rest of this paint pass (all child widgets) runs before a zero-timer fires.
             QTimer.singleShot(0, self._after_first_paint)
         return super().event(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Repaint the status colours and the detail pane when the desktop switches between light and dark."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and hasattr(
+                self, "detail_pane"):
+            self.model.restyle()
+            self._show_detail(self._current_id)
+            if self._integrity is not None:
+                self._apply_integrity(self._service.path, self._integrity)
+        super().changeEvent(event)
 
     @Slot()
     def _after_first_paint(self) -> None:
