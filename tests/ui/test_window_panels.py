@@ -398,3 +398,31 @@ def test_switching_to_a_dark_palette_recolours_the_table(window, qtbot, qapp):
                                            Qt.ItemDataRole.ForegroundRole).name() == "#f59e0b", timeout=2000)
     finally:
         qapp.setPalette(light)
+
+
+def test_cancelling_an_export_while_it_scores_writes_nothing(scored_window, qtbot, monkeypatch, tmp_path):
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from forecastapp.ui import service
+
+    release = threading.Event()
+    original = service.read_scorecard
+
+    def slow(*args, **kwargs):
+        release.wait(5)  # scoring a big ledger: the user has time to press Cancel
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(service, "read_scorecard", slow)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a: (str(tmp_path / "card.pdf"), "PDF (*.pdf)")))
+    scored_window.action_export_scorecard.trigger()
+    progress = scored_window.findChild(QProgressDialog, "progressDialog")
+    assert progress is not None and not scored_window.action_export_scorecard.isEnabled()
+    qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)  # Cancel
+    release.set()
+    qtbot.waitUntil(lambda: scored_window.statusBar().currentMessage() == "Cancelled; nothing was changed",
+                    timeout=5000)
+    assert not (tmp_path / "card.pdf").exists()
+    assert scored_window.action_export_scorecard.isEnabled()
