@@ -1,0 +1,153 @@
+"""Measure the desktop app on a large ledger: launch time against a bare PySide6 window, the worst
+event-loop stall while scrolling and searching, and peak memory.
+
+    python bench/bench_gui.py --db PATH      # a ledger from bench/make_ledger.py
+
+Prints the figures; the last line is `ratio: X` (app first paint / bare window first paint).
+Runs under the offscreen platform unless a display is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BARE_WINDOW = r"""
+import sys, time
+t0 = time.perf_counter()
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print(f"first-paint-ms: {(time.perf_counter() - t0) * 1000:.0f}", flush=True)
+            QTimer.singleShot(0, app.quit)
+            obj.removeEventFilter(self)
+        return False
+
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.resize(1200, 800)
+painted = Painted()
+window.installEventFilter(painted)
+window.show()
+app.exec()
+"""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return env
+
+
+def _launch_ms(cmd: list[str]) -> float:
+    """Wall time from spawning the process to its first-paint line (includes interpreter start)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env())
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if re.match(r"first-paint-ms: \d+", line):
+            elapsed = (time.perf_counter() - start) * 1000
+            proc.wait(timeout=60)
+            return elapsed
+    proc.wait(timeout=60)
+    raise SystemExit(f"no first-paint-ms line from: {' '.join(cmd)} (exit {proc.returncode})")
+
+
+def measure_launch(db: Path, runs: int) -> tuple[float, float]:
+    """Median launch time of the bare window and of `forecastapp gui --exit-after-paint`."""
+    bare = [_launch_ms([sys.executable, "-c", BARE_WINDOW]) for _ in range(runs)]
+    app = [
+        _launch_ms([sys.executable, "-m", "forecastapp", "--db", str(db), "gui", "--exit-after-paint"])
+        for _ in range(runs)
+    ]
+    return statistics.median(bare), statistics.median(app)
+
+
+def measure_interaction(db: Path) -> tuple[float, float]:
+    """Worst event-loop stall (ms) while scrolling the table and typing searches; peak RSS in MB."""
+    os.environ.update({k: v for k, v in _env().items() if k == "QT_QPA_PLATFORM"})
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
+
+    from forecastapp.app import create_main_window
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    window = create_main_window(db)
+    window.show()
+    app.processEvents()
+    table = window.findChild(QTableView, "forecastTable")
+    search = window.findChild(QLineEdit, "searchField")
+    if table is None or search is None:
+        raise SystemExit("forecastTable or searchField not found")
+
+    worst = 0.0
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def heartbeat() -> None:
+        nonlocal worst
+        now = clock.elapsed()
+        worst = max(worst, now - last[0] - 5)  # the timer's own 5 ms period is not a stall
+        last[0] = now
+
+    beat = QTimer()
+    beat.setInterval(5)
+    beat.timeout.connect(heartbeat)
+    beat.start()
+
+    steps: list = []
+    bar = table.verticalScrollBar()
+    for i in range(60):
+        steps.append(lambda i=i: bar.setValue(int(bar.maximum() * i / 59)))
+    for word in ("k", "ki", "kim", "kim j", "", "russ", "russia", ""):
+        steps.append(lambda w=word: search.setText(w))
+        steps.extend([lambda: None] * 10)  # let the debounce fire and the query run
+    for i in range(60):
+        steps.append(lambda i=i: bar.setValue(int(bar.maximum() * (59 - i) / 59)))
+
+    def run_step() -> None:
+        if steps:
+            steps.pop(0)()
+            QTimer.singleShot(30, run_step)
+        else:
+            QTimer.singleShot(300, app.quit)
+
+    QTimer.singleShot(200, run_step)
+    last[0] = clock.elapsed()
+    app.exec()
+    beat.stop()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    window.close()
+    return worst, peak_mb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, type=Path, help="ledger database (from bench/make_ledger.py)")
+    parser.add_argument("--runs", type=int, default=3, help="launches of each kind (median is reported)")
+    args = parser.parse_args()
+    if not args.db.exists():
+        raise SystemExit(f"no database at {args.db}")
+    bare_ms, app_ms = measure_launch(args.db, args.runs)
+    print(f"bare window first paint: {bare_ms:.0f} ms (median of {args.runs}, process start included)")
+    print(f"forecastapp first paint: {app_ms:.0f} ms (median of {args.runs}, process start included)")
+    stall_ms, peak_mb = measure_interaction(args.db)
+    print(f"worst event-loop stall while scrolling and searching: {stall_ms:.0f} ms")
+    print(f"peak resident memory (interaction run): {peak_mb:.0f} MB")
+    print(f"ratio: {app_ms / bare_ms:.2f}")
+
+
+if __name__ == "__main__":
+    main()
