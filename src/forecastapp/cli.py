@@ -719,6 +719,10 @@ def _read_json(path: Path) -> object:
         return json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(f"'{path.name}' is not a JSON file ({exc})") from None
+    except (ValueError, RecursionError):
+        # A number of thousands of digits, or nesting thousands deep (found by fuzzing the readers).
+        raise UserError(f"'{path.name}' is not a file forecastapp wrote (it nests too deeply or holds a number too "
+                        "long to read)") from None
 
 
 # ---------------------------------------------------------------- commands: scorecard

@@ -9,7 +9,6 @@ triggers would refuse it anyway).
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +16,7 @@ from datetime import date, datetime
 from sqlite_utils import Database
 
 from forecastapp.core.errors import NotFoundError, ValidationError
-from forecastapp.core.model import CONDITION_NOT_MET, Outcome, moment_iso, new_id
+from forecastapp.core.model import CONDITION_NOT_MET, Outcome, is_text, moment_iso, new_id
 from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.probability import MAX_P, MIN_P
 from forecastapp.core.store import writing
@@ -51,9 +50,20 @@ def _text(value: str | None, what: str, *, required: bool = False) -> str:
         raise ValidationError(f"the {what} is empty; write what will be resolved")
     if len(value) > MAX_TEXT:
         raise ValidationError(f"the {what} is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
+    _check_text(value, what)
+    return value
+
+
+def _check_text(value: str, what: str) -> None:
+    """Refuse a NUL (SQLite's length() stops at it) and undecodable bytes, which SQLite cannot store.
+
+    Names and tags come through here too since tests/core/test_fuzz.py found both crashing an insert.
+    """
     if "\x00" in value:
         raise ValidationError(f"the {what} contains a NUL character")
-    return value
+    if not is_text(value):
+        raise ValidationError(f"the {what} contains bytes that are not valid text (check your terminal's "
+                              "encoding); type it again")
 
 
 def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
@@ -66,6 +76,7 @@ def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
                 continue
             if len(tag) > MAX_TAG:
                 raise ValidationError(f"the tag '{tag[:20]}...' is longer than {MAX_TAG} characters")
+            _check_text(tag, "tag")
             if tag not in out:
                 out.append(tag)
     return tuple(out)
@@ -73,8 +84,11 @@ def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
 
 def check_probability(p: float) -> float:
     """Refuse probabilities the scores cannot use (the parser gives the friendlier message first)."""
-    if not isinstance(p, (int, float)) or math.isnan(p) or not (MIN_P <= p <= MAX_P):
-        raise ValidationError(f"probability {p!r} is outside 0.1%..99.9%")
+    # Compared before any float(): a huge int cannot become a float, nor be printed whole (Python's
+    # int-to-text limit), so the message shows it shortened (both found by tests/core/test_fuzz.py).
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not (MIN_P <= p <= MAX_P):
+        shown = repr(p) if not isinstance(p, int) or abs(p) < 10**30 else "a number of over 30 digits"
+        raise ValidationError(f"probability {shown} is outside 0.1%..99.9%")
     return float(p)
 
 
@@ -99,6 +113,7 @@ def ensure_analyst(db: Database, name: str, *, now: datetime) -> str:
         raise ValidationError("the analyst name is empty; say who made the forecast")
     if len(name) > 200:
         raise ValidationError("the analyst name is longer than 200 characters")
+    _check_text(name, "analyst name")
     rows = list(db.query("SELECT id FROM analysts WHERE name = ? COLLATE NOCASE", [name]))
     if rows:
         return rows[0]["id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -27,6 +28,16 @@ class Status(StrEnum):
 
 #: Reason recorded when a conditional question is annulled because its condition did not hold.
 CONDITION_NOT_MET = "condition_not_met"
+
+
+# Python turns bytes it could not decode (a terminal in another encoding, a JSON "\ud800" escape)
+# into lone surrogates; SQLite cannot store them, so they are refused as text before any write.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def is_text(value: str) -> bool:
+    """Whether a string is storable text: no lone surrogates (undecodable bytes) in it."""
+    return _LONE_SURROGATE.search(value) is None
 
 
 def new_id() -> str:

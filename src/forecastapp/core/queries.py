@@ -20,6 +20,7 @@ from forecastapp.core.model import (
     QuestionRow,
     ResolutionRecord,
     Status,
+    is_text,
 )
 
 STATUS_FILTERS = ("open", "due", "resolved", "annulled", "all")
@@ -97,6 +98,11 @@ def fts_query(text: str) -> str | None:
 def _where(flt: QuestionFilter) -> tuple[str, dict]:
     if flt.status not in STATUS_FILTERS:
         raise ValidationError(f"status '{flt.status}' is not one of {', '.join(STATUS_FILTERS)}")
+    for what, value in (("tag", flt.tag), ("analyst", flt.analyst), ("document", flt.document_id)):
+        # SQLite cannot even compare text with undecodable bytes in it (found by tests/core/test_fuzz.py);
+        # the search box needs no check, fts_query keeps word characters only.
+        if value and not is_text(value):
+            raise ValidationError(f"the {what} filter contains bytes that are not valid text; type it again")
     clauses: list[str] = []
     params: dict = {}
     if not flt.include_deleted:

@@ -8,6 +8,7 @@ exported: the importing database rebuilds it.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from sqlite_utils import Database
 from forecastapp import __version__
 from forecastapp.core.errors import ImportFormatError, StoreError
 from forecastapp.core.integrity import chain_head
-from forecastapp.core.model import moment_iso
+from forecastapp.core.model import is_text, moment_iso
 from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.store import writing
 
@@ -109,6 +110,11 @@ def read_export(path: Path) -> dict:
         raise ImportFormatError(f"'{path.name}' is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"'{path.name}' is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except (ValueError, RecursionError):
+        # A number of thousands of digits (ValueError), or arrays nested thousands deep: JSON, but no
+        # ledger export (both found by tests/core/test_fuzz.py).
+        raise ImportFormatError(f"'{path.name}' is not a forecastapp ledger export (it nests too deeply or holds "
+                                "a number too long to read)") from None
     check_export(data, name=path.name)
     return data
 
@@ -126,14 +132,37 @@ def check_export(data: object, *, name: str = "the file") -> None:
             if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]:
                 raise ImportFormatError(f"{name}: {table} record {i + 1} has no id")
             for col in columns:
-                value = row.get(col)
-                if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                if not _storable(row.get(col)):
                     raise ImportFormatError(f"{name}: {table} record {i + 1} has a malformed '{col}'")
         if table == "questions":
             for i, row in enumerate(rows):
                 tags = row.get("tags", [])
-                if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                if not isinstance(tags, list) or not all(isinstance(t, str) and is_text(t) for t in tags):
                     raise ImportFormatError(f"{name}: questions record {i + 1} has malformed tags")
+    settings = data.get("settings")
+    if settings is not None and not (
+        isinstance(settings, dict) and all(is_text(k) and _storable(v) for k, v in settings.items())
+    ):
+        raise ImportFormatError(f"{name}: 'settings' must be an object of plain values")
+
+
+_SQLITE_INT = range(-(2**63), 2**63)
+
+
+def _storable(value: object) -> bool:
+    """Whether SQLite stores a JSON value as given: text without undecodable bytes, a 64-bit integer, a
+    finite number, or null (the checks below each a crash found by tests/core/test_fuzz.py)."""
+    if value is None:
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return is_text(value)
+    if isinstance(value, int):
+        return value in _SQLITE_INT
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return False
 
 
 def import_ledger(

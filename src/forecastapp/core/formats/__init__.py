@@ -74,8 +74,9 @@ def detect_format(path: Path) -> str:
 def _detect_json(path: Path) -> str:
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        # Let the ledger reader say exactly what is wrong with the file.
+    except (OSError, ValueError, RecursionError):
+        # Let the ledger reader say exactly what is wrong with the file (ValueError covers bad UTF-8,
+        # bad JSON and numbers too long to read; RecursionError arrays nested thousands deep).
         return "ledger"
     if isinstance(data, dict) and "format" in data:
         return "ledger"

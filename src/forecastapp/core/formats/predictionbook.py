@@ -77,6 +77,9 @@ def read_predictionbook(path: Path, *, today: date) -> ImportPlan:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ImportFormatError(f"'{path.name}' is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except (ValueError, RecursionError):  # a number too long to read, or nesting thousands deep
+            raise ImportFormatError(f"'{path.name}' is not a PredictionBook export (it nests too deeply or "
+                                    "holds a number too long to read)") from None
         return parse_predictionbook_json(data, source=path.name, today=today)
     return parse_predictionbook_csv(text, source=path.name, today=today)
 
