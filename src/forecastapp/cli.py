@@ -10,6 +10,7 @@ import csv
 import getpass
 import io
 import json
+import re
 import shutil
 import sqlite3
 import sys
@@ -355,12 +356,13 @@ def safe_cell(value: object) -> str:
     return text
 
 
+# A plain decimal number, as report.csv_cell reads one: float() also takes "-inf", "-nan" and "-1_0",
+# which a spreadsheet would read as a formula, so those get the apostrophe too.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return _PLAIN_NUMBER.fullmatch(text) is not None
 
 
 def _pct(p: float | None) -> str:

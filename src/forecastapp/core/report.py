@@ -547,6 +547,17 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
+def md_link_target(name: str) -> str:
+    """A file name beside the report as a Markdown link target: inert whatever the name holds.
+
+    Line breaks and other control characters (which would end the link and start new Markdown) and
+    angle brackets (which would end the <...> target) are percent-encoded; a name with a colon gets
+    "./" in front, so "javascript:x.svg" stays a file name and is not read as a URL scheme.
+    """
+    target = re.sub(r"[\x00-\x1f\x7f<>]", lambda m: f"%{ord(m.group()):02X}", name)
+    return f"./{target}" if ":" in target.split("/", 1)[0] else target
+
+
 def _md_table(t: Table) -> list[str]:
     if not t.rows:
         return [f"_{md_escape(t.empty)}_", ""]
@@ -572,9 +583,9 @@ def to_markdown(card: dict[str, Any], *, chart_src: str | None = None, max_pairs
         elif isinstance(block, Table):
             lines += _md_table(block)
         elif isinstance(block, Chart):
-            src = chart_src or svg_data_uri(block.svg)
+            src = svg_data_uri(block.svg) if chart_src is None else md_link_target(chart_src)
             # The URL goes inside <...> so a file name with spaces or parentheses still works.
-            lines += [f"![{md_escape(block.alt)}](<{src.replace('>', '%3E').replace('<', '%3C')}>)", ""]
+            lines += [f"![{md_escape(block.alt)}](<{src}>)", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
