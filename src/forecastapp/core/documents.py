@@ -325,3 +325,99 @@ def accept_candidates(
             )
             ids.append(qid)
     return ids
+
+
+@dataclass(frozen=True)
+class AcceptedCandidate:
+    """A candidate as the user reviewed it: the values to record instead of the proposed ones."""
+
+    candidate_id: str
+    statement: str
+    probability: float
+    resolve_by: date | None
+    resolve_from: date | None = None
+    tags: tuple[str, ...] = ()
+
+
+def accept_edited(
+    db: Database,
+    document_id: str,
+    items: Iterable[AcceptedCandidate],
+    *,
+    today: date,
+    now: datetime,
+    default_horizon_months: int | None = DEFAULT_HORIZON_MONTHS,
+) -> list[str]:
+    """Like `accept_candidates`, but with the reviewed statement, probability, deadline and tags.
+
+    Every item is checked before anything is written (unknown or already accepted candidates, an
+    empty statement, a probability out of range, a deadline before the forecast date, bad tags),
+    and the questions are written in one transaction, so a refusal leaves the ledger unchanged.
+    """
+    items = list(items)
+    if not items:
+        raise ValidationError("no candidate given; tick at least one candidate to accept")
+    doc = get_document(db, document_id)
+    candidates = {
+        c.id: c
+        for c in detect_candidates(
+            doc.text, published_on=doc.published_on, today=today, default_horizon_months=default_horizon_months
+        )
+    }
+    accepted = accepted_questions(db, document_id)
+    made_on = doc.published_on or today
+    seen: set[str] = set()
+    planned: list[tuple[ledger.NewQuestion, float, str | None, str]] = []
+    for item in items:
+        cid = item.candidate_id
+        if cid in seen:
+            raise ValidationError(f"candidate {cid} is given twice; accept it once")
+        seen.add(cid)
+        if cid not in candidates:
+            raise NotFoundError(f"'{cid}' is not a candidate of document {document_id[:8]}; list its candidates")
+        if cid in accepted:
+            raise ValidationError(f"candidate {cid} is already question {accepted[cid][:8]}; nothing was added")
+        c = candidates[cid]
+        try:
+            probability = ledger.check_probability(item.probability)
+            tags = ledger.normalize_tags(item.tags)
+            _check_reviewed(item, made_on)
+        except ValidationError as exc:
+            raise ValidationError(f"candidate {cid}: {exc}") from None
+        question = ledger.NewQuestion(
+            statement=item.statement.strip(), condition=c.condition, resolve_by=item.resolve_by,
+            resolve_from=item.resolve_from, tags=tags, document_id=doc.id, excerpt=c.sentence,
+            excerpt_start=c.start, excerpt_end=c.end,
+        )
+        # The detector's term describes its own number; an edited probability has no term of the author's.
+        term = c.term if abs(probability - c.probability) < 1e-9 else None
+        edited = (item.statement.strip() != c.statement or term is None
+                  or item.resolve_by != (date.fromisoformat(c.resolve_by) if c.resolve_by else None) or item.tags)
+        rationale = f"Proposed from the document: {c.reason}." + (" Edited on review." if edited else "")
+        planned.append((question, probability, term, rationale))
+    analyst = analyst_for(doc)
+    ids: list[str] = []
+    with writing(db):
+        for question, probability, term, rationale in planned:
+            try:
+                qid, _ = ledger.create_forecast(
+                    db, question, analyst=analyst, probability=probability, term=term, made_on=made_on,
+                    rationale=rationale, today=today, now=now,
+                )
+            except ValidationError as exc:
+                # The ledger's own checks (text limits) still apply; the transaction rolls back every item.
+                raise ValidationError(f"candidate {question.excerpt_start}-{question.excerpt_end}: {exc}") from None
+            ids.append(qid)
+    return ids
+
+
+def _check_reviewed(item: AcceptedCandidate, made_on: date) -> None:
+    """The checks on reviewed values that need no database, with messages a review form can show."""
+    if not item.statement.strip():
+        raise ValidationError("the statement is empty; write what will be resolved")
+    if item.resolve_by is not None and item.resolve_by < made_on:
+        raise ValidationError(
+            f"resolve-by {item.resolve_by.isoformat()} is before the forecast date {made_on.isoformat()}"
+        )
+    if item.resolve_from is not None and (item.resolve_by is None or item.resolve_from > item.resolve_by):
+        raise ValidationError("the resolution window starts after it ends")

@@ -22,6 +22,11 @@ _TONES: dict[str, tuple[str, str]] = {
     "accent": ("#1d4ed8", "#60a5fa"),  # the chart's line
     "error": ("#b91c1c", "#fca5a5"),  # inline field errors
     "highlight": ("#fde68a", "#854d0e"),  # excerpt highlight background
+    # Candidate forecasts in the review view, by strength: one hue, deeper for stronger cues. Body
+    # text stays readable on each (dark text on the light tones, light text on the dark ones).
+    "strong": ("#fbbf24", "#b45309"),
+    "moderate": ("#fde68a", "#854d0e"),
+    "weak": ("#fef3c7", "#57452a"),
 }
 
 

@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         """
         super().__init__(parent)
         self.setObjectName("MainWindow")
+        self.setAcceptDrops(True)  # an assessment file dropped on the window is imported (dropEvent)
         self._service = service
         self._settings = settings if settings is not None else QSettings()
         self._current_id: str | None = None
@@ -202,6 +203,10 @@ class MainWindow(QMainWindow):
                                 shortcut=QKeySequence.StandardKey.Open, tip="Open another ledger database")
         self.action_import = a("actionImportLedger", "&Import ledger…", self.import_ledger_dialog,
                                tip="Add the records of a ledger JSON export (records already present are skipped)")
+        self.action_import_document = a(
+            "actionImportDocument", "Import &document…", lambda: self.import_document(), shortcut="Ctrl+I",
+            tip="Bring in an assessment (.txt, .md or .pdf; or drop it on the window) and review its candidate "
+                "forecasts")
         self.action_export = a("actionExportLedger", "&Export ledger…", self.export_ledger_dialog,
                                tip="Save the whole ledger, history included, as JSON")
         self.action_export_scorecard = a(
@@ -260,6 +265,7 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.action_import)
+        file_menu.addAction(self.action_import_document)
         file_menu.addAction(self.action_export)
         file_menu.addAction(self.action_export_scorecard)
         file_menu.addSeparator()
@@ -1241,6 +1247,33 @@ class MainWindow(QMainWindow):
         self._progress = progress
         self._set_busy(True)
         return task
+
+    def import_document(self, path: Path | None = None):
+        """Ctrl+I or a dropped file: import an assessment and open its review (ui/document_import.py)."""
+        from forecastapp.ui.document_import import DocumentImporter
+
+        importer = DocumentImporter.for_window(self)
+        return importer.choose_and_import() if path is None else importer.import_file(Path(path))
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Accept a single .txt, .md or .pdf file (or a format the import explains it cannot read)."""
+        from forecastapp.ui.document_import import dropped_document
+
+        if dropped_document(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Import the dropped document, as File > Import document does."""
+        from forecastapp.ui.document_import import dropped_document
+
+        path = dropped_document(event.mimeData())
+        if path is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.import_document(path)
 
     def _set_busy(self, busy: bool) -> None:
         for action in (self.action_import, self.action_export, self.action_export_scorecard, self.action_open_db,
