@@ -190,3 +190,21 @@ def test_in_the_app_a_new_order_arrives_with_its_first_rows(qtbot, large):
     assert not model.loading
     top = max(_probability_of(i) for i in range(LARGE))
     assert model.data(model.index(0, COL_PROBABILITY)) == f"{round(top * 100)}%"  # no placeholder
+
+
+def test_at_start_up_the_first_page_shows_and_the_rest_is_appended_below_it(qtbot, large):
+    model = LedgerTableModel(large, load=False, background=True)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    model.prime(-1, first_page=True)
+    assert model.partial and model.rowCount() == BLOCK_SIZE  # a LIMIT query, not all 20,000 keys
+    assert model.data(model.index(0, COL_STATEMENT)) == "Generated question 00000"
+    view.selectRow(7)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    with qtbot.waitSignal(model.loading_changed, timeout=10_000, check_params_cb=lambda loading: not loading):
+        model.load_rest()
+    assert not model.partial and model.rowCount() == LARGE
+    assert model.row_at(LARGE - 1).statement == f"Generated question {LARGE - 1:05d}"
+    assert resets == [] and view.currentIndex().row() == 7  # appended: the user's selection stays

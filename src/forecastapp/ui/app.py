@@ -114,7 +114,7 @@ def _start_prefetch(db_path: Path) -> KeyPrefetch | None:
     from PySide6.QtCore import QSettings
 
     from forecastapp.core.queries import QuestionFilter
-    from forecastapp.ui.service import DEFAULT_SORT, KeyPrefetch, KeyQuery
+    from forecastapp.ui.service import BLOCK_SIZE, DEFAULT_SORT, KeyPrefetch, KeyQuery
     from forecastapp.ui.ui_settings import K_SORT_DESCENDING, K_SORT_KEY, settings_bool
 
     try:
@@ -125,8 +125,9 @@ def _start_prefetch(db_path: Path) -> KeyPrefetch | None:
     settings = QSettings(ORGANIZATION, APPLICATION)
     sort = str(settings.value(K_SORT_KEY, DEFAULT_SORT) or DEFAULT_SORT)
     descending = settings_bool(settings, K_SORT_DESCENDING)
+    # The first page only, as `MainWindow` primes its table: the rest is read after the first paint.
     return KeyPrefetch(KeyQuery(path=db_path, flt=QuestionFilter(), sort=sort, descending=descending,
-                                today=date.today()))
+                                today=date.today(), limit=BLOCK_SIZE))
 
 
 def run(db_path: Path, *, exit_after_paint: bool = False) -> int:

@@ -514,7 +514,10 @@ class MainWindow(QMainWindow):
             header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         # The first key list loads here, on this thread (prefetched at start-up when possible), so
         # the first paint shows rows; enabling sorting afterwards finds the order already applied.
-        self.model.prime(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        # With the secondary loading deferred (the app), only the first page is read before the
+        # first paint; the rest of the key list follows on the database thread (`_after_first_paint`).
+        self.model.prime(header.sortIndicatorSection(), header.sortIndicatorOrder(),
+                         first_page=self._defer_secondary and self._background)
         self.table.setSortingEnabled(True)
 
     def _write_settings(self) -> None:
@@ -1310,6 +1313,7 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         self.first_painted.emit()
         if self._defer_secondary:
+            self.model.load_rest()
             self._load_secondary()
         self.check_integrity()
 

@@ -156,20 +156,23 @@ class LedgerService:
 
     # ------------------------------------------------------------ reads
 
-    def key_query(self, flt: QuestionFilter, *, sort: str = DEFAULT_SORT, descending: bool = False) -> KeyQuery:
+    def key_query(self, flt: QuestionFilter, *, sort: str = DEFAULT_SORT, descending: bool = False,
+                  limit: int | None = None) -> KeyQuery:
         """The key query for this ledger, filter and order, as of today (to run here or in a worker)."""
-        return KeyQuery(path=self.path, flt=flt, sort=sort, descending=descending, today=self.today())
+        return KeyQuery(path=self.path, flt=flt, sort=sort, descending=descending, today=self.today(), limit=limit)
 
-    def keys(self, flt: QuestionFilter, *, sort: str = DEFAULT_SORT, descending: bool = False) -> list[int]:
-        """The ordered row keys of every question matching `flt` (sorting done in SQLite)."""
-        query = self.key_query(flt, sort=sort, descending=descending)
+    def keys(self, flt: QuestionFilter, *, sort: str = DEFAULT_SORT, descending: bool = False,
+             limit: int | None = None) -> list[int]:
+        """The ordered row keys of every question matching `flt` (sorting done in SQLite); the first `limit` only."""
+        query = self.key_query(flt, sort=sort, descending=descending, limit=limit)
         if self._prefetch is not None:
             prefetch, self._prefetch = self._prefetch, None
             keys = prefetch.take(query)
             if keys is not None:
                 self._first_rows = prefetch.first_rows
                 return keys
-        return queries.list_question_keys(self._db, flt, today=query.today, sort=sort, descending=descending)
+        return queries.list_question_keys(self._db, flt, today=query.today, sort=sort, descending=descending,
+                                          limit=limit)
 
     def rows(self, keys: Sequence[int]) -> list[QuestionRow]:
         """The rows for these keys, in that order (vanished keys are skipped)."""
@@ -416,6 +419,8 @@ class KeyQuery:
     sort: str
     descending: bool
     today: date
+    #: Only the first keys (the first screen); None for all of them.
+    limit: int | None = None
 
 
 def read_rows(db_path: Path, keys: Sequence[int], *, today: date) -> list[QuestionRow]:
@@ -436,7 +441,7 @@ def read_keys(query: KeyQuery, *, first_block: int = 0) -> tuple[list[int], list
     db = store.connect(query.path)
     try:
         keys = queries.list_question_keys(db, query.flt, today=query.today, sort=query.sort,
-                                          descending=query.descending)
+                                          descending=query.descending, limit=query.limit)
         rows = queries.get_rows(db, keys[:first_block], today=query.today) if first_block else []
         return keys, rows
     finally:
@@ -503,7 +508,8 @@ class KeyPrefetch:
             db = store.connect(self.query.path)
             try:
                 q = self.query
-                self._keys = queries.list_question_keys(db, q.flt, today=q.today, sort=q.sort, descending=q.descending)
+                self._keys = queries.list_question_keys(db, q.flt, today=q.today, sort=q.sort, descending=q.descending,
+                                                        limit=q.limit)
                 # The first screen's rows too, so the first paint needs no query on the GUI thread.
                 first = self._keys[:BLOCK_SIZE]
                 self.first_rows = (tuple(first), queries.get_rows(db, first, today=q.today))
