@@ -2,7 +2,8 @@
 
     python docs/screenshots.py [--scale 2] [--out FOLDER]
 
-Writes main-window.png, main-window-dark.png, add-dialog.png, scorecard.png and document-view.png.
+Writes main-window.png, main-window-dark.png, add-dialog.png, scorecard.png, document-view.png and
+document-review.png (the review of an invented assessment from tests/data/assessments/).
 
 Works on a temporary copy of the starting ledger. The starting ledger's questions are about real
 events and stay as they are (open, or due once their deadline has passed: true either way); every
@@ -60,6 +61,8 @@ SECOND_OPINIONS = [(0, "Ben Okafor", 0.55), (2, "Ben Okafor", 0.7), (3, "Ben Oka
 SHOWN = 0
 #: A passage of the starting document that no question quotes yet (selected in the document view).
 UNQUOTED = "In 2023, Russia has re-emerged as a major player in North Korea"
+#: The assessment the review screenshot imports (invented for the detector's tests).
+REVIEWED = DOCS.parent / "tests" / "data" / "assessments" / "kaliva-port-2024.txt"
 
 
 def _at(day: date, hour: int = 9) -> datetime:
@@ -237,6 +240,30 @@ def main(argv: list[str] | None = None) -> int:
         settle(app, window)
         window.grab().save(str(out / "document-view.png"))
         print("wrote document-view.png")
+
+        # The review of an imported assessment (an invented port, so no claim about a real one):
+        # two candidates ticked, one of them edited, the one being edited selected in the text.
+        from forecastapp.core.documents import import_document
+        from forecastapp.ui.review_view import DocumentReview
+
+        imported = import_document(window.service.db, REVIEWED, author="J. M. Ortega",
+                                   published_on=date(2024, 9, 10), today=TODAY, now=NOW)
+        review = DocumentReview(window.service, imported.document_id, window)
+        review.resize(1280, 720)
+        review.show()
+        settle(app, review)
+        review.set_checked(0)
+        review.set_checked(3)
+        review.list_widget().setCurrentRow(3)
+        review.statement_edit.setPlainText("Dredging of the Kaliva approach channel to 16.5 m is finished by the end "
+                                           "of 2025")
+        review.probability_spin.setValue(25)
+        review.resolve_edit.setText("end of 2025")
+        review.tags_edit.setText("kaliva, infrastructure")
+        settle(app, review)
+        review.grab().save(str(out / "document-review.png"))
+        print("wrote document-review.png")
+        review.close()
 
         window.close()
         window.service.close()

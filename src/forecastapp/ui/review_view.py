@@ -186,8 +186,9 @@ class DocumentReview(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal, objectName="reviewSplitter")
         splitter.addWidget(self._view)
         splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # Even halves: assessments are often hard-wrapped at ~70 characters, so the text needs no more.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
