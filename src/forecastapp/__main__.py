@@ -1,6 +1,6 @@
-"""`python -m forecastapp` runs the command-line interface."""
+"""`python -m forecastapp` runs the command-line interface (the desktop app directly when that is all it asks)."""
 
-from forecastapp.cli import main
+from forecastapp.launch import main
 
 if __name__ == "__main__":
     main()
