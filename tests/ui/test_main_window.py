@@ -277,3 +277,19 @@ def test_recent_menu_reopens_an_earlier_database(window, seeded_path, tmp_path):
     assert window.service.path == seeded_path
     assert window.model.rowCount() == len(SEED["questions"])
     assert window.recent_files()[:2] == [str(seeded_path), str(other)]
+
+
+def test_the_running_app_builds_the_scorecard_and_document_tabs_when_first_shown(qtbot, seeded_path, ui_settings):
+    from forecastapp.app import create_main_window
+    from forecastapp.ui.document_panel import DocumentPanel
+    from forecastapp.ui.scorecard_panel import ScorecardPanel
+    from tests.ui.conftest import NOW, TODAY
+
+    window = create_main_window(seeded_path, settings=ui_settings, now=lambda: NOW, today=lambda: TODAY,
+                                defer_secondary=True)
+    qtbot.addWidget(window)
+    assert window.findChild(ScorecardPanel) is None and window.findChild(DocumentPanel) is None  # not before the first paint
+    window.action_show_scorecard.trigger()
+    panel = window.findChild(ScorecardPanel)
+    assert panel is not None and panel is window.scorecard_view
+    assert panel.isVisibleTo(window) and window.findChild(DocumentPanel) is window.document_view

@@ -58,7 +58,6 @@ from shiboken6 import isValid
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.queries import QuestionFilter
 from forecastapp.ui.detail_pane import DetailPane
-from forecastapp.ui.document_panel import DocumentPanel
 from forecastapp.ui.ledger_model import (
     COL_ANALYST,
     COL_BRIER,
@@ -71,7 +70,6 @@ from forecastapp.ui.ledger_model import (
     IdRole,
     LedgerTableModel,
 )
-from forecastapp.ui.scorecard_panel import ScorecardPanel
 from forecastapp.ui.service import LedgerService
 from forecastapp.ui.ui_settings import (
     K_GEOMETRY,
@@ -91,6 +89,8 @@ from forecastapp.ui.ui_settings import (
 
 if TYPE_CHECKING:
     from forecastapp.core.ledger import NewQuestion
+    from forecastapp.ui.document_panel import DocumentPanel
+    from forecastapp.ui.scorecard_panel import ScorecardPanel
 
 SEARCH_DEBOUNCE_MS = 200
 STATUS_FILTERS = (("All statuses", "all"), ("Open", "open"), ("Due", "due"), ("Resolved", "resolved"),
@@ -439,14 +439,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._create_filter_bar())
         layout.addWidget(self.splitter, 1)
 
-        # Both panels wait for their tab to be shown before they read or score anything (a refresh
-        # while hidden only marks them stale), so building them here costs the first paint nothing.
-        self.scorecard_view = ScorecardPanel(self._service, self)
-        self.document_view = DocumentPanel(self._service, self)
-        self.ledger_changed.connect(self.scorecard_view.refresh)
-        self.ledger_changed.connect(self.document_view.refresh)
-        self.document_view.question_selected.connect(self.select_question)
-        self.document_view.new_forecast_requested.connect(self.new_forecast_from_excerpt)
         self.detail_pane.show_in_document_requested.connect(self.show_in_document)
 
         self._tabs = QTabWidget()
@@ -461,15 +453,60 @@ class MainWindow(QMainWindow):
         scorecard_page.setAccessibleName("Scorecard")
         scorecard_page.setWidgetResizable(True)
         scorecard_page.setFrameShape(QFrame.Shape.NoFrame)
-        scorecard_page.setWidget(self.scorecard_view)
         self._tabs.addTab(scorecard_page, "&Scorecard")
-        self._tabs.addTab(self.document_view, "&Document")
+        self._scorecard_page = scorecard_page
+        self._scorecard_view: ScorecardPanel | None = None
+        self._document_view: DocumentPanel | None = None
+        self._document_page: QWidget | None = None
+        if self._defer_secondary:
+            # The app: the Scorecard and Document panels (about 45 ms with their modules) are built
+            # when their tab is first shown or they are first used, not before the first paint.
+            self._document_page = QWidget()
+            self._document_page.setObjectName("documentPage")
+            QVBoxLayout(self._document_page).setContentsMargins(0, 0, 0, 0)
+            self._tabs.addTab(self._document_page, "&Document")
+            self._tabs.currentChanged.connect(self._build_panels)
+        else:
+            self._build_panels()
         self.setCentralWidget(self._tabs)
 
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
         self.model.keys_reloaded.connect(self._on_keys_reloaded)
         self.model.loading_changed.connect(self._update_result_count)
+
+    @property
+    def scorecard_view(self) -> ScorecardPanel:
+        """The Scorecard tab's panel (built on first use)."""
+        self._build_panels()
+        return self._scorecard_view  # type: ignore[return-value]
+
+    @property
+    def document_view(self) -> DocumentPanel:
+        """The Document tab's panel (built on first use)."""
+        self._build_panels()
+        return self._document_view  # type: ignore[return-value]
+
+    @Slot()
+    def _build_panels(self) -> None:
+        if self._scorecard_view is not None:
+            return
+        from forecastapp.ui.document_panel import DocumentPanel
+        from forecastapp.ui.scorecard_panel import ScorecardPanel
+
+        # Both panels wait for their tab to be shown before they read or score anything (a refresh
+        # while hidden only marks them stale), so building them costs no query.
+        scorecard = self._scorecard_view = ScorecardPanel(self._service, self)
+        document = self._document_view = DocumentPanel(self._service, self)
+        self.ledger_changed.connect(scorecard.refresh)
+        self.ledger_changed.connect(document.refresh)
+        document.question_selected.connect(self.select_question)
+        document.new_forecast_requested.connect(self.new_forecast_from_excerpt)
+        self._scorecard_page.setWidget(scorecard)
+        if self._document_page is None:
+            self._tabs.addTab(document, "&Document")
+        else:
+            self._document_page.layout().addWidget(document)
 
     def _create_status_bar(self) -> None:
         bar = self.statusBar()
