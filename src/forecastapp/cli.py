@@ -212,56 +212,62 @@ def update(ctx, question_id, probability, analyst, made_on, rationale) -> None:
     click.echo(fid)
 
 
+def _outcome_options(evidence_help: str, *, evidence_required: bool, by_help: str):
+    """The options `resolve` and `correct` share, so both read outcomes the same way."""
+
+    def decorate(fn):
+        for option in reversed((
+            click.argument("question_id"),
+            click.option("--outcome", "-o", required=True,
+                         type=click.Choice(["yes", "no", "annulled"], case_sensitive=False)),
+            click.option("--resolved-on", help="When the outcome became known (default: today)."),
+            click.option("--evidence", required=evidence_required, default=None if evidence_required else "",
+                         help=evidence_help),
+            click.option("--condition-not-met", is_flag=True,
+                         help="With --outcome annulled: the question's condition did not hold."),
+            click.option("--by", "recorded_by", help=by_help),
+        )):
+            fn = option(fn)
+        return click.pass_context(fn)
+
+    return decorate
+
+
+def _record_outcome(ctx, write, *, question_id, outcome, resolved_on, evidence, condition_not_met, recorded_by):
+    """Parse and check a resolution's options, then call `write` (ledger.resolve or correct_resolution)."""
+    from forecastapp.core.model import CONDITION_NOT_MET
+
+    clock = _clock(ctx)
+    if condition_not_met and outcome.lower() != "annulled":
+        raise UserError("--condition-not-met goes with --outcome annulled")
+    day = _day(resolved_on, clock)
+    db = _ledger(ctx)
+    record_id = write(
+        db, question_id=_question_id(db, question_id), outcome=outcome, resolved_on=day, evidence=evidence,
+        recorded_by=recorded_by or _login(), annul_reason=CONDITION_NOT_MET if condition_not_met else None,
+        today=clock.today, now=clock.now,
+    )
+    click.echo(record_id)
+
+
 @cli.command()
-@click.argument("question_id")
-@click.option("--outcome", "-o", required=True, type=click.Choice(["yes", "no", "annulled"], case_sensitive=False))
-@click.option("--resolved-on", help="When the outcome became known (default: today).")
-@click.option("--evidence", default="", help="A source, a link, or what happened.")
-@click.option("--condition-not-met", is_flag=True, help="With --outcome annulled: the question's condition did not hold.")
-@click.option("--by", "recorded_by", help="Who records the resolution (default: your login name).")
-@click.pass_context
-def resolve(ctx, question_id, outcome, resolved_on, evidence, condition_not_met, recorded_by) -> None:
+@_outcome_options("A source, a link, or what happened.", evidence_required=False,
+                  by_help="Who records the resolution (default: your login name).")
+def resolve(ctx, **options) -> None:
     """Record how a question resolved; prints the resolution record's id."""
     from forecastapp.core import ledger
-    from forecastapp.core.model import CONDITION_NOT_MET
 
-    clock = _clock(ctx)
-    if condition_not_met and outcome.lower() != "annulled":
-        raise UserError("--condition-not-met goes with --outcome annulled")
-    day = _day(resolved_on, clock)
-    db = _ledger(ctx)
-    rid = ledger.resolve(
-        db, question_id=_question_id(db, question_id), outcome=outcome, resolved_on=day, evidence=evidence,
-        recorded_by=recorded_by or _login(), annul_reason=CONDITION_NOT_MET if condition_not_met else None,
-        today=clock.today, now=clock.now,
-    )
-    click.echo(rid)
+    _record_outcome(ctx, ledger.resolve, **options)
 
 
 @cli.command()
-@click.argument("question_id")
-@click.option("--outcome", "-o", required=True, type=click.Choice(["yes", "no", "annulled"], case_sensitive=False))
-@click.option("--evidence", required=True, help="Why the resolution in force was wrong.")
-@click.option("--resolved-on", help="When the outcome became known (default: today).")
-@click.option("--condition-not-met", is_flag=True, help="With --outcome annulled: the question's condition did not hold.")
-@click.option("--by", "recorded_by", help="Who records the correction (default: your login name).")
-@click.pass_context
-def correct(ctx, question_id, outcome, evidence, resolved_on, condition_not_met, recorded_by) -> None:
+@_outcome_options("Why the resolution in force was wrong.", evidence_required=True,
+                  by_help="Who records the correction (default: your login name).")
+def correct(ctx, **options) -> None:
     """Correct a resolution with a new record that supersedes it (both stay visible)."""
     from forecastapp.core import ledger
-    from forecastapp.core.model import CONDITION_NOT_MET
 
-    clock = _clock(ctx)
-    if condition_not_met and outcome.lower() != "annulled":
-        raise UserError("--condition-not-met goes with --outcome annulled")
-    day = _day(resolved_on, clock)
-    db = _ledger(ctx)
-    rid = ledger.correct_resolution(
-        db, question_id=_question_id(db, question_id), outcome=outcome, resolved_on=day, evidence=evidence,
-        recorded_by=recorded_by or _login(), annul_reason=CONDITION_NOT_MET if condition_not_met else None,
-        today=clock.today, now=clock.now,
-    )
-    click.echo(rid)
+    _record_outcome(ctx, ledger.correct_resolution, **options)
 
 
 @cli.command()
