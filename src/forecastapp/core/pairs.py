@@ -18,7 +18,8 @@ from forecastapp.core.queries import BACKDATED_SQL
 # - each day-forecast holds from its day until the next one, the last until R;
 # - time-averaged Brier = sum(span * (p - o)^2) / (R - F), or the final Brier when R = F;
 # - final_backdated: the final forecast was made on more than a day before it was recorded
-#   (queries.BACKDATED_SQL), so the pair's score may rest on hindsight.
+#   (queries.BACKDATED_SQL), so the pair's score may rest on hindsight; 0 when an imported record's
+#   recorded_at is not a moment SQLite can read (nothing shows it was back-dated).
 _PAIRS_SQL = """
 WITH resolved AS (
     SELECT id AS question_id, CASE outcome WHEN 'yes' THEN 1 ELSE 0 END AS o, resolved_on,
@@ -28,7 +29,7 @@ WITH resolved AS (
 ),
 f AS (
     SELECT f.question_id, f.analyst_id, f.id, f.probability AS p, f.estimative_term, f.made_on,
-           {backdated} AS backdated, r.o, r.resolved_on, r.r_jd,
+           coalesce({backdated}, 0) AS backdated, r.o, r.resolved_on, r.r_jd,
            row_number() OVER (
                PARTITION BY f.question_id, f.analyst_id, f.made_on
                ORDER BY f.recorded_at DESC, f.seq DESC
