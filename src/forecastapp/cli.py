@@ -221,8 +221,9 @@ def _outcome_options(evidence_help: str, *, evidence_required: bool, by_help: st
             click.option("--outcome", "-o", required=True,
                          type=click.Choice(["yes", "no", "annulled"], case_sensitive=False)),
             click.option("--resolved-on", help="When the outcome became known (default: today)."),
-            click.option("--evidence", required=evidence_required, default=None if evidence_required else "",
-                         help=evidence_help),
+            # click counts an explicit default=None as a value, so a required option gets none at all.
+            click.option("--evidence", required=True, help=evidence_help) if evidence_required
+            else click.option("--evidence", default="", help=evidence_help),
             click.option("--condition-not-met", is_flag=True,
                          help="With --outcome annulled: the question's condition did not hold."),
             click.option("--by", "recorded_by", help=by_help),

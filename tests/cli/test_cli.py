@@ -159,3 +159,11 @@ def test_module_entry_point_runs(tmp_path):
                           "open", "--format", "json"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert isinstance(json.loads(out.stdout), list)
+
+
+def test_a_correction_without_evidence_is_refused_before_anything_is_read(run_cli):
+    run_cli("init", "--empty")
+    qid = run_cli("add", "X happens", "-p", "likely", "-a", "Ann", "--made-on", "2026-01-01")[1].strip()
+    run_cli("resolve", qid, "-o", "no", "--resolved-on", "2026-02-01")
+    code, _, err = run_cli("correct", qid, "-o", "yes")
+    assert code == 2 and "--evidence" in err
