@@ -256,6 +256,7 @@ def test_export_writes_the_format_the_dialog_chose(scored_window, qtbot, monkeyp
         assert {"overall", "analysts", "tags", "pairs", "filters", "excluded"} <= card.keys()
         assert card["overall"]["n"] == 3
         assert len(card["pairs"]) == 3
+        assert card["ledger"]["verified"] is True  # a shared scorecard states the chain was checked
     elif kind == "csv":
         first = next(csv.reader(io.StringIO(data.decode("utf-8"))))
         assert first[:4] == ["group", "name", "n", "brier"]

@@ -476,7 +476,7 @@ def read_overview(db_path: Path, *, today: date) -> Overview:
 
 
 def read_scorecard(db_path: Path, *, filters: dict[str, Any], today: date, now: datetime) -> dict[str, Any]:
-    """The scorecard for `filters` (the Scorecard tab's `filters()`), on a connection of this thread's own.
+    """The scorecard to export for `filters` (the Scorecard tab's `filters()`), on this thread's own connection.
 
     The filters are `build_scorecard`'s keyword arguments, passed as they are, so a filter the tab
     gains reaches the export without a change here.
@@ -485,7 +485,8 @@ def read_scorecard(db_path: Path, *, filters: dict[str, Any], today: date, now: 
 
     db = store.connect(db_path)
     try:
-        return build_scorecard(db, **filters, today=today, now=now)
+        # An exported scorecard is shared with readers: it states whether the ledger's chain verified.
+        return build_scorecard(db, **filters, today=today, now=now, verify=True)
     finally:
         db.close()
 
