@@ -270,6 +270,15 @@ def analyst_for(doc: DocumentRecord) -> str:
     return doc.author or f'Author of "{doc.title}" (unnamed)'
 
 
+def _review_state(db: Database, document_id: str, *, today: date, default_horizon_months: int | None):
+    """The document, its candidates by id, and what is already accepted: what an accept checks against."""
+    doc = get_document(db, document_id)
+    found = detect_candidates(
+        doc.text, published_on=doc.published_on, today=today, default_horizon_months=default_horizon_months
+    )
+    return doc, {c.id: c for c in found}, accepted_questions(db, document_id)
+
+
 def accept_candidates(
     db: Database,
     document_id: str,
@@ -286,14 +295,9 @@ def accept_candidates(
     wanted = list(dict.fromkeys(c.strip() for c in candidate_ids if c.strip()))
     if not wanted:
         raise ValidationError("no candidate given; name at least one candidate id (e.g. 474-630)")
-    doc = get_document(db, document_id)
-    candidates = {
-        c.id: c
-        for c in detect_candidates(
-            doc.text, published_on=doc.published_on, today=today, default_horizon_months=default_horizon_months
-        )
-    }
-    accepted = accepted_questions(db, document_id)
+    doc, candidates, accepted = _review_state(
+        db, document_id, today=today, default_horizon_months=default_horizon_months
+    )
     chosen: list[Candidate] = []
     for cid in wanted:
         if cid not in candidates:
@@ -357,14 +361,9 @@ def accept_edited(
     items = list(items)
     if not items:
         raise ValidationError("no candidate given; tick at least one candidate to accept")
-    doc = get_document(db, document_id)
-    candidates = {
-        c.id: c
-        for c in detect_candidates(
-            doc.text, published_on=doc.published_on, today=today, default_horizon_months=default_horizon_months
-        )
-    }
-    accepted = accepted_questions(db, document_id)
+    doc, candidates, accepted = _review_state(
+        db, document_id, today=today, default_horizon_months=default_horizon_months
+    )
     made_on = doc.published_on or today
     seen: set[str] = set()
     planned: list[tuple[ledger.NewQuestion, float, str | None, str]] = []

@@ -214,9 +214,13 @@ def _insert_question(db: Database, q: NewQuestion, *, question_id: str, now: dat
         )
 
 
-def _check_forecast(q: dict, *, made_on: date, today: date) -> None:
+def _check_made_on(made_on: date, today: date) -> None:
     if made_on > today:
         raise ValidationError(f"made-on {made_on.isoformat()} is in the future; a forecast is dated when it is made")
+
+
+def _check_forecast(q: dict, *, made_on: date, today: date) -> None:
+    _check_made_on(made_on, today)
     if q["outcome"] is not None and made_on.isoformat() > q["resolved_on"]:
         raise ValidationError(
             f"question {q['id'][:8]} resolved {q['outcome']} on {q['resolved_on']}; "
@@ -251,8 +255,7 @@ def create_forecast(
 ) -> tuple[str, str]:
     """Add a question together with its first forecast; returns (question id, forecast id)."""
     probability = check_probability(probability)
-    if made_on > today:
-        raise ValidationError(f"made-on {made_on.isoformat()} is in the future; a forecast is dated when it is made")
+    _check_made_on(made_on, today)
     rationale = _text(rationale, "rationale")
     q = _validate_question(db, question, made_on=made_on)
     question_id = question_id or new_id()
