@@ -29,11 +29,13 @@ from forecastapp.core.formats.predictionbook import (
     looks_like_predictionbook_json,
     read_predictionbook,
 )
+from forecastapp.core.formats.spreadsheet import ColumnMapping, guess_mapping, read_spreadsheet, sniff_csv
 from forecastapp.core.merge import MergeReport, Origin, bring_in, preview
 from forecastapp.core.transfer import LEDGER_FORMAT
 
-FORMATS = ("auto", "ledger", "fatebook", "predictionbook", "metaculus")
-"""What `import --format` accepts; `auto` recognises the others by extension and header or keys."""
+FORMATS = ("auto", "ledger", "fatebook", "predictionbook", "metaculus", "csv")
+"""What `import --format` accepts; `auto` recognises the others by extension and header or keys, except
+`csv` (a spreadsheet kept by hand), which has no header of its own to recognise and needs its columns named."""
 
 TRACKERS = {"fatebook": read_fatebook, "predictionbook": read_predictionbook, "metaculus": read_metaculus}
 
@@ -67,7 +69,8 @@ def detect_format(path: Path) -> str:
         return "metaculus"
     raise ImportFormatError(
         f"'{path.name}' is not a file forecastapp recognises (a ledger export .json, Fatebook's CSV, "
-        f"PredictionBook's CSV or JSON, or Metaculus's {QUESTION_FILE}); name it with --format"
+        f"PredictionBook's CSV or JSON, or Metaculus's {QUESTION_FILE}); name it with --format "
+        f"(a spreadsheet kept by hand: --format csv, with --map ROLE=COLUMN where its column names are not guessed)"
     )
 
 
@@ -85,10 +88,25 @@ def _detect_json(path: Path) -> str:
     return "ledger"
 
 
-def read_plan(path: Path, *, fmt: str = "auto", today: date) -> ImportPlan:
-    """Read another tracker's file into an import plan (nothing is written)."""
+def read_plan(
+    path: Path,
+    *,
+    fmt: str = "auto",
+    today: date,
+    mapping: ColumnMapping | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportPlan:
+    """Read another tracker's file (or, with fmt="csv", a hand-kept spreadsheet) into an import plan.
+
+    Nothing is written. A spreadsheet is read with `mapping`, or with the columns its header names
+    suggest (`guess_mapping`) when none is given; `progress` is only called for spreadsheets.
+    """
     if fmt == "auto":
         fmt = detect_format(path)
+    if fmt == "csv":
+        if mapping is None:
+            mapping = guess_mapping(sniff_csv(path).header)
+        return read_spreadsheet(path, mapping, today=today, progress=progress)
     reader = TRACKERS.get(fmt)
     if reader is None:
         raise ImportFormatError(f"format '{fmt}' is not one of {', '.join(TRACKERS)}")
