@@ -548,7 +548,9 @@ def export_(ctx, file, fmt) -> None:
     write_export(db, Path(file), now=_clock(ctx).now)
 
 
-IMPORT_FORMATS = ("auto", "ledger", "fatebook", "predictionbook", "metaculus")
+IMPORT_FORMATS = ("auto", "ledger", "fatebook", "predictionbook", "metaculus", "csv")
+#: Skipped rows of a spreadsheet listed one by one before the rest are only counted.
+SKIPPED_SHOWN = 30
 
 
 def _progress():
@@ -571,14 +573,29 @@ def _host() -> str:
 @cli.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto", show_default=True,
-              help="auto recognises the file by its extension and header or keys.")
+              help="auto recognises the file by its extension and header or keys; a spreadsheet kept by hand needs "
+                   "csv.")
 @click.option("--dry-run", is_flag=True, help="Show what would be added and skipped; write nothing.")
+@click.option("--map", "maps", multiple=True, metavar="ROLE=COLUMN",
+              help="For --format csv (implied): the column holding a role (statement, probability, made_on, "
+                   "resolve_by, outcome, resolved_on, tags, analyst, criteria); repeat for each. Roles not given "
+                   "are guessed from the column names; ROLE= leaves a guessed one out.")
+@click.option("--analyst", "default_analyst",
+              help="For --format csv: who made the forecasts where no analyst column says (default: your login name).")
+@click.option("--tag-separator", default=",", show_default=True,
+              help="For --format csv: the character between two tags in one cell.")
 @click.pass_context
-def import_(ctx, file, fmt, dry_run) -> None:
-    """Import a ledger JSON export or another tracker's export; importing twice adds nothing."""
+def import_(ctx, file, fmt, dry_run, maps, default_analyst, tag_separator) -> None:
+    """Import a ledger JSON export, another tracker's export or a spreadsheet kept by hand; twice adds nothing."""
     from forecastapp.core.formats import detect_format
 
     path = Path(file)
+    if maps and fmt == "auto":
+        fmt = "csv"
+    if fmt != "csv" and (default_analyst is not None or tag_separator != ","):
+        raise UserError("--analyst and --tag-separator are for a spreadsheet kept by hand: add --format csv")
+    if fmt != "csv" and maps:
+        raise UserError(f"--map is for a spreadsheet kept by hand, not for --format {fmt}; use --format csv")
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt == "ledger":
@@ -588,14 +605,27 @@ def import_(ctx, file, fmt, dry_run) -> None:
     from forecastapp.core.merge import Origin, file_sha256, plural
 
     clock = _clock(ctx)
-    plan = read_plan(path, fmt=fmt, today=clock.today)
+    mapping = None
+    if fmt == "csv":
+        mapping = _csv_mapping(path, maps, default_analyst=default_analyst or _login() or "",
+                               tag_separator=tag_separator)
+    plan = read_plan(path, fmt=fmt, today=clock.today, mapping=mapping)
     n = plan.counts()
     click.echo(f"{plan.source} ({plan.format}): {plural(n['questions'], 'question', 'questions')}, "
                f"{plural(n['forecasts'], 'forecast', 'forecasts')}, "
                f"{plural(n['resolutions'], 'resolution', 'resolutions')}; "
                f"{plural(n['skipped'], 'row', 'rows')} skipped")
-    for reason, n in plan.skipped_by_reason():
-        click.echo(f"  skipped {n}: {reason}")
+    if mapping is not None:
+        click.echo("  columns: " + ", ".join(f"{role}={column!r}" for role, column in mapping.columns().items()))
+        # A hand-kept sheet's reasons name their row and cell, so each is listed (up to a point).
+        for skipped in plan.skipped[:SKIPPED_SHOWN]:
+            shown = skipped.reason if skipped.reason.startswith(skipped.where) else f"{skipped.where}: {skipped.reason}"
+            click.echo(f"  skipped {shown}")
+        if len(plan.skipped) > SKIPPED_SHOWN:
+            click.echo(f"  ... and {len(plan.skipped) - SKIPPED_SHOWN} more skipped rows")
+    else:
+        for reason, n in plan.skipped_by_reason():
+            click.echo(f"  skipped {n}: {reason}")
     for note in plan.notes:
         click.echo(f"  note: {note}")
     db = _ledger(ctx)
@@ -608,6 +638,36 @@ def import_(ctx, file, fmt, dry_run) -> None:
     report = apply_plan(db, plan, origin=origin, now=clock.now, progress=_progress())
     for line in report.lines():
         click.echo(line)
+
+
+def _csv_mapping(path: Path, maps: tuple[str, ...], *, default_analyst: str, tag_separator: str):
+    """The columns to read a spreadsheet with: each --map ROLE=COLUMN, the other roles guessed from the header."""
+    from forecastapp.core.formats.spreadsheet import REQUIRED_ROLES, find_column, guess_mapping, role_of, sniff_csv
+
+    header = sniff_csv(path).header
+    mapping = guess_mapping(header, default_analyst=default_analyst, tag_separator=tag_separator)
+    given: dict[str, str | None] = {}
+    for item in maps:
+        role, sep, column = item.partition("=")
+        if not sep or not role.strip():
+            raise UserError(f"--map '{item}' is not ROLE=COLUMN; e.g. --map statement=Question")
+        given[role_of(role)] = find_column(header, column.strip()) if column.strip() else None
+    for role, column in given.items():
+        mapping = mapping.with_column(role, column)
+    # A column named on the command line is no longer what a guess made it.
+    named = {c for c in given.values() if c}
+    for role, column in mapping.columns().items():
+        if role not in given and column in named:
+            mapping = mapping.with_column(role, None)
+    missing = [role for role in REQUIRED_ROLES if not mapping.column(role)]
+    if missing:
+        columns = ", ".join(repr(h) for h in header[:12]) + (", ..." if len(header) > 12 else "")
+        raise UserError(
+            f"could not guess which column of '{path.name}' holds the {' and the '.join(missing)} (its columns: "
+            f"{columns}); name it with " + " ".join(f"--map {role}=COLUMN" for role in missing)
+        )
+    mapping.check(header)
+    return mapping
 
 
 def _import_ledger(ctx, path: Path, dry_run: bool) -> None:
