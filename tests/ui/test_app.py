@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+from datetime import date
+from pathlib import Path
 
 from forecastapp.app import create_main_window
+from forecastapp.ui.service import ResolutionInput
 
 
 def _env(tmp_path) -> dict[str, str]:
@@ -69,7 +73,8 @@ def test_the_app_start_does_not_import_dialogs_charts_or_numpy(seeded_path, tmp_
         "from forecastapp.ui import app\n"
         f"w = app.create_main_window({str(seeded_path)!r}, defer_secondary=True)\n"
         "lazy = ('forecastapp.ui.question_dialog', 'forecastapp.ui.resolve_dialog', 'forecastapp.ui.tasks',\n"
-        "        'forecastapp.core.ledger', 'forecastapp.core.transfer', 'PySide6.QtCharts', 'numpy')\n"
+        "        'forecastapp.core.ledger', 'forecastapp.core.transfer', 'PySide6.QtCharts', 'numpy',\n"
+        "        'sqlite_utils', 'forecastapp.core.migrations')\n"
         "print(','.join(m for m in lazy if m in sys.modules))\n"
         "w.service.close()\n"
     )
@@ -77,3 +82,50 @@ def test_the_app_start_does_not_import_dialogs_charts_or_numpy(seeded_path, tmp_
                          env=_env(tmp_path))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_a_current_ledger_paints_from_the_reader_and_opens_in_full_on_the_first_write(make_window, seeded_path,
+                                                                                         qtbot):
+    window = make_window(seeded_path)
+    service = window.service
+    assert not service.fully_open  # the first screen came through the plain reader
+    assert window.model.rowCount() == 19
+    question_id = window.model.row_at(0).id
+    service.resolve(question_id, ResolutionInput(outcome="yes", resolved_on=date(2026, 11, 1), evidence="seen"))
+    assert service.fully_open
+    assert service.detail(question_id).resolutions[-1].outcome == "yes"
+
+
+def test_after_the_first_paint_sqlite_utils_loads_in_the_background_without_numpy(seeded_path, tmp_path):
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from forecastapp.ui import app\n"
+        "qapp = app.ensure_application()\n"
+        f"w = app.create_main_window({str(seeded_path)!r}, defer_secondary=True)\n"
+        "before = 'sqlite_utils' in sys.modules\n"
+        "def painted():\n"
+        "    QTimer.singleShot(0, qapp.quit)\n"
+        "w.first_painted.connect(painted)\n"
+        "w.show()\n"
+        "qapp.exec()\n"
+        "import threading\n"
+        "for t in threading.enumerate():\n"
+        "    if t.name == 'forecastapp-warm-up':\n"
+        "        t.join(60)\n"
+        "print(before, 'sqlite_utils' in sys.modules, 'numpy' in sys.modules)\n"
+        "w.service.close()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=_env(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True", "False"]
+
+
+def test_an_old_ledger_is_migrated_before_the_window_shows_it(make_window, tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "data" / "ledger-0001.db", path)
+    window = make_window(path)
+    assert window.service.fully_open  # migrated in full before the first paint
+    assert window.model.rowCount() == 3  # the fixture's questions
+    assert (tmp_path / "old.db.0001_initial.bak").is_file()

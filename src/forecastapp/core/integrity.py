@@ -28,10 +28,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from forecastapp.core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: The SQL function the chain triggers call: chain(prev_hash, table, name1, value1, name2, value2, ...).
 CHAIN_FUNCTION = "forecastapp_chain_hash"

@@ -22,7 +22,7 @@ import textwrap
 
 from sqlite_utils import Database, Migrations
 
-MIGRATION_SET = "forecastapp"
+from forecastapp.core.store import MIGRATION_SET
 
 migrations = Migrations(MIGRATION_SET)
 

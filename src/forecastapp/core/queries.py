@@ -8,8 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from forecastapp.core.errors import NotFoundError, ValidationError
 from forecastapp.core.model import (
@@ -22,6 +21,9 @@ from forecastapp.core.model import (
     Status,
     is_text,
 )
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 STATUS_FILTERS = ("open", "due", "resolved", "annulled", "all")
 

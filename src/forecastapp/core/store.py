@@ -2,6 +2,10 @@
 
 Every caller (CLI, GUI worker threads, bench scripts, tests) opens the ledger through
 `open_ledger`, so the pragmas and the "made by a newer version" guard are applied everywhere.
+
+sqlite-utils and the migrations are imported when a ledger is opened, not when this module is:
+the desktop app reads its first screen through `open_reader` (plain sqlite3) and pays for
+sqlite-utils (about a quarter of its start-up) after the window has painted.
 """
 
 from __future__ import annotations
@@ -11,19 +15,28 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from sqlite_utils import Database
 
 from forecastapp.core.errors import StoreError
-from forecastapp.core.integrity import register_functions
-from forecastapp.core.migrations import migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: How long a writer waits for another process's transaction before giving up (seconds).
 BUSY_TIMEOUT_S = 30.0
 ENV_VAR = "FORECASTAPP_DB"
 APP_NAME = "forecastapp"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+#: The sqlite-utils migration set of the ledger (core/migrations.py) and its migrations, in order.
+#: Kept here as plain data so the schema check of `open_reader` needs no sqlite-utils; a test
+#: keeps it equal to the migrations module.
+MIGRATION_SET = "forecastapp"
+MIGRATION_NAMES = (
+    "0001_initial", "0002_scorecard_indexes", "0003_hash_chain", "0005_merge_conflicts", "0006_backdated_pairs",
+)
 
 
 def default_db_path() -> Path:
@@ -64,6 +77,10 @@ def connect(path: Path) -> Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open database '{path}': {exc}") from None
+    from sqlite_utils import Database
+
+    from forecastapp.core.integrity import register_functions
+
     db = Database(conn, execute_plugins=False)
     # The hash chain's triggers call this function; a connection without it cannot write history.
     register_functions(conn)
@@ -87,7 +104,85 @@ def _read_only(path: Path) -> bool:
 
 def known_migration_names() -> list[str]:
     """Names of the migrations this version of forecastapp knows, in order."""
+    from forecastapp.core.migrations import migrations
+
     return [m.name for m in migrations._migrations]
+
+
+class Reader:
+    """A plain sqlite3 connection that answers the read queries of `core.queries` (`execute`, `query`).
+
+    `core.queries` asks a connection for two things only: `execute(sql, params)` and
+    `query(sql, params)` yielding each row as a dict. This class gives both without sqlite-utils,
+    so the desktop app can show its first screen before that library has loaded.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    def execute(self, sql: str, params: Any = None) -> sqlite3.Cursor:
+        """Run one statement and return its cursor."""
+        return self.conn.execute(sql, params if params is not None else ())
+
+    def query(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
+        """Run a SELECT and yield each row as a dict keyed by column name."""
+        cursor = self.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+def connect_reader(path: str | os.PathLike[str]) -> Reader:
+    """A plain read connection to a ledger already opened with `open_ledger` (no schema check).
+
+    For threads that only read (the GUI's key lists, rows and counts): it needs no sqlite-utils
+    and no migrations. Raises StoreError when the file cannot be opened.
+    """
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open database '{path}': {exc}") from None
+    return Reader(conn, path)
+
+
+def open_reader(path: str | os.PathLike[str]) -> Reader | None:
+    """A read connection to an existing ledger whose schema is current, or None.
+
+    None means `open_ledger` has work to do or something to refuse (a new or empty file, pending
+    migrations, a newer schema, a file that is not a ledger, an unreadable file): the caller opens
+    the ledger in full and gets its message. A ledger this returns a reader for opens with
+    `open_ledger` without any change to the file.
+    """
+    path = Path(path)
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        _check_is_sqlite(path)
+        reader = connect_reader(path)
+    except (OSError, StoreError):
+        return None
+    try:
+        applied = tuple(
+            name for (name,) in reader.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET]
+            )
+        )
+        journal = reader.execute("PRAGMA journal_mode").fetchone()[0]
+    except sqlite3.Error:
+        reader.close()
+        return None
+    # A ledger not yet in WAL mode is switched by `open_ledger`; let it do that first.
+    if applied != MIGRATION_NAMES or journal != "wal":
+        reader.close()
+        return None
+    return reader
 
 
 def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
@@ -98,6 +193,8 @@ def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
     path = Path(path)
     is_new = not path.exists() or path.stat().st_size == 0
     db = connect(path)
+    from forecastapp.core.migrations import migrations
+
     try:
         applied = [m.name for m in migrations.applied(db)]
     except sqlite3.DatabaseError as exc:

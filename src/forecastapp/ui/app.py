@@ -2,7 +2,8 @@
 
 `forecastapp gui` and bare `forecastapp` call `run()`; the `forecastapp-gui` script calls `main()`.
 Only the standard library is imported at module level, so `--help` and import errors stay cheap;
-Qt and the window load inside `run()`.
+Qt and the window load inside `run()`. sqlite-utils is not needed for the first paint of a ledger
+whose schema is current (see `LedgerService`): it loads on a background thread after it.
 """
 
 from __future__ import annotations
@@ -27,27 +28,6 @@ APPLICATION = "forecastapp"
 
 # Fallback clock origin when the OS cannot tell when the process started.
 _IMPORTED_AT = time.perf_counter()
-
-
-def _import_sqlite_utils_without_numpy() -> None:
-    """Import sqlite-utils without letting it import numpy (about 250 ms of the app's start-up).
-
-    sqlite-utils imports numpy, when installed, only to map numpy scalar types to column types in
-    `insert()`/`create()`. The ledger core writes with plain SQL and Python values, so the desktop
-    app never needs that mapping; `core.scoring` imports numpy itself, lazily, when it bootstraps.
-    Blocking the module for the duration of this one import and unblocking it afterwards keeps
-    numpy importable for everything that follows.
-    """
-    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment] # `import numpy` now raises ImportError
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
-
-
-_import_sqlite_utils_without_numpy()
 
 
 def process_elapsed_ms() -> float:

@@ -8,12 +8,13 @@ open database. The document view (`ui/document_panel.py`) is its only user.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Protocol
 
 from forecastapp.core import queries
 from forecastapp.core.model import DocumentRecord, QuestionDetail
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class _Service(Protocol):

@@ -1349,6 +1349,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _after_first_paint(self) -> None:
         self.first_painted.emit()
+        # sqlite-utils loads now, off the GUI thread, so the first write does not wait for it.
+        self._service.warm_up()
         if self._defer_secondary:
             self.model.load_rest()
             self._load_secondary()

@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Protocol
 
 from forecastapp.core import documents, store
 from forecastapp.core.detect import Candidate
 from forecastapp.core.documents import AcceptedCandidate, DocumentFile, ImportResult
 from forecastapp.core.model import DocumentRecord
+from forecastapp.ui.service import load_sqlite_utils
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class _Service(Protocol):
@@ -60,6 +62,7 @@ def store_file(
     db_path: Path, source: Path, *, title: str, author: str, published_on: date | None, today: date, now: datetime
 ) -> ImportResult:
     """Store a document in the ledger at `db_path` on this thread's own connection (same text: no new row)."""
+    load_sqlite_utils()
     db = store.open_ledger(db_path, seed=False)
     try:
         return documents.import_document(

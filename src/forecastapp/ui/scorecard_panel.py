@@ -87,6 +87,9 @@ def compute_scorecard(
     from forecastapp.core.errors import ForecastError
     from forecastapp.core.scorecard import build_scorecard
 
+    from forecastapp.ui.service import load_sqlite_utils
+
+    load_sqlite_utils()
     db = store.open_ledger(request.path, seed=False)
     try:
         analysts = tuple(queries.list_analysts(db))

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import getpass
 import re
+import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from datetime import date, datetime
 from pathlib import Path
-
-from sqlite_utils import Database
 
 from forecastapp.core import queries, store
 from forecastapp.core.model import (
@@ -31,6 +31,8 @@ from forecastapp.core.model import (
 from forecastapp.core.queries import QuestionFilter
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from forecastapp.core.ledger import NewQuestion
 
 #: The order questions were recorded in (the table's order when no column is sorted).
@@ -84,6 +86,29 @@ def _ledger():
     return ledger
 
 
+_sqlite_utils_lock = threading.Lock()
+
+
+def load_sqlite_utils() -> None:
+    """Import sqlite-utils without letting it import numpy (about 250 ms the desktop app never needs).
+
+    sqlite-utils imports numpy, when installed, only to map numpy scalar types to column types in
+    `insert()`/`create()`. The ledger core writes with plain SQL and Python values, so the desktop
+    app never needs that mapping; `core.scoring` imports numpy itself, lazily, when it bootstraps.
+    numpy is blocked for the duration of this one import and unblocked afterwards, so it stays
+    importable for everything that follows. The app calls this on a background thread after its
+    first paint (`LedgerService.warm_up`), and before any ledger is opened in full.
+    """
+    with _sqlite_utils_lock:
+        if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+            return
+        sys.modules["numpy"] = None  # type: ignore[assignment] # `import numpy` now raises ImportError
+        try:
+            import sqlite_utils  # noqa: F401
+        finally:
+            del sys.modules["numpy"]
+
+
 def login_name() -> str:
     """Who is at the keyboard, for `recorded_by` on resolutions (empty if the OS cannot say)."""
     try:
@@ -93,18 +118,28 @@ def login_name() -> str:
 
 
 class LedgerService:
-    """The open ledger plus the clock: reads and writes for the GUI, all through `forecastapp.core`."""
+    """The open ledger plus the clock: reads and writes for the GUI, all through `forecastapp.core`.
+
+    A ledger whose schema is current is opened in two steps, so the window can paint before
+    sqlite-utils has loaded: reads go through a plain sqlite3 `store.Reader` until the first
+    write (or `db`) opens the ledger in full; from then on everything goes through that one
+    connection. A ledger that needs creating or migrating is opened in full at once.
+    """
 
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         path: Path,
         *,
         now: Callable[[], datetime] = utc_now,
         today: Callable[[], date] = date.today,
         prefetch: KeyPrefetch | None = None,
+        reader: store.Reader | None = None,
     ) -> None:
+        if db is None and reader is None:
+            raise ValueError("LedgerService needs an open ledger or a reader")
         self._db = db
+        self._reader = reader
         self.path = Path(path)
         self._now = now
         self._today = today
@@ -125,12 +160,17 @@ class LedgerService:
         prefetch: KeyPrefetch | None = None,
     ) -> LedgerService:
         """Open (creating and migrating if needed) the ledger at `path`; raises StoreError."""
+        reader = store.open_reader(path)
+        if reader is not None:
+            return cls(None, path, now=now, today=today, prefetch=prefetch, reader=reader)
+        load_sqlite_utils()
         return cls(store.open_ledger(path, seed=seed), path, now=now, today=today, prefetch=prefetch)
 
     def switch_to(self, path: Path, *, seed: bool = True) -> None:
         """Close this ledger and open another in its place (the object stays the same for the views)."""
+        load_sqlite_utils()
         new_db = store.open_ledger(path, seed=seed)  # raises before the old one is closed
-        self._db.close()
+        self.close()
         self._db = new_db
         self.path = Path(path)
         self._documents.clear()
@@ -139,12 +179,42 @@ class LedgerService:
 
     def close(self) -> None:
         """Close the database connection."""
-        self._db.close()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._db is not None:
+            self._db.close()
+
+    def warm_up(self) -> threading.Thread:
+        """Load sqlite-utils on a background thread (after the first paint), so the first write does not wait for it."""
+        thread = threading.Thread(target=load_sqlite_utils, name="forecastapp-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    @property
+    def fully_open(self) -> bool:
+        """Whether the ledger is open for writing (False while only the start-up reader is)."""
+        return self._db is not None
 
     @property
     def db(self) -> Database:
-        """The open database, for core functions the service does not wrap (scorecard, exports)."""
+        """The open database, for core functions the service does not wrap (scorecard, exports, writes)."""
+        if self._db is None:
+            load_sqlite_utils()
+            # `open_reader` found the schema current, so this changes nothing in the file.
+            self._db = store.open_ledger(self.path, seed=False)
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
         return self._db
+
+    @property
+    def _read(self) -> Database | store.Reader:
+        """The connection reads go through: the full ledger once open, else the start-up reader."""
+        if self._db is not None:
+            return self._db
+        assert self._reader is not None
+        return self._reader
 
     def now(self) -> datetime:
         """The current moment (injected, so tests control it)."""
@@ -171,7 +241,7 @@ class LedgerService:
             if keys is not None:
                 self._first_rows = prefetch.first_rows
                 return keys
-        return queries.list_question_keys(self._db, flt, today=query.today, sort=sort, descending=descending,
+        return queries.list_question_keys(self._read, flt, today=query.today, sort=sort, descending=descending,
                                           limit=limit)
 
     def rows(self, keys: Sequence[int]) -> list[QuestionRow]:
@@ -180,41 +250,41 @@ class LedgerService:
             first, self._first_rows = self._first_rows, None
             if first[0] == tuple(keys):
                 return first[1]
-        return queries.get_rows(self._db, keys, today=self.today())
+        return queries.get_rows(self._read, keys, today=self.today())
 
     def status_counts(self) -> dict[str, int]:
         """How many live questions are open, due, resolved and annulled."""
-        return queries.status_counts(self._db, today=self.today())
+        return queries.status_counts(self._read, today=self.today())
 
     def detail(self, question_id: str) -> QuestionDetail:
         """A question with its forecast and resolution histories."""
-        return queries.question_detail(self._db, question_id, today=self.today())
+        return queries.question_detail(self._read, question_id, today=self.today())
 
     def question_key(self, question_id: str) -> int:
         """The table's row key (seq) of a question, to find its row (raises NotFoundError)."""
-        return queries.question_key(self._db, question_id)
+        return queries.question_key(self._read, question_id)
 
     def mean_brier(self) -> float | None:
         """Mean Brier over every scored pair of live questions (None before anything is scored)."""
-        return queries.mean_brier(self._db)
+        return queries.mean_brier(self._read)
 
     def analysts(self) -> list[str]:
         """Every analyst's name, alphabetically."""
-        return queries.list_analysts(self._db)
+        return queries.list_analysts(self._read)
 
     def tags(self) -> list[str]:
         """Every tag in use on live questions, alphabetically."""
-        return [tag for tag, _n in queries.list_tags(self._db)]
+        return [tag for tag, _n in queries.list_tags(self._read)]
 
     def documents(self) -> list[tuple[str, str]]:
         """(id, title) of every stored document."""
-        return [(doc_id, title) for doc_id, title, _n in queries.list_documents(self._db)]
+        return [(doc_id, title) for doc_id, title, _n in queries.list_documents(self._read)]
 
     def document(self, document_id: str) -> DocumentRecord:
         """One document with its text (a few recent ones are kept, since documents are long and immutable)."""
         doc = self._documents.get(document_id)
         if doc is None:
-            doc = queries.get_document(self._db, document_id)
+            doc = queries.get_document(self._read, document_id)
             self._documents[document_id] = doc
             while len(self._documents) > 8:
                 self._documents.popitem(last=False)
@@ -234,26 +304,26 @@ class LedgerService:
     def create_forecast(self, question: NewQuestion, forecast: ForecastInput) -> tuple[str, str]:
         """Add a question with its first forecast; returns (question id, forecast id)."""
         return _ledger().create_forecast(
-            self._db, question, analyst=forecast.analyst, probability=forecast.probability, term=forecast.term,
+            self.db, question, analyst=forecast.analyst, probability=forecast.probability, term=forecast.term,
             made_on=forecast.made_on, rationale=forecast.rationale, today=self.today(), now=self.now(),
         )
 
     def add_forecast(self, question_id: str, forecast: ForecastInput) -> str:
         """Record a new probability for a question; returns the forecast id."""
         return _ledger().add_forecast(
-            self._db, question_id=question_id, analyst=forecast.analyst, probability=forecast.probability,
+            self.db, question_id=question_id, analyst=forecast.analyst, probability=forecast.probability,
             term=forecast.term, made_on=forecast.made_on, rationale=forecast.rationale, today=self.today(),
             now=self.now(),
         )
 
     def retract_forecast(self, forecast_id: str, *, reason: str) -> str:
         """Withdraw a forecast (it stays in the history, marked retracted)."""
-        return _ledger().retract_forecast(self._db, forecast_id=forecast_id, reason=reason, now=self.now())
+        return _ledger().retract_forecast(self.db, forecast_id=forecast_id, reason=reason, now=self.now())
 
     def resolve(self, question_id: str, resolution: ResolutionInput) -> str:
         """Record how an open question resolved."""
         return _ledger().resolve(
-            self._db, question_id=question_id, outcome=resolution.outcome, resolved_on=resolution.resolved_on,
+            self.db, question_id=question_id, outcome=resolution.outcome, resolved_on=resolution.resolved_on,
             evidence=resolution.evidence, recorded_by=resolution.recorded_by or login_name(),
             annul_reason=resolution.annul_reason, today=self.today(), now=self.now(),
         )
@@ -261,7 +331,7 @@ class LedgerService:
     def correct_resolution(self, question_id: str, resolution: ResolutionInput) -> str:
         """Record a correcting resolution that supersedes the one in force."""
         return _ledger().correct_resolution(
-            self._db, question_id=question_id, outcome=resolution.outcome, resolved_on=resolution.resolved_on,
+            self.db, question_id=question_id, outcome=resolution.outcome, resolved_on=resolution.resolved_on,
             evidence=resolution.evidence, recorded_by=resolution.recorded_by or login_name(),
             annul_reason=resolution.annul_reason, today=self.today(), now=self.now(),
         )
@@ -269,27 +339,27 @@ class LedgerService:
     def retract_resolution(self, question_id: str, *, reason: str) -> str:
         """Withdraw the resolution in force; the question is open again and both records stay."""
         return _ledger().retract_resolution(
-            self._db, question_id=question_id, reason=reason, recorded_by=login_name(), now=self.now()
+            self.db, question_id=question_id, reason=reason, recorded_by=login_name(), now=self.now()
         )
 
     def delete_question(self, question_id: str, *, reason: str = "") -> None:
         """Soft-delete a question (hidden from lists and scores; restorable)."""
-        _ledger().delete_question(self._db, question_id=question_id, reason=reason, now=self.now())
+        _ledger().delete_question(self.db, question_id=question_id, reason=reason, now=self.now())
 
     def restore_question(self, question_id: str, *, reason: str = "") -> None:
         """Bring back a soft-deleted question."""
-        _ledger().restore_question(self._db, question_id=question_id, reason=reason, now=self.now())
+        _ledger().restore_question(self.db, question_id=question_id, reason=reason, now=self.now())
 
     def retract_and_delete(self, question_id: str, forecast_id: str, *, reason: str) -> None:
         """Undo of "add": retract the question's first forecast and soft-delete it, in one transaction."""
-        with store.writing(self._db):
-            _ledger().retract_forecast(self._db, forecast_id=forecast_id, reason=reason, now=self.now())
-            _ledger().delete_question(self._db, question_id=question_id, reason=reason, now=self.now())
+        with store.writing(self.db):
+            _ledger().retract_forecast(self.db, forecast_id=forecast_id, reason=reason, now=self.now())
+            _ledger().delete_question(self.db, question_id=question_id, reason=reason, now=self.now())
 
     def restore_with_forecast(self, question_id: str, forecast: ForecastInput, *, reason: str) -> str:
         """Redo of "add": restore the question and record its forecast again, in one transaction."""
-        with store.writing(self._db):
-            _ledger().restore_question(self._db, question_id=question_id, reason=reason, now=self.now())
+        with store.writing(self.db):
+            _ledger().restore_question(self.db, question_id=question_id, reason=reason, now=self.now())
             return self.add_forecast(question_id, forecast)
 
 
@@ -368,6 +438,7 @@ def import_ledger_file(db_path: Path, source: Path, progress: Progress) -> str:
     """
     from forecastapp.core import transfer
 
+    load_sqlite_utils()
     progress.report(0, 0)
     data = transfer.read_export(source)
     progress.check()
@@ -387,6 +458,7 @@ def export_ledger_file(db_path: Path, target: Path, progress: Progress, *, now: 
     """
     from forecastapp.core import transfer
 
+    load_sqlite_utils()
     progress.report(0, 0)
     staging = target.with_name(target.name + ".exporting")
     db = store.open_ledger(db_path, seed=False)
@@ -406,8 +478,8 @@ def export_ledger_file(db_path: Path, target: Path, progress: Progress, *, now: 
 # ---------------------------------------------------------------- reads on another thread
 
 # These open their own connection: an sqlite3 connection belongs to the thread that uses it. They
-# use store.connect (pragmas, no migration) because the GUI thread has already opened and migrated
-# the ledger; a reader must never race it to migrate.
+# use store.connect_reader (plain sqlite3, no migration, no sqlite-utils) because the GUI thread has
+# already opened (and if need be migrated) the ledger; a reader must never race it to migrate.
 
 
 @dataclass(frozen=True)
@@ -425,7 +497,7 @@ class KeyQuery:
 
 def read_rows(db_path: Path, keys: Sequence[int], *, today: date) -> list[QuestionRow]:
     """Run `queries.get_rows` for `keys` on a connection of this thread's own."""
-    db = store.connect(db_path)
+    db = store.connect_reader(db_path)
     try:
         return queries.get_rows(db, keys, today=today)
     finally:
@@ -438,7 +510,7 @@ def read_keys(query: KeyQuery, *, first_block: int = 0) -> tuple[list[int], list
     Returns the keys and the rows of the first `first_block` keys (so the top of a new result
     shows at once, without a second round trip).
     """
-    db = store.connect(query.path)
+    db = store.connect_reader(query.path)
     try:
         keys = queries.list_question_keys(db, query.flt, today=query.today, sort=query.sort,
                                           descending=query.descending, limit=query.limit)
@@ -462,7 +534,7 @@ class Overview:
 
 def read_overview(db_path: Path, *, today: date) -> Overview:
     """Status counts, tags, analysts, documents and the mean Brier, on a connection of this thread's own."""
-    db = store.connect(db_path)
+    db = store.connect_reader(db_path)
     try:
         return Overview(
             counts=queries.status_counts(db, today=today),
@@ -483,6 +555,7 @@ def read_scorecard(db_path: Path, *, filters: dict[str, Any], today: date, now: 
     """
     from forecastapp.core.scorecard import build_scorecard
 
+    load_sqlite_utils()
     db = store.connect(db_path)
     try:
         # An exported scorecard is shared with readers: it states whether the ledger's chain verified.
@@ -506,7 +579,7 @@ class KeyPrefetch:
 
     def _run(self) -> None:
         try:
-            db = store.connect(self.query.path)
+            db = store.connect_reader(self.query.path)
             try:
                 q = self.query
                 self._keys = queries.list_question_keys(db, q.flt, today=q.today, sort=q.sort, descending=q.descending,
