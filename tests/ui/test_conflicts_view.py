@@ -1,0 +1,132 @@
+"""Forecast > Settle merge conflicts…: a merge flags a question resolved differently; take theirs or keep ours."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QMenu, QPushButton, QTableWidget
+
+from forecastapp.core import ledger as L
+from forecastapp.core.merge import merge_ledger
+from forecastapp.core.store import open_ledger
+from forecastapp.core.transfer import import_ledger, read_export, write_export
+from forecastapp.ui import conflicts_view
+from forecastapp.ui.conflicts_view import ConflictsDialog
+from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
+
+TODAY = date(2026, 11, 28)
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+LATER = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
+DISPUTED = "Will the harbour reopen before March?"
+AGREED = "Will the ferry run on New Year's Day?"
+
+
+@pytest.fixture
+def merged(tmp_path: Path) -> Path:
+    """Ann's ledger after merging Bo's: Bo resolved DISPUTED "no" where Ann had "yes" (one conflict)."""
+    ann_path, bo_path = tmp_path / "ann.db", tmp_path / "bo.db"
+    ann, bo = open_ledger(ann_path, seed=False), open_ledger(bo_path, seed=False)
+    try:
+        for statement in (DISPUTED, AGREED):
+            L.create_forecast(ann, L.NewQuestion(statement), analyst="Ann", probability=0.6, made_on=date(2026, 1, 5),
+                              today=TODAY, now=NOW)
+        write_export(ann, tmp_path / "ann.json", now=NOW)
+        import_ledger(bo, read_export(tmp_path / "ann.json"))
+        disputed = ann.execute("SELECT id FROM questions WHERE statement = ?", [DISPUTED]).fetchone()[0]
+        L.resolve(bo, question_id=disputed, outcome="no", resolved_on=date(2026, 3, 1), evidence="port notice 14/2026",
+                  recorded_by="bo", today=TODAY, now=LATER)
+        L.resolve(ann, question_id=disputed, outcome="yes", resolved_on=date(2026, 3, 1), today=TODAY, now=LATER)
+        bo.close()
+        report = merge_ledger(ann, bo_path, now=LATER)
+        assert len(report.conflicts) == 1
+    finally:
+        ann.close()
+    return ann_path
+
+
+@pytest.fixture
+def window(make_window, merged):
+    window = make_window(merged)
+    conflicts_view.install(window)
+    return window
+
+
+def _status(window, statement: str) -> str:
+    model = window.model
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, COL_STATEMENT)) == statement)
+    return model.data(model.index(row, COL_STATUS))
+
+
+def _open(window) -> ConflictsDialog:
+    window.findChild(QAction, "actionSettleConflicts").trigger()
+    dialog = window.findChild(ConflictsDialog, "ConflictsDialog")
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def _cells(dialog) -> list[list[str]]:
+    table = dialog.findChild(QTableWidget, "conflictsTable")
+    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+
+
+def test_the_action_sits_in_the_forecast_menu(window):
+    action = window.findChild(QAction, "actionSettleConflicts")
+    assert action.text() == "Settle merge conflicts…"
+    names = [a.objectName() for a in window.findChild(QMenu, "forecastMenu").actions()]
+    assert names[names.index("actionCorrectResolution") + 1] == "actionSettleConflicts"
+
+
+def test_taking_theirs_changes_the_outcome_in_the_table_and_the_detail(qtbot, window):
+    assert _status(window, DISPUTED) == "resolved yes"
+    dialog = _open(window)
+    assert _cells(dialog) == [[DISPUTED, "yes on 2026-03-01", "no on 2026-03-01", "bo.db\nbo", "port notice 14/2026",
+                               ""]]
+    take = dialog.findChild(QPushButton, "takeTheirsButton")
+    assert take.isEnabled()  # the only open conflict is selected
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "settleNote"), "Bo read the port notice")
+    qtbot.mouseClick(take, Qt.MouseButton.LeftButton)
+    assert _cells(dialog) == []
+    assert not take.isEnabled() and not dialog.findChild(QPushButton, "keepOursButton").isEnabled()
+    assert dialog.status_label.text() == f"Kept their resolution (no on 2026-03-01) for “{DISPUTED}”."
+    assert _status(window, DISPUTED) == "resolved no"
+    detail = window.selected_detail()
+    assert detail.question.statement == DISPUTED and detail.question.outcome.value == "no"
+    # Their resolution went in as a correction: both records stay in the history.
+    assert [r.outcome.value for r in detail.resolutions] == ["yes", "no"]
+    assert "settled conflict" in detail.resolutions[-1].evidence
+    # Show settled lists it again, with what was kept.
+    dialog.findChild(QCheckBox, "showSettledCheck").setChecked(True)
+    [row] = _cells(dialog)
+    assert row[0] == DISPUTED and row[5] == "theirs kept, 2026-11-28"
+    assert not take.isEnabled()  # a settled conflict cannot be settled again
+    dialog.close()
+
+
+def test_keeping_ours_leaves_the_outcome(qtbot, window):
+    dialog = _open(window)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "keepOursButton"), Qt.MouseButton.LeftButton)
+    assert _cells(dialog) == []
+    assert dialog.status_label.text() == f"Kept our resolution for “{DISPUTED}”."
+    assert _status(window, DISPUTED) == "resolved yes"
+    detail = window.selected_detail()
+    assert detail.question.statement == DISPUTED
+    assert [r.outcome.value for r in detail.resolutions] == ["yes"]
+    assert _status(window, AGREED) == "open"
+    dialog.close()
+
+
+def test_a_conflict_settled_elsewhere_meanwhile_is_explained(qtbot, window):
+    from forecastapp.core.merge import list_conflicts, settle_conflict
+
+    dialog = _open(window)
+    [c] = list_conflicts(window.service.db)
+    settle_conflict(window.service.db, c.id, keep="ours", today=TODAY, now=NOW)  # e.g. from the command line
+    qtbot.mouseClick(dialog.findChild(QPushButton, "takeTheirsButton"), Qt.MouseButton.LeftButton)
+    assert dialog.error_label.isVisible() and "was already settled (ours kept)" in dialog.error_label.text()
+    assert _cells(dialog) == []
+    assert _status(window, DISPUTED) == "resolved yes"
+    dialog.close()
