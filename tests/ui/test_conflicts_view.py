@@ -83,7 +83,7 @@ def test_the_action_sits_in_the_forecast_menu(window):
 def test_taking_theirs_changes_the_outcome_in_the_table_and_the_detail(qtbot, window):
     assert _status(window, DISPUTED) == "resolved yes"
     dialog = _open(window)
-    assert _cells(dialog) == [[DISPUTED, "yes on 2026-03-01", "no on 2026-03-01", "bo.db\nbo", "port notice 14/2026",
+    assert _cells(dialog) == [[DISPUTED, "yes on 2026-03-01", "no on 2026-03-01", "bo.db\nby bo", "port notice 14/2026",
                                ""]]
     take = dialog.findChild(QPushButton, "takeTheirsButton")
     assert take.isEnabled()  # the only open conflict is selected

@@ -68,6 +68,7 @@ class ConflictsDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(COL_STATEMENT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_EVIDENCE, QHeaderView.ResizeMode.Stretch)
         for column in (COL_OURS, COL_THEIRS, COL_SOURCE, COL_SETTLED):
@@ -115,6 +116,11 @@ class ConflictsDialog(QDialog):
         self.resize(980, 460)
         self.refresh()
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Re-fit the wrapped rows to the new column widths."""
+        super().resizeEvent(event)
+        self.table.resizeRowsToContents()
+
     # ------------------------------------------------------------ public (tests, the window)
 
     def conflicts(self) -> list:
@@ -139,13 +145,14 @@ class ConflictsDialog(QDialog):
                 settled = f"{c.settled_kept} kept, {(c.settled_at or '')[:10]}"
             values = (c.statement, text(c.ours_outcome, c.ours_resolved_on),
                       text(c.theirs_outcome, c.theirs_resolved_on, kind=c.theirs_kind),
-                      c.source + (f"\n{c.theirs_recorded_by}" if c.theirs_recorded_by else ""),
+                      c.source + (f"\nby {c.theirs_recorded_by}" if c.theirs_recorded_by else ""),
                       c.theirs_evidence or "", settled)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(ConflictIdRole, c.id)
                 item.setToolTip(value)
                 self.table.setItem(row, column, item)
+        self.table.setColumnHidden(COL_SETTLED, not self.show_settled.isChecked())
         self.table.resizeRowsToContents()
         row = next((i for i, c in enumerate(self._conflicts) if c.id == keep_id), -1)
         if row < 0 and self._conflicts:

@@ -59,6 +59,16 @@ _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with a byte-order mark"
                    "cp1252": "Windows-1252"}
 
 
+def _title(text: str, name: str) -> QLabel:
+    """A page's heading: bold, one step larger than the body text."""
+    label = QLabel(text, objectName=name)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    label.setFont(font)
+    return label
+
+
 def _roles():
     """(ROLES, REQUIRED_ROLES, ROLE_LABELS) from the core, imported on first use (not at window start-up)."""
     from forecastapp.core.formats import spreadsheet
@@ -136,6 +146,7 @@ class ImportDialog(QDialog):
         source_form.addWidget(self.source_error, 2, 1)
         source_form.setColumnStretch(1, 1)
         source_layout = QVBoxLayout(source)
+        source_layout.addWidget(_title("1. Choose the file", "importSourceTitle"))
         source_layout.addWidget(intro)
         source_layout.addLayout(source_form)
         source_layout.addStretch(1)
@@ -152,6 +163,7 @@ class ImportDialog(QDialog):
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mapping_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.mapping_table.setWordWrap(False)
+        self.mapping_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a picture of the sheet, not a place to edit
         self.mapping_table.setAlternatingRowColors(True)
         self.mapping_table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft
                                                                   | Qt.AlignmentFlag.AlignVCenter)
@@ -171,6 +183,9 @@ class ImportDialog(QDialog):
             text = labels[role][0].upper() + labels[role][1:] + ("*" if role in required else "") + ":"
             label = QLabel(text)
             label.setBuddy(combo)
+            # As tall as the combo, so the label lines up with it even while an error shows below.
+            label.setMinimumHeight(combo.sizeHint().height())
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             error = ErrorLabel(f"map_{role}_error")
             self.role_errors[role] = error
             cell = QWidget()
@@ -207,6 +222,7 @@ class ImportDialog(QDialog):
                              "2025-03-01 or 1 Mar 2025; outcomes yes, no or annulled (empty: still open). Rows "
                              "with the same statement are one question.")
         mapping_layout = QVBoxLayout(mapping_page)
+        mapping_layout.addWidget(_title("2. Say which column holds what", "importMappingTitle"))
         mapping_layout.addWidget(self.sheet_label)
         mapping_layout.addWidget(self.mapping_table, 1)
         mapping_layout.addLayout(grid)
@@ -249,6 +265,8 @@ class ImportDialog(QDialog):
         result_row.addWidget(self.result_label, 1)
         result_row.addWidget(self.settle_button, 0, Qt.AlignmentFlag.AlignTop)
         preview_layout = QVBoxLayout(preview_page)
+        preview_layout.addWidget(_title("3. Preview, then import (nothing is written before Import)",
+                                        "importPreviewTitle"))
         preview_layout.addWidget(self.preview_label)
         preview_layout.addWidget(self.busy_bar)
         preview_layout.addWidget(skipped_label)
