@@ -130,3 +130,14 @@ def test_a_conflict_settled_elsewhere_meanwhile_is_explained(qtbot, window):
     assert _cells(dialog) == []
     assert _status(window, DISPUTED) == "resolved yes"
     dialog.close()
+
+
+def test_every_control_has_an_accessible_name(window):
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
+
+    dialog = _open(window)
+    kinds = (QLineEdit, QPushButton, QAbstractItemView, QCheckBox)
+    unnamed = [w.objectName() or type(w).__name__ for w in dialog.findChildren(QWidget)
+               if isinstance(w, kinds) and not isinstance(w, QHeaderView) and not w.accessibleName()]
+    assert unnamed == []
+    dialog.close()

@@ -290,3 +290,18 @@ def test_an_import_that_flags_a_conflict_offers_to_settle_it(qtbot, empty_window
         ("Will X happen?", "yes", "no")]
     conflicts.close()
     dialog.close()
+
+
+def test_every_control_has_an_accessible_name(qtbot, empty_window):
+    from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHeaderView, QLineEdit, QProgressBar, QPushButton, QWidget
+
+    dialog = _open(qtbot, empty_window, HAND_KEPT)
+    _click(qtbot, dialog.next_button)
+    kinds = (QComboBox, QLineEdit, QPushButton, QAbstractItemView, QProgressBar, QCheckBox)
+    # A table's own header views are announced with the table, a combo's pop-up list with the combo.
+    inner = {id(c.view()) for c in dialog.findChildren(QComboBox)}
+    unnamed = [w.objectName() or type(w).__name__ for w in dialog.findChildren(QWidget)
+               if isinstance(w, kinds) and not isinstance(w, QHeaderView) and id(w) not in inner
+               and not w.accessibleName()]
+    assert unnamed == []
+    dialog.close()
