@@ -74,7 +74,8 @@ def test_the_app_start_does_not_import_dialogs_charts_or_numpy(seeded_path, tmp_
         f"w = app.create_main_window({str(seeded_path)!r}, defer_secondary=True)\n"
         "lazy = ('forecastapp.ui.question_dialog', 'forecastapp.ui.resolve_dialog', 'forecastapp.ui.tasks',\n"
         "        'forecastapp.core.ledger', 'forecastapp.core.transfer', 'PySide6.QtCharts', 'numpy',\n"
-        "        'sqlite_utils', 'forecastapp.core.migrations')\n"
+        "        'sqlite_utils', 'forecastapp.core.migrations', 'forecastapp.ui.detail_pane',\n"
+        "        'platformdirs')\n"
         "print(','.join(m for m in lazy if m in sys.modules))\n"
         "w.service.close()\n"
     )
@@ -96,7 +97,7 @@ def test_a_current_ledger_paints_from_the_reader_and_opens_in_full_on_the_first_
     assert service.detail(question_id).resolutions[-1].outcome == "yes"
 
 
-def test_after_the_first_paint_sqlite_utils_loads_in_the_background_without_numpy(seeded_path, tmp_path):
+def test_after_the_first_paint_sqlite_utils_loads_in_the_background_and_the_icon_is_set(seeded_path, tmp_path):
     code = (
         "import sys\n"
         "from PySide6.QtCore import QTimer\n"
@@ -113,13 +114,14 @@ def test_after_the_first_paint_sqlite_utils_loads_in_the_background_without_nump
         "for t in threading.enumerate():\n"
         "    if t.name == 'forecastapp-warm-up':\n"
         "        t.join(60)\n"
-        "print(before, 'sqlite_utils' in sys.modules, 'numpy' in sys.modules)\n"
+        "print(before, 'sqlite_utils' in sys.modules, 'numpy' in sys.modules, w.windowIcon().isNull())\n"
         "w.service.close()\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env=_env(tmp_path))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["False", "True", "False"]
+    # sqlite-utils was not loaded before the paint, is loaded after it, numpy never; the icon is set.
+    assert out.stdout.split() == ["False", "True", "False", "False"]
 
 
 def test_an_old_ledger_is_migrated_before_the_window_shows_it(make_window, tmp_path):
@@ -129,3 +131,40 @@ def test_an_old_ledger_is_migrated_before_the_window_shows_it(make_window, tmp_p
     assert window.service.fully_open  # migrated in full before the first paint
     assert window.model.rowCount() == 3  # the fixture's questions
     assert (tmp_path / "old.db.0001_initial.bak").is_file()
+
+
+def test_in_the_app_the_detail_pane_replaces_its_placeholder_after_the_first_paint(qtbot, seeded_path, ui_settings):
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    window = create_main_window(seeded_path, settings=ui_settings, defer_secondary=True, background=False)
+    qtbot.addWidget(window)
+    try:
+        # Before the first paint: the pane's place says what the empty pane says; no pane yet.
+        assert window.findChild(QWidget, "detailPane") is None
+        placeholder = window.splitter.widget(1)
+        assert isinstance(placeholder, QLabel)
+        assert placeholder.text() == "Select a question to see its statement, source and history."
+        with qtbot.waitSignal(window.first_painted, timeout=10_000):
+            window.show()
+        qtbot.waitUntil(lambda: window.findChild(QWidget, "detailPane") is not None, timeout=10_000)
+        pane = window.findChild(QWidget, "detailPane")
+        assert window.splitter.widget(1) is pane
+        assert window.splitter.sizes()[1] > 0
+        # Selecting a row shows the question in the real pane.
+        window.table.selectRow(0)
+        assert window.selected_detail() is not None
+        assert window.selected_detail().question.id == window.model.row_at(0).id
+    finally:
+        window.close()
+        window.service.close()
+
+
+def test_selecting_before_the_first_paint_builds_the_detail_pane_at_once(qtbot, seeded_path, ui_settings):
+    window = create_main_window(seeded_path, settings=ui_settings, defer_secondary=True, background=False)
+    qtbot.addWidget(window)
+    try:
+        window.table.selectRow(1)
+        assert window.splitter.widget(1) is window.detail_pane
+        assert window.selected_detail().question.id == window.model.row_at(1).id
+    finally:
+        window.service.close()

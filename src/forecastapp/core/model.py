@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from enum import StrEnum
@@ -42,6 +41,8 @@ def is_text(value: str) -> bool:
 
 def new_id() -> str:
     """A fresh, globally unique record id (ledgers from different machines merge on it)."""
+    import uuid  # here, not at the top: `uuid` costs the desktop app's first paint a few ms
+
     return str(uuid.uuid4())
 
 

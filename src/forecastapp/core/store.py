@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
-
 from forecastapp.core.errors import StoreError
 
 if TYPE_CHECKING:
@@ -29,6 +27,8 @@ BUSY_TIMEOUT_S = 30.0
 ENV_VAR = "FORECASTAPP_DB"
 APP_NAME = "forecastapp"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: The file name of the per-user default database (in the platform's user data folder).
+DEFAULT_DB_NAME = "forecasts.db"
 
 #: The sqlite-utils migration set of the ledger (core/migrations.py) and its migrations, in order.
 #: Kept here as plain data so the schema check of `open_reader` needs no sqlite-utils; a test
@@ -41,7 +41,9 @@ MIGRATION_NAMES = (
 
 def default_db_path() -> Path:
     """The database used when neither --db nor FORECASTAPP_DB is given (per-user data directory)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "forecasts.db"
+    import platformdirs  # here: the desktop app opened with --db never needs it
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DEFAULT_DB_NAME
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:

@@ -8,7 +8,6 @@ whose schema is current (see `LedgerService`): it loads on a background thread a
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -81,7 +80,12 @@ def create_main_window(
 
     service = LedgerService.open(Path(db_path), now=now or utc_now, today=today or date.today, prefetch=prefetch)
     window = MainWindow(service, settings=settings, defer_secondary=defer_secondary, background=background)
-    window.setWindowIcon(look.app_icon())
+    if defer_secondary:
+        # Reading the SVG icon loads Qt's SVG plugin (about 10 ms); the window manager takes the
+        # icon just as well a moment after the first paint.
+        window.first_painted.connect(lambda: window.setWindowIcon(look.app_icon()))
+    else:
+        window.setWindowIcon(look.app_icon())
     return window
 
 
@@ -112,6 +116,12 @@ def _start_prefetch(db_path: Path) -> KeyPrefetch | None:
 
 def run(db_path: Path, *, exit_after_paint: bool = False) -> int:
     """Run the desktop app on `db_path`; returns the exit status (2 when the database cannot be used)."""
+    # The Qt-free modules the window needs load before PySide6 does: once PySide6 is imported it
+    # inspects the source of every module imported after it (for its `__feature__` switches),
+    # about 0.3 ms a module.
+    import forecastapp.core.probability  # noqa: F401
+    import forecastapp.ui.service  # noqa: F401
+    import forecastapp.ui.ui_settings  # noqa: F401
     from PySide6.QtCore import QCoreApplication
 
     QCoreApplication.setOrganizationName(ORGANIZATION)
@@ -154,10 +164,12 @@ def _last_database_if_default(db_path: Path) -> Path:
     """
     from PySide6.QtCore import QSettings
 
-    from forecastapp.core.store import ENV_VAR, default_db_path
+    from forecastapp.core.store import DEFAULT_DB_NAME, ENV_VAR, default_db_path
     from forecastapp.ui.ui_settings import K_LAST_DB
 
-    if os.environ.get(ENV_VAR) or db_path != default_db_path():
+    # The name first: a database given with --db is rarely called forecasts.db, and then the
+    # default path (which loads platformdirs) need not be worked out at all.
+    if os.environ.get(ENV_VAR) or db_path.name != DEFAULT_DB_NAME or db_path != default_db_path():
         return db_path
     last = QSettings().value(K_LAST_DB)
     if last and Path(str(last)).is_file():
@@ -167,6 +179,8 @@ def _last_database_if_default(db_path: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `forecastapp-gui` script: `forecastapp-gui [--db PATH] [--exit-after-paint]`."""
+    import argparse
+
     parser = argparse.ArgumentParser(prog="forecastapp-gui", description="The forecastapp desktop app.")
     parser.add_argument("--db", help="Ledger database file (default: $FORECASTAPP_DB, else the per-user one)")
     parser.add_argument("--exit-after-paint", action="store_true", help="Print first-paint-ms and exit")

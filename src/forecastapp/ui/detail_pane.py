@@ -69,7 +69,7 @@ class DetailPane(QWidget):
         self._detail: QuestionDetail | None = None
 
         self._stack = QStackedWidget()
-        empty = QLabel("Select a question to see its statement, source and history.")
+        empty = QLabel(look.DETAIL_EMPTY_TEXT)
         empty.setObjectName("detailEmpty")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.setWordWrap(True)

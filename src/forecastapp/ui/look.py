@@ -30,6 +30,10 @@ _TONES: dict[str, tuple[str, str]] = {
 }
 
 
+#: What the detail pane says while no question is selected (also its stand-in before it is built).
+DETAIL_EMPTY_TEXT = "Select a question to see its statement, source and history."
+
+
 def is_dark(palette: QPalette | None = None) -> bool:
     """Whether the palette draws light text on a dark background."""
     palette = palette or QGuiApplication.palette()

@@ -30,12 +30,11 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -43,8 +42,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
-    QProgressDialog,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -57,7 +54,7 @@ from shiboken6 import isValid
 
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.queries import QuestionFilter
-from forecastapp.ui.detail_pane import DetailPane
+from forecastapp.ui import look
 from forecastapp.ui.ledger_model import (
     COL_ANALYST,
     COL_BRIER,
@@ -89,6 +86,7 @@ from forecastapp.ui.ui_settings import (
 
 if TYPE_CHECKING:
     from forecastapp.core.ledger import NewQuestion
+    from forecastapp.ui.detail_pane import DetailPane
     from forecastapp.ui.document_panel import DocumentPanel
     from forecastapp.ui.scorecard_panel import ScorecardPanel
 
@@ -149,7 +147,7 @@ class MainWindow(QMainWindow):
         self._settings = settings if settings is not None else QSettings()
         self._current_id: str | None = None
         self._task = None
-        self._progress: QProgressDialog | None = None
+        self._progress = None  # the running task's QProgressDialog
         self._mean_brier: float | None = None
         self._painted = False
         self._defer_secondary = defer_secondary
@@ -425,12 +423,21 @@ class MainWindow(QMainWindow):
         page = QWidget()
         page.setObjectName("forecastsPage")
         self.table = self._create_table()
-        self.detail_pane = DetailPane([self.action_update, self.action_resolve, self.action_correct,
-                                       self.action_delete])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail_pane)
+        self._detail_pane: DetailPane | None = None
+        self._detail_placeholder: QLabel | None = None
+        if self._defer_secondary:
+            # The app: until the first paint is done the pane's place holds what the pane shows with
+            # nothing selected; the pane and its modules (about 20 ms) load right after it.
+            self._detail_placeholder = QLabel(look.DETAIL_EMPTY_TEXT)
+            self._detail_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._detail_placeholder.setWordWrap(True)
+            self._detail_placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            self.splitter.addWidget(self._detail_placeholder)
+        else:
+            self.splitter.addWidget(self.detail_pane)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -438,8 +445,6 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self._create_filter_bar())
         layout.addWidget(self.splitter, 1)
-
-        self.detail_pane.show_in_document_requested.connect(self.show_in_document)
 
         self._tabs = QTabWidget()
         self._tabs.setObjectName("mainTabs")
@@ -474,6 +479,22 @@ class MainWindow(QMainWindow):
         self.model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
         self.model.keys_reloaded.connect(self._on_keys_reloaded)
         self.model.loading_changed.connect(self._update_result_count)
+
+    @property
+    def detail_pane(self) -> DetailPane:
+        """The detail pane beside the table (in the app, built right after the first paint)."""
+        if self._detail_pane is None:
+            from forecastapp.ui.detail_pane import DetailPane
+
+            pane = DetailPane([self.action_update, self.action_resolve, self.action_correct, self.action_delete])
+            pane.show_in_document_requested.connect(self.show_in_document)
+            self._detail_pane = pane
+            if self._detail_placeholder is not None:
+                # It takes the placeholder's size, so the splitter's restored sizes stay.
+                self.splitter.replaceWidget(1, pane)
+                self._detail_placeholder.deleteLater()
+                self._detail_placeholder = None
+        return self._detail_pane
 
     @property
     def scorecard_view(self) -> ScorecardPanel:
@@ -684,8 +705,6 @@ class MainWindow(QMainWindow):
         return self._integrity
 
     def _show_integrity(self, text: str, tip: str, *, broken: bool = False) -> None:
-        from forecastapp.ui import look
-
         self.integrity_label.setText(text)
         self.integrity_label.setToolTip(tip)
         self.integrity_label.setAccessibleDescription(tip)
@@ -869,7 +888,7 @@ class MainWindow(QMainWindow):
             self.question_selected.emit(new_id or "")
 
     def _update_actions(self) -> None:
-        detail = self.detail_pane.detail
+        detail = self._shown_detail()
         live = detail is not None and not detail.question.deleted
         resolved = live and any(r.effective for r in detail.resolutions)
         self.action_update.setEnabled(live)
@@ -890,9 +909,13 @@ class MainWindow(QMainWindow):
 
     # ================================================================ ledger actions (undoable)
 
+    def _shown_detail(self):
+        """The question the detail pane shows (None before the pane is built: nothing is shown yet)."""
+        return self._detail_pane.detail if self._detail_pane is not None else None
+
     def selected_detail(self):
         """The question shown in the detail pane (QuestionDetail) or None."""
-        return self.detail_pane.detail
+        return self._shown_detail()
 
     def _push(self, command, *, select_new: bool = False) -> bool:
         """Run a command's first execution; push it for undo only if the core accepted it."""
@@ -985,7 +1008,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_in_document(self) -> bool:
         """Switch to the Document tab and flash the selected question's source excerpt."""
-        detail = self.detail_pane.detail
+        detail = self._shown_detail()
         if detail is None or detail.question.document_id is None:
             return False
         self._tabs.setCurrentIndex(2)  # showing the tab loads the view if it is stale
@@ -1052,6 +1075,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def delete_question(self) -> bool:
         """Soft-delete the selected question after a confirmation (undoable, and restorable)."""
+        from PySide6.QtWidgets import QMessageBox
+
         from forecastapp.ui.undo import DeleteQuestionCommand
 
         detail = self._fresh_detail()
@@ -1081,6 +1106,8 @@ class MainWindow(QMainWindow):
             return None
 
     def _show_error(self, title: str, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, title, message)
 
     # ================================================================ databases
@@ -1091,6 +1118,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_database_dialog(self) -> None:
         """Ctrl+O: choose a ledger file and open it."""
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, "Open database", self._dialog_dir(),
                                               "forecastapp ledgers (*.db *.sqlite *.sqlite3);;All files (*)")
         if path:
@@ -1099,6 +1128,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def new_database_dialog(self) -> None:
         """Create an empty ledger at a chosen path and open it."""
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(self, "New database", self._dialog_dir(),
                                               "forecastapp ledgers (*.db)")
         if not path:
@@ -1156,6 +1187,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def import_ledger_dialog(self) -> None:
         """Choose a ledger JSON export and import it in the background."""
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, "Import ledger", self._dialog_dir(),
                                               "Ledger export (*.json);;All files (*)")
         if path:
@@ -1164,6 +1197,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_ledger_dialog(self) -> None:
         """Choose where to save the ledger JSON export and write it in the background."""
+        from PySide6.QtWidgets import QFileDialog
+
         suggested = str(Path(self._dialog_dir()) / f"{self._service.path.stem}-export.json")
         path, _ = QFileDialog.getSaveFileName(self, "Export ledger", suggested, "Ledger export (*.json)")
         if path:
@@ -1192,6 +1227,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_scorecard_dialog(self) -> None:
         """Ctrl+E: choose a file; the filter (or the extension typed) picks the format; export in the background."""
+        from PySide6.QtWidgets import QFileDialog
+
         last = str(self._settings.value(K_SCORECARD_FORMAT) or "")
         _fmt, offered, extensions = next((e for e in SCORECARD_EXPORTS if e[0] == last), SCORECARD_EXPORTS[0])
         suggested = str(Path(self._dialog_dir()) / f"{self._service.path.stem}-scorecard{extensions[0]}")
@@ -1243,6 +1280,8 @@ class MainWindow(QMainWindow):
         return self._start_task(work, f"Exporting the scorecard to {target.name}…", done=done)
 
     def _start_task(self, work, label: str, *, done):
+        from PySide6.QtWidgets import QProgressDialog
+
         from forecastapp.ui.tasks import run_in_background
 
         if self._task is not None and self._task.running:
@@ -1338,10 +1377,12 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         """Repaint the status colours and the detail pane when the desktop switches between light and dark."""
+        # (A palette change can arrive while __init__ is still building the window.)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and hasattr(
-                self, "detail_pane"):
+                self, "_detail_placeholder"):
             self.model.restyle()
-            self._show_detail(self._current_id)
+            if self._detail_pane is not None:
+                self._show_detail(self._current_id)
             if self._integrity is not None:
                 self._apply_integrity(self._service.path, self._integrity)
         super().changeEvent(event)
@@ -1354,11 +1395,14 @@ class MainWindow(QMainWindow):
         if self._defer_secondary:
             self.model.load_rest()
             self._load_secondary()
+            self.detail_pane  # noqa: B018 - builds the pane in the placeholder's place
         self.check_integrity()
 
     @Slot()
     def about(self) -> None:
         """Help > About."""
+        from PySide6.QtWidgets import QMessageBox
+
         from forecastapp import __version__
 
         QMessageBox.about(
