@@ -75,7 +75,7 @@ def test_the_app_start_does_not_import_dialogs_charts_or_numpy(seeded_path, tmp_
         "lazy = ('forecastapp.ui.question_dialog', 'forecastapp.ui.resolve_dialog', 'forecastapp.ui.tasks',\n"
         "        'forecastapp.core.ledger', 'forecastapp.core.transfer', 'PySide6.QtCharts', 'numpy',\n"
         "        'sqlite_utils', 'forecastapp.core.migrations', 'forecastapp.ui.detail_pane',\n"
-        "        'platformdirs')\n"
+        "        'forecastapp.ui.import_flow', 'forecastapp.ui.conflicts_view', 'platformdirs')\n"
         "print(','.join(m for m in lazy if m in sys.modules))\n"
         "w.service.close()\n"
     )

@@ -14,7 +14,6 @@ from forecastapp.core import ledger as L
 from forecastapp.core.merge import merge_ledger
 from forecastapp.core.store import open_ledger
 from forecastapp.core.transfer import import_ledger, read_export, write_export
-from forecastapp.ui import conflicts_view
 from forecastapp.ui.conflicts_view import ConflictsDialog
 from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
 
@@ -50,9 +49,7 @@ def merged(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(make_window, merged):
-    window = make_window(merged)
-    conflicts_view.install(window)
-    return window
+    return make_window(merged)
 
 
 def _status(window, statement: str) -> str:

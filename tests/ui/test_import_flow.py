@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QMenu
 
 from forecastapp.core.store import open_ledger
-from forecastapp.ui import conflicts_view, import_data, import_flow
+from forecastapp.ui import import_data
 from forecastapp.ui.conflicts_view import ConflictsDialog
 from forecastapp.ui.import_flow import PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
 from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
@@ -28,13 +28,10 @@ LIBRARY = "Will the new library open before 2026?"
 
 @pytest.fixture
 def empty_window(make_window, tmp_path):
-    """A main window on an empty ledger, with the import and conflicts actions installed as main_window will."""
+    """A main window on an empty ledger."""
     path = tmp_path / "empty.db"
     open_ledger(path, seed=False).close()
-    window = make_window(path)
-    import_flow.install(window)
-    conflicts_view.install(window)
-    return window
+    return make_window(path)
 
 
 def _open(qtbot, window, path: Path) -> ImportDialog:
@@ -82,7 +79,6 @@ def test_the_action_sits_after_import_ledger_with_its_shortcut(empty_window):
     actions = empty_window.findChild(QMenu, "fileMenu").actions()
     names = [a.objectName() for a in actions]
     assert names[names.index("actionImportLedger") + 1] == "actionImportOther"
-    assert import_flow.install(empty_window) is action  # installing twice adds nothing
 
 
 def test_a_hand_kept_spreadsheet_is_mapped_previewed_and_imported(qtbot, empty_window):

@@ -12,7 +12,6 @@ the list is re-read and `settled(question_id)` lets the main window refresh its 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ACTION_TEXT = "Settle merge conflicts…"
 COL_STATEMENT, COL_OURS, COL_THEIRS, COL_SOURCE, COL_EVIDENCE, COL_SETTLED = range(6)
 HEADERS = ("Question", "Ours (in force)", "Theirs", "From", "Their evidence", "Settled")
 ConflictIdRole = Qt.ItemDataRole.UserRole
@@ -229,27 +226,3 @@ def open_conflicts_dialog(window) -> ConflictsDialog:
     dialog.settled.connect(after_settling)
     dialog.show()
     return dialog
-
-
-def install(window) -> QAction:
-    """Add Forecast > Settle merge conflicts… after Correct resolution… (or at the end of the menu)."""
-    existing = window.findChild(QAction, "actionSettleConflicts")
-    if existing is not None:
-        return existing
-    action = QAction(ACTION_TEXT, window)
-    action.setObjectName("actionSettleConflicts")
-    tip = "Questions a merge or an import found resolved differently: keep ours or take theirs"
-    action.setStatusTip(tip)
-    action.setToolTip(tip)
-    action.triggered.connect(lambda: open_conflicts_dialog(window))
-    window.addAction(action)
-    menu = window.findChild(QMenu, "forecastMenu")
-    if menu is not None:
-        actions = menu.actions()
-        anchor = window.findChild(QAction, "actionCorrectResolution")
-        at = actions.index(anchor) + 1 if anchor in actions else len(actions)
-        if at < len(actions):
-            menu.insertAction(actions[at], action)
-        else:
-            menu.addAction(action)
-    return action

@@ -15,8 +15,8 @@ One dialog (`ImportDialog`) with three pages in a QStackedWidget:
    "Nothing new", and Import stays disabled.
 
 After an import that flagged conflicts, the result offers "Settle conflicts…" (ui/conflicts_view.py).
-Everything that reads a file or the ledger goes through `ui/import_data.py` (Qt-free). `install(window)`
-adds the menu action to a main window.
+Everything that reads a file or the ledger goes through `ui/import_data.py` (Qt-free). The main
+window's `actionImportOther` (File menu, Ctrl+Shift+I) opens the dialog with `open_import_dialog`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMenu,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -53,7 +52,6 @@ NONE_TEXT = "(none)"
 CHOOSE_TEXT = "(choose a column)"
 #: Rows of the sheet shown on the column page.
 PREVIEW_ROWS = 20
-ACTION_TEXT = "Import from another tracker or spreadsheet…"
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with a byte-order mark", "utf-16": "UTF-16",
                    "cp1252": "Windows-1252"}
@@ -670,29 +668,3 @@ def open_import_dialog(window, path: Path | None = None) -> ImportDialog:
     dialog.settle_requested.connect(settle)
     dialog.show()
     return dialog
-
-
-def install(window) -> QAction:
-    """Add File > Import from another tracker or spreadsheet… (Ctrl+Shift+I) right after Import ledger…."""
-    existing = window.findChild(QAction, "actionImportOther")
-    if existing is not None:
-        return existing
-    action = QAction(ACTION_TEXT, window)
-    action.setObjectName("actionImportOther")
-    action.setShortcut(QKeySequence("Ctrl+Shift+I"))
-    tip = ("Bring in Fatebook, PredictionBook or Metaculus exports, or a spreadsheet kept by hand, with a preview "
-           "before anything is written")
-    action.setStatusTip(tip)
-    action.setToolTip(tip)
-    action.triggered.connect(lambda: open_import_dialog(window))
-    window.addAction(action)  # the shortcut works while the menu is closed
-    menu = window.findChild(QMenu, "fileMenu")
-    if menu is not None:
-        actions = menu.actions()
-        anchor = window.findChild(QAction, "actionImportLedger")
-        at = actions.index(anchor) + 1 if anchor in actions else len(actions)
-        if at < len(actions):
-            menu.insertAction(actions[at], action)
-        else:
-            menu.addAction(action)
-    return action

@@ -201,6 +201,11 @@ class MainWindow(QMainWindow):
                                 shortcut=QKeySequence.StandardKey.Open, tip="Open another ledger database")
         self.action_import = a("actionImportLedger", "&Import ledger…", self.import_ledger_dialog,
                                tip="Add the records of a ledger JSON export (records already present are skipped)")
+        self.action_import_other = a(
+            "actionImportOther", "Import from another tracker or spreadsheet…", self.import_other_dialog,
+            shortcut="Ctrl+Shift+I",
+            tip="Bring in Fatebook, PredictionBook or Metaculus exports, or a spreadsheet kept by hand, with a "
+                "preview before anything is written")
         self.action_import_document = a(
             "actionImportDocument", "Import &document…", lambda: self.import_document(), shortcut="Ctrl+I",
             tip="Bring in an assessment (.txt, .md or .pdf; or drop it on the window) and review its candidate "
@@ -236,6 +241,9 @@ class MainWindow(QMainWindow):
                                 tip="Record how the selected question resolved")
         self.action_correct = a("actionCorrectResolution", "&Correct resolution…", self.correct_resolution,
                                 tip="Replace the resolution in force with a correction (both stay visible)")
+        self.action_settle_conflicts = a(
+            "actionSettleConflicts", "Settle merge conflicts…", self.settle_conflicts_dialog,
+            tip="Questions a merge or an import found resolved differently: keep ours or take theirs")
         self.action_delete = a("actionDeleteQuestion", "&Delete question", self.delete_question,
                                tip="Hide the selected question from lists and scores (Undo brings it back)")
 
@@ -263,6 +271,7 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.action_import)
+        file_menu.addAction(self.action_import_other)
         file_menu.addAction(self.action_import_document)
         file_menu.addAction(self.action_export)
         file_menu.addAction(self.action_export_scorecard)
@@ -278,7 +287,8 @@ class MainWindow(QMainWindow):
 
         forecast_menu = bar.addMenu("F&orecast")
         forecast_menu.setObjectName("forecastMenu")
-        for action in (self.action_add, self.action_update, self.action_resolve, self.action_correct):
+        for action in (self.action_add, self.action_update, self.action_resolve, self.action_correct,
+                       self.action_settle_conflicts):
             forecast_menu.addAction(action)
         forecast_menu.addSeparator()
         forecast_menu.addAction(self.action_delete)
@@ -1195,6 +1205,20 @@ class MainWindow(QMainWindow):
             self.import_ledger(Path(path))
 
     @Slot()
+    def import_other_dialog(self):
+        """Ctrl+Shift+I: another tracker's export or a hand-kept spreadsheet, mapped and previewed (ui/import_flow.py)."""
+        from forecastapp.ui.import_flow import open_import_dialog
+
+        return open_import_dialog(self)
+
+    @Slot()
+    def settle_conflicts_dialog(self):
+        """Forecast > Settle merge conflicts…: keep ours or take theirs (ui/conflicts_view.py)."""
+        from forecastapp.ui.conflicts_view import open_conflicts_dialog
+
+        return open_conflicts_dialog(self)
+
+    @Slot()
     def export_ledger_dialog(self) -> None:
         """Choose where to save the ledger JSON export and write it in the background."""
         from PySide6.QtWidgets import QFileDialog
@@ -1355,8 +1379,8 @@ class MainWindow(QMainWindow):
         self.import_document(path)
 
     def _set_busy(self, busy: bool) -> None:
-        for action in (self.action_import, self.action_export, self.action_export_scorecard, self.action_open_db,
-                       self.action_new_db):
+        for action in (self.action_import, self.action_import_other, self.action_export, self.action_export_scorecard,
+                       self.action_open_db, self.action_new_db):
             action.setEnabled(not busy)
 
     def _after_import(self, source: Path, summary: str) -> None:
