@@ -92,6 +92,11 @@ def test_a_hand_kept_spreadsheet_is_mapped_previewed_and_imported(qtbot, empty_w
     assert table.model().rowCount() == 9  # 10 rows after the header, one blank
     assert table.model().index(0, 0).data() == BRIDGE
     assert table.model().headerData(0, Qt.Orientation.Horizontal) == "Question\n→ statement"
+    # Rows are numbered as in a spreadsheet program (header = row 1, the blank line 5 counted but not
+    # shown), the numbering the skip reasons below use: the impossible date sits in row 7.
+    numbers = [table.model().headerData(r, Qt.Orientation.Vertical) for r in range(table.model().rowCount())]
+    assert numbers == ["2", "3", "4", "6", "7", "8", "9", "10", "11"]
+    assert table.model().index(4, 2).data() == "2025-02-30"
     guessed = {role: dialog.findChild(QComboBox, f"map_{role}").currentText() for role in dialog.role_combos}
     assert guessed == {"statement": "Question", "probability": "My forecast", "made_on": "Date",
                        "resolve_by": "Deadline", "outcome": "Outcome", "resolved_on": "Resolved on", "tags": "Tags",

@@ -424,6 +424,10 @@ class ImportDialog(QDialog):
                 item.setToolTip(value)
                 items.append(item)
             self._sheet_model.appendRow(items)
+        # The rows are numbered as a spreadsheet program and the skip reasons number them (the
+        # header is row 1; blank rows are counted, not shown).
+        for i, number in enumerate(sheet.row_numbers):
+            self._sheet_model.setVerticalHeaderItem(i, QStandardItem(str(number)))
         if not same_header:
             mapping = self._data.guess(sheet.header, default_analyst=self.analyst_edit.text(),
                                        tag_separator=self.separator_edit.text() or ",")

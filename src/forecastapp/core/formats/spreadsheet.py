@@ -97,6 +97,9 @@ class SheetPreview:
     rows: tuple[tuple[str, ...], ...]  # data rows padded or cut to the header's width; blank rows left out
     delimiter: str
     encoding: str
+    #: Each shown row's number as a spreadsheet program counts it (the header is row 1), the
+    #: numbering the skip reasons use.
+    row_numbers: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -400,14 +403,16 @@ def sniff_csv(path: Path, rows: int = 20) -> SheetPreview:
     table = _table(path, limit=_SNIFF_BYTES, max_rows=rows * 4 + 20)
     width = len(table.header)
     shown: list[tuple[str, ...]] = []
-    for _row, cells in table.records:
+    numbers: list[int] = []
+    for row, cells in table.records:
         if not any(c.strip() for c in cells):
             continue
         shown.append(tuple((cells[i] if i < len(cells) else "") for i in range(width)))
+        numbers.append(row)
         if len(shown) >= rows:
             break
     return SheetPreview(source=table.source, header=table.header, rows=tuple(shown), delimiter=table.delimiter,
-                        encoding=table.encoding)
+                        encoding=table.encoding, row_numbers=tuple(numbers))
 
 
 # ---------------------------------------------------------------- reading cells
