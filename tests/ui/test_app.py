@@ -24,6 +24,14 @@ def _env(tmp_path) -> dict[str, str]:
     return env
 
 
+def _child_output(code: str, tmp_path) -> str:
+    """Run `code` in a fresh Python (a cold start, as a user's launch is) and return what it printed."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=_env(tmp_path))
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
 def test_factory_returns_a_window_that_is_not_shown_yet(qtbot, seeded_path, ui_settings):
     window = create_main_window(seeded_path, settings=ui_settings)
     qtbot.addWidget(window)
@@ -79,10 +87,7 @@ def test_the_app_start_does_not_import_dialogs_charts_or_numpy(seeded_path, tmp_
         "print(','.join(m for m in lazy if m in sys.modules))\n"
         "w.service.close()\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         env=_env(tmp_path))
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == ""
+    assert _child_output(code, tmp_path).strip() == ""
 
 
 def test_a_current_ledger_paints_from_the_reader_and_opens_in_full_on_the_first_write(make_window, seeded_path,
@@ -117,11 +122,8 @@ def test_after_the_first_paint_sqlite_utils_loads_in_the_background_and_the_icon
         "print(before, 'sqlite_utils' in sys.modules, 'numpy' in sys.modules, w.windowIcon().isNull())\n"
         "w.service.close()\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         env=_env(tmp_path))
-    assert out.returncode == 0, out.stderr
     # sqlite-utils was not loaded before the paint, is loaded after it, numpy never; the icon is set.
-    assert out.stdout.split() == ["False", "True", "False", "False"]
+    assert _child_output(code, tmp_path).split() == ["False", "True", "False", "False"]
 
 
 def test_an_old_ledger_is_migrated_before_the_window_shows_it(make_window, tmp_path):
