@@ -5,6 +5,12 @@ another thread and open their own connection, because an sqlite connection belon
 that uses it: `prepare_import` reads the file into a plan and asks the ledger what it would add
 (a dry run), `run_import` writes that plan in one transaction. The conflict functions run on the
 GUI thread through the service's open database, like the window's other single-record writes.
+
+Another forecastapp ledger (a JSON export, or another analyst's ledger database) has no plan: it
+already holds ledger records. `prepare_ledger_import` reads it whole and previews it, and
+`run_ledger_import` writes it the way `forecastapp merge` does (`core.merge.bring_in`): records
+already here skipped, a question resolved differently flagged as a conflict, the origin recorded.
+Both kinds of preview are an `ImportPreview`; a ledger's has `plan=None` and the records in `ledger`.
 """
 
 from __future__ import annotations
@@ -16,16 +22,39 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlite_utils import Database
+from forecastapp.ui.service import load_sqlite_utils, login_name
 
-from forecastapp.core import store
-from forecastapp.core.errors import ImportFormatError
-from forecastapp.core.formats import apply_plan, detect_format, plan_to_ledger, preview_plan, read_plan
-from forecastapp.core.formats.plan import ImportPlan, SkippedRow
-from forecastapp.core.formats.spreadsheet import ColumnMapping, SheetPreview, guess_mapping, sniff_csv
-from forecastapp.core.merge import Conflict, MergeReport, Origin, file_sha256, list_conflicts, plural, settle_conflict
-from forecastapp.core.transfer import TABLES
-from forecastapp.ui.service import login_name
+# The core modules below import sqlite-utils; loading it first, the desktop app's way, keeps numpy
+# out (a no-op once the app's warm-up has done it).
+load_sqlite_utils()
+
+from sqlite_utils import Database  # noqa: E402
+
+from forecastapp.core import store  # noqa: E402
+from forecastapp.core.errors import ImportFormatError, ValidationError  # noqa: E402
+from forecastapp.core.formats import (  # noqa: E402
+    apply_plan,
+    detect_format,
+    plan_to_ledger,
+    preview_plan,
+    read_plan,
+)
+from forecastapp.core.formats.plan import ImportPlan, SkippedRow  # noqa: E402
+from forecastapp.core.formats.spreadsheet import ColumnMapping, SheetPreview, guess_mapping, sniff_csv  # noqa: E402
+from forecastapp.core.merge import (  # noqa: E402
+    Conflict,
+    MergeReport,
+    Origin,
+    bring_in,
+    file_sha256,
+    is_sqlite_file,
+    list_conflicts,
+    plural,
+    preview,
+    read_ledger_source,
+    settle_conflict,
+)
+from forecastapp.core.transfer import TABLES  # noqa: E402
 
 #: The format combo's choices: (format, what a person reads). "auto" recognises the trackers only.
 FORMAT_CHOICES = (
@@ -34,9 +63,17 @@ FORMAT_CHOICES = (
     ("predictionbook", "PredictionBook (my_predictions CSV or JSON)"),
     ("metaculus", "Metaculus (the export folder, or its question_data.csv)"),
     ("csv", "Spreadsheet (CSV) kept by hand"),
+    ("ledger", "forecastapp ledger (its JSON export, or another analyst's ledger database to merge)"),
 )
 FORMAT_NAMES = {"fatebook": "Fatebook", "predictionbook": "PredictionBook", "metaculus": "Metaculus",
-                "csv": "spreadsheet", "ledger": "forecastapp ledger"}
+                "csv": "spreadsheet", "ledger": "forecastapp ledger export",
+                "ledger-db": "forecastapp ledger database"}
+#: Formats that are another forecastapp ledger: read whole and merged, not planned row by row.
+LEDGER_FORMATS = ("ledger", "ledger-db")
+#: Ledger tables a preview names besides questions, forecasts and resolutions, when it would add some.
+_OTHER_NOUNS = (("retractions", "retraction", "retractions"), ("question_log", "question log entry",
+                                                                "question log entries"),
+                ("documents", "document", "documents"))
 
 
 class _Service(Protocol):
@@ -69,39 +106,66 @@ class ImportSource:
 
 @dataclass(frozen=True)
 class ImportPreview:
-    """A file read into a plan, and what writing it would add, find present, and flag (nothing written yet)."""
+    """A file read, and what writing it would add, find present, and flag (nothing written yet).
+
+    A tracker's export or a spreadsheet is read into `plan`; another forecastapp ledger has no
+    plan (`plan` is None) and its records are in `ledger`, ready for `run_ledger_import`.
+    """
 
     source: ImportSource
-    plan: ImportPlan
+    plan: ImportPlan | None
     report: MergeReport
+    ledger: dict | None = None
+
+    @property
+    def is_ledger(self) -> bool:
+        """Whether the file is another forecastapp ledger (merged whole; it has no rows to skip)."""
+        return self.plan is None
 
     @property
     def nothing_new(self) -> bool:
         """Whether importing would change nothing (the same file imported before)."""
         return self.report.added_total() == 0 and not self.report.conflicts
 
+    def read_counts(self) -> dict[str, int]:
+        """Questions, forecasts and resolutions the file holds."""
+        if self.plan is not None:
+            n = self.plan.counts()
+            return {t: n[t] for t in ("questions", "forecasts", "resolutions")}
+        data = self.ledger or {}
+        return {t: len(data.get(t) or []) for t in ("questions", "forecasts", "resolutions")}
+
     def new_counts(self) -> dict[str, int]:
         """New questions, forecasts and resolutions; skipped rows; conflicts that would be flagged."""
         added = self.report.added
         return {"questions": added.get("questions", 0), "forecasts": added.get("forecasts", 0),
-                "resolutions": added.get("resolutions", 0), "skipped": len(self.plan.skipped),
+                "resolutions": added.get("resolutions", 0),
+                "skipped": len(self.plan.skipped) if self.plan is not None else 0,
                 "conflicts": len(self.report.conflicts)}
 
+    def notes(self) -> tuple[str, ...]:
+        """What the reader noticed about the file (values it moved, for instance); none for a ledger."""
+        return tuple(self.plan.notes) if self.plan is not None else ()
+
     def summary(self) -> str:
-        """The preview as a few lines for a person."""
-        n = self.plan.counts()
+        """The preview as a few lines for a person (a ledger's first line has no skipped rows: it has no rows)."""
+        n = self.read_counts()
         new = self.new_counts()
-        what = FORMAT_NAMES.get(self.plan.format, self.plan.format)
-        lines = [f"{self.plan.source} ({what}): {plural(n['questions'], 'question', 'questions')}, "
-                 f"{plural(n['forecasts'], 'forecast', 'forecasts')}, "
-                 f"{plural(n['resolutions'], 'resolution', 'resolutions')} read; "
-                 f"{plural(new['skipped'], 'row', 'rows')} skipped."]
+        name = self.plan.source if self.plan is not None else self.source.path.name
+        what = FORMAT_NAMES.get(self.source.format if self.plan is None else self.plan.format, self.source.format)
+        read = (f"{name} ({what}): {plural(n['questions'], 'question', 'questions')}, "
+                f"{plural(n['forecasts'], 'forecast', 'forecasts')}, "
+                f"{plural(n['resolutions'], 'resolution', 'resolutions')} read")
+        lines = [read + (f"; {plural(new['skipped'], 'row', 'rows')} skipped." if self.plan is not None else ".")]
         if self.nothing_new:
             lines.append("Nothing new: everything in this file is already in the ledger.")
         else:
+            # A ledger also carries retractions, log entries and documents; named only when some are new.
+            others = [plural(self.report.added.get(t, 0), one, many) for t, one, many in _OTHER_NOUNS
+                      if self.report.added.get(t, 0)]
             lines.append(f"New: {plural(new['questions'], 'question', 'questions')}, "
                          f"{plural(new['forecasts'], 'forecast', 'forecasts')}, "
-                         f"{plural(new['resolutions'], 'resolution', 'resolutions')}.")
+                         + ", ".join([plural(new['resolutions'], 'resolution', 'resolutions'), *others]) + ".")
             present = sum(self.report.present.values())
             if present:
                 lines.append(f"Already in the ledger: {plural(present, 'record', 'records')}.")
@@ -115,7 +179,7 @@ class ImportPreview:
 
     def skipped_lines(self) -> list[str]:
         """Each skipped row as one line: where, then why (a spreadsheet's reason already names its row)."""
-        return [skipped_line(s) for s in self.plan.skipped]
+        return [skipped_line(s) for s in self.plan.skipped] if self.plan is not None else []
 
 
 def skipped_line(s: SkippedRow) -> str:
@@ -124,7 +188,9 @@ def skipped_line(s: SkippedRow) -> str:
 
 
 def detect(path: Path) -> str | None:
-    """The tracker format of `path` ("ledger" for a ledger export), or None when it is not one forecastapp knows."""
+    """The format of `path`: a tracker's, "ledger" (an export), "ledger-db" (an SQLite file), or None (unknown)."""
+    if path.is_file() and is_sqlite_file(path):
+        return "ledger-db"
     try:
         return detect_format(path)
     except ImportFormatError:
@@ -152,6 +218,7 @@ def guess(header: tuple[str, ...], *, default_analyst: str, tag_separator: str =
 
 def prepare_import(db_path: Path, source: ImportSource, *, today: date, progress: _Progress) -> ImportPreview:
     """Read the file into a plan and ask the ledger at `db_path` what it would add; writes nothing."""
+    load_sqlite_utils()
     progress.report(0, 0)
     plan = read_plan(source.path, fmt=source.format, today=today, mapping=source.mapping, progress=progress.report)
     progress.check()
@@ -172,6 +239,7 @@ def run_import(
     A Cancelled raised by `progress` (the user pressed Cancel) comes from inside the transaction,
     so the whole import rolls back and nothing is written.
     """
+    load_sqlite_utils()
     records = plan_to_ledger(plan)
     progress(0, sum(len(records.get(table) or []) for table in TABLES))
     origin = Origin(action="import", format=plan.format, source=source.name, sha256=file_sha256(source),
@@ -179,6 +247,64 @@ def run_import(
     db = store.open_ledger(db_path, seed=False)
     try:
         return apply_plan(db, plan, origin=origin, now=now, progress=progress)
+    finally:
+        db.close()
+
+
+def own_ledger_problem(path: Path, db_path: Path) -> str | None:
+    """The one-line refusal when `path` is the ledger at `db_path` itself (merging it into itself), else None."""
+    try:
+        same = path.exists() and db_path.exists() and path.resolve() == db_path.resolve()
+    except OSError:
+        return None
+    return f"'{path.name}' is this ledger itself; merge another analyst's ledger" if same else None
+
+
+def prepare_ledger_import(db_path: Path, source: ImportSource, *, now: datetime, progress: _Progress) -> ImportPreview:
+    """Read another forecastapp ledger (a JSON export or a database) whole and preview merging it; writes nothing.
+
+    The preview screens resolutions as the merge will: a question resolved differently in the two
+    ledgers counts as a conflict to flag. The returned preview's source format says which kind of
+    ledger the file turned out to be ("ledger" or "ledger-db"), whatever the caller guessed.
+    """
+    load_sqlite_utils()
+    progress.report(0, 0)
+    problem = own_ledger_problem(source.path, db_path)
+    if problem:
+        raise ValidationError(problem)
+    data, fmt = read_ledger_source(source.path, now=now)
+    progress.check()
+    db = store.connect(db_path)
+    try:
+        report = preview(db, data)
+    finally:
+        db.close()
+    return ImportPreview(source=ImportSource(path=source.path, format=fmt), plan=None, report=report, ledger=data)
+
+
+def run_ledger_import(
+    db_path: Path, data: dict, *, source: Path, fmt: str, now: datetime, progress: Callable[[int, int], None]
+) -> MergeReport:
+    """Merge another ledger's records (as previewed) into the ledger at `db_path` in one transaction.
+
+    The same write as `forecastapp merge`: records already here are skipped, conflicting
+    resolutions flagged, and the origin (action "merge", the file's name and SHA-256) recorded.
+    A Cancelled raised by `progress` rolls the whole merge back.
+    """
+    load_sqlite_utils()
+    total = sum(len(data.get(table) or []) for table in TABLES)
+
+    def report(done: int, written: int) -> None:
+        # The core counts only the records it goes on to write (a conflicting resolution is not
+        # one), so its last report is put as "all of them" and the bar's end stays where it began.
+        progress(total if done >= written else done, total)
+
+    report(0, total)
+    origin = Origin(action="merge", format=fmt, source=source.name, sha256=file_sha256(source),
+                    host=platform.node())
+    db = store.open_ledger(db_path, seed=False)
+    try:
+        return bring_in(db, data, origin=origin, now=now, progress=report)
     finally:
         db.close()
 
