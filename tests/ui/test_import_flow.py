@@ -239,8 +239,7 @@ def test_choosing_spreadsheet_reads_even_a_trackers_file_by_columns(qtbot, empty
     dialog.close()
 
 
-def test_a_missing_file_an_empty_file_and_a_ledger_export_are_explained_on_the_first_page(qtbot, empty_window,
-                                                                                          tmp_path):
+def test_a_missing_file_and_an_empty_file_are_explained_on_the_first_page(qtbot, empty_window, tmp_path):
     dialog = _open(qtbot, empty_window, tmp_path / "nowhere.csv")
     _click(qtbot, dialog.next_button)
     assert dialog.page() == PAGE_SOURCE
@@ -250,11 +249,6 @@ def test_a_missing_file_an_empty_file_and_a_ledger_export_are_explained_on_the_f
     dialog.path_edit.setText(str(empty))
     _click(qtbot, dialog.next_button)
     assert dialog.source_error.text() == "'empty.csv' is empty; there is nothing to import"
-    export = tmp_path / "ledger.json"
-    export.write_text('{"format": "forecastapp-ledger/1"}', encoding="utf-8")
-    dialog.path_edit.setText(str(export))
-    _click(qtbot, dialog.next_button)
-    assert "use File > Import ledger" in dialog.source_error.text()
     dialog.close()
 
 

@@ -1,22 +1,26 @@
-"""File > Import from another tracker or spreadsheet (Ctrl+Shift+I): choose, map columns, preview, import.
+"""File > Import from another tracker or spreadsheet (Ctrl+Shift+I) and File > Import ledger…: preview, then import.
 
 One dialog (`ImportDialog`) with three pages in a QStackedWidget:
 
 1. *Source*: a file, or a Metaculus export folder, and its format (`formatCombo`). "Recognise it"
-   asks `core.formats.detect_format`; a file it does not recognise is read as a spreadsheet, as is
-   anything when "Spreadsheet (CSV)" is chosen.
+   asks `core.formats.detect_format` (and takes an SQLite file for another analyst's ledger); a
+   file it does not recognise is read as a spreadsheet, as is anything when "Spreadsheet (CSV)" is
+   chosen. The open ledger itself is refused here, beside the file field.
 2. *Columns* (spreadsheets only): the first rows in a table (`mappingTable`) and one combo per role
    (`map_statement`, `map_probability`, ...), pre-filled by `guess_mapping`; a required role without
    a column says so under its combo and Next stays disabled.
 3. *Preview*: counts of what is new, skipped rows with their reasons, and conflicts that would be
-   flagged (`importPreview`), computed on a worker thread while a busy bar runs. Import writes the
+   flagged (`importPreview`), computed on a worker thread while a busy bar runs. Another forecastapp
+   ledger (a JSON export, or a ledger database to merge) is read whole, has no rows to skip (the
+   skipped list is hidden) and is written as `forecastapp merge` writes it. Import writes the
    plan in one transaction on the database thread, with a determinate `importProgress` bar fed by
    the core's progress callback; Cancel rolls it back. The same file imported again previews as
    "Nothing new", and Import stays disabled.
 
 After an import that flagged conflicts, the result offers "Settle conflicts…" (ui/conflicts_view.py).
 Everything that reads a file or the ledger goes through `ui/import_data.py` (Qt-free). The main
-window's `actionImportOther` (File menu, Ctrl+Shift+I) opens the dialog with `open_import_dialog`.
+window's `actionImportOther` (File menu, Ctrl+Shift+I) opens the dialog with `open_import_dialog`;
+its `actionImportLedger` asks for a ledger file first and opens the dialog on that file's preview.
 """
 
 from __future__ import annotations
@@ -108,13 +112,14 @@ class ImportDialog(QDialog):
         source = QWidget(objectName="importSourcePage")
         intro = QLabel(
             "Bring in forecasts kept elsewhere: Fatebook's or PredictionBook's export, a Metaculus export "
-            "folder, or a spreadsheet you kept by hand (saved as CSV). Nothing is written until you press "
-            "Import on the last page, and importing the same file again adds nothing."
+            "folder, a spreadsheet you kept by hand (saved as CSV), or a forecastapp ledger: its JSON export, "
+            "or another analyst's ledger database (.db), whose records are merged into yours. Nothing is "
+            "written until you press Import on the last page, and importing the same file again adds nothing."
         )
         intro.setWordWrap(True)
         self.path_edit = QLineEdit(objectName="importPath")
         self.path_edit.setAccessibleName("File or folder to import")
-        self.path_edit.setPlaceholderText("a .csv or .json file, or a Metaculus export folder")
+        self.path_edit.setPlaceholderText("a .csv, .json or .db file, or a Metaculus export folder")
         self.path_edit.textChanged.connect(self._on_source_changed)
         choose_file = QPushButton("Choose &file…", objectName="chooseFileButton")
         choose_file.setAccessibleName("Choose a file to import")
@@ -239,11 +244,11 @@ class ImportDialog(QDialog):
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setTextVisible(False)
         self.busy_bar.hide()
-        skipped_label = QLabel("&Skipped rows and why:")
+        self.skipped_label = QLabel("&Skipped rows and why:")
         self.skipped_list = QListWidget(objectName="skippedList")
         self.skipped_list.setAccessibleName("Skipped rows and why")
         self.skipped_list.setWordWrap(True)
-        skipped_label.setBuddy(self.skipped_list)
+        self.skipped_label.setBuddy(self.skipped_list)
         self.notes_label = HintLabel("importNotes")
         self.notes_label.setAccessibleName("Notes about the file")
         self.progress_bar = QProgressBar(objectName="importProgress")
@@ -267,12 +272,15 @@ class ImportDialog(QDialog):
                                         "importPreviewTitle"))
         preview_layout.addWidget(self.preview_label)
         preview_layout.addWidget(self.busy_bar)
-        preview_layout.addWidget(skipped_label)
+        preview_layout.addWidget(self.skipped_label)
         preview_layout.addWidget(self.skipped_list, 1)
         preview_layout.addWidget(self.notes_label)
         preview_layout.addWidget(self.progress_bar)
         preview_layout.addLayout(result_row)
         preview_layout.addWidget(self.result_error)
+        # Takes the skipped list's room when a ledger (which has no rows to skip) hides it.
+        preview_layout.addStretch(0)
+        self._preview_layout = preview_layout
 
         self.pages = QStackedWidget(objectName="importPages")
         for page in (source, mapping_page, preview_page):
@@ -340,6 +348,16 @@ class ImportDialog(QDialog):
         """The lines of the skipped-rows list."""
         return [self.skipped_list.item(i).text() for i in range(self.skipped_list.count())]
 
+    def start_with(self, path: Path, fmt: str = "auto") -> None:
+        """Fill in `path` and `fmt` and go on from the first page, as a user pressing Next would."""
+        if self._import_task is not None and self._import_task.running:
+            return
+        self._abandon_preview()
+        self._show_page(PAGE_SOURCE)
+        self.path_edit.setText(str(path))
+        self.set_format(fmt)
+        self.go_next()
+
     # ------------------------------------------------------------ source page
 
     def _dialog_dir(self) -> str:
@@ -351,7 +369,8 @@ class ImportDialog(QDialog):
         """Ask for a file to import."""
         path, _ = QFileDialog.getOpenFileName(
             self, "Import a file", self._dialog_dir(),
-            "Exports and spreadsheets (*.csv *.tsv *.txt *.json);;All files (*)")
+            "Exports, spreadsheets and ledgers (*.csv *.tsv *.txt *.json *.db *.sqlite);;"
+            "forecastapp ledgers (*.json *.db);;All files (*)")
         if path:
             self.path_edit.setText(path)
 
@@ -378,6 +397,10 @@ class ImportDialog(QDialog):
         if not path.exists():
             self.source_error.show_error(f"'{path}' does not exist; check the path")
             return None
+        own = self._data.own_ledger_problem(path, self._service.path)
+        if own:
+            self.source_error.show_error(own)
+            return None
         fmt = self.format_combo.currentData()
         if fmt == "auto":
             detected = self._data.detect(path)
@@ -387,10 +410,6 @@ class ImportDialog(QDialog):
                     return None
                 detected = "csv"  # not a tracker's export: a spreadsheet kept by hand, to be mapped
             fmt = detected
-        if fmt == "ledger":
-            self.source_error.show_error(f"'{path.name}' is a forecastapp ledger export; use File > Import ledger… "
-                                         "for it, which brings its whole history")
-            return None
         if fmt != "metaculus" and path.is_dir():
             self.source_error.show_error(f"'{path.name}' is a folder; choose a file (only Metaculus exports are "
                                          "folders)")
@@ -516,15 +535,19 @@ class ImportDialog(QDialog):
         """Back one page (a running preview is abandoned; its result is ignored)."""
         if self._import_task is not None and self._import_task.running:
             return
-        self._generation += 1
-        if self._preview_task is not None and self._preview_task.running:
-            self._preview_task.cancel()
-        self.busy_bar.hide()
+        self._abandon_preview()
         page = self.pages.currentIndex()
         if page == PAGE_PREVIEW and self._format == "csv":
             self._show_page(PAGE_MAPPING)
         else:
             self._show_page(PAGE_SOURCE)
+
+    def _abandon_preview(self) -> None:
+        """Stop waiting for a running preview; its result, when it comes, is ignored."""
+        self._generation += 1
+        if self._preview_task is not None and self._preview_task.running:
+            self._preview_task.cancel()
+        self.busy_bar.hide()
 
     # ------------------------------------------------------------ preview (worker thread)
 
@@ -537,8 +560,9 @@ class ImportDialog(QDialog):
         self._generation += 1
         generation = self._generation
         source = self._data.ImportSource(path=path, format=fmt, mapping=mapping)
-        db_path, today = self._service.path, self._service.today()
+        db_path, today, now = self._service.path, self._service.today(), self._service.now()
         self.preview_label.setText(f"Reading {path.name} and comparing it with the ledger…")
+        self._show_skipped(fmt not in self._data.LEDGER_FORMATS)
         self.skipped_list.clear()
         self.notes_label.clear()
         self.result_label.clear()
@@ -547,8 +571,14 @@ class ImportDialog(QDialog):
         self.progress_bar.hide()
         self.busy_bar.show()
         data = self._data
+
+        def work(ctx):
+            if fmt in data.LEDGER_FORMATS:
+                return data.prepare_ledger_import(db_path, source, now=now, progress=ctx)
+            return data.prepare_import(db_path, source, today=today, progress=ctx)
+
         self._preview_task = run_in_background(
-            lambda ctx: data.prepare_import(db_path, source, today=today, progress=ctx),
+            work,
             on_done=lambda preview: self._alive() and self._show_preview(generation, preview),
             on_error=lambda message: self._alive() and self._preview_failed(generation, message),
         )
@@ -557,16 +587,23 @@ class ImportDialog(QDialog):
     def _alive(self) -> bool:
         return isValid(self)
 
+    def _show_skipped(self, shown: bool) -> None:
+        """Show the skipped-rows list, or hide it (a ledger has no rows) and let the stretch below take its room."""
+        self.skipped_label.setVisible(shown)
+        self.skipped_list.setVisible(shown)
+        self._preview_layout.setStretch(self._preview_layout.count() - 1, 0 if shown else 1)
+
     def _show_preview(self, generation: int, preview) -> None:
         if generation != self._generation:
             return
         self.busy_bar.hide()
         self._preview = preview
         self.preview_label.setText(preview.summary())
+        self._show_skipped(not preview.is_ledger)
         self.skipped_list.clear()
         lines = preview.skipped_lines()
         self.skipped_list.addItems(lines or ["(none)"])
-        self.notes_label.setText("\n".join(f"Note: {n}" for n in preview.plan.notes))
+        self.notes_label.setText("\n".join(f"Note: {n}" for n in preview.notes()))
         self._update_buttons()
 
     def _preview_failed(self, generation: int, message: str) -> None:
@@ -592,8 +629,15 @@ class ImportDialog(QDialog):
         self.result_error.show_error(None)
         self.progress_bar.setRange(0, 0)
         self.progress_bar.show()
+
+        def work(ctx):
+            if preview.is_ledger:
+                return data.run_ledger_import(db_path, preview.ledger, source=path, fmt=preview.source.format,
+                                              now=now, progress=ctx.report)
+            return data.run_import(db_path, preview.plan, source=path, now=now, progress=ctx.report)
+
         self._import_task = run_in_background(
-            lambda ctx: data.run_import(db_path, preview.plan, source=path, now=now, progress=ctx.report),
+            work,
             on_done=lambda report: self._alive() and self._imported_ok(path, report),
             on_error=lambda message: self._alive() and self._import_failed(message),
             on_progress=lambda done, total: self._alive() and self._on_progress(done, total),
@@ -649,12 +693,18 @@ class ImportDialog(QDialog):
 # ---------------------------------------------------------------- the main window's side
 
 
-def open_import_dialog(window, path: Path | None = None) -> ImportDialog:
-    """Show the import dialog for a main window (the one already open, if any); returns it."""
+def open_import_dialog(window, path: Path | None = None, *, fmt: str | None = None) -> ImportDialog:
+    """Show the import dialog for a main window (the one already open, if any); returns it.
+
+    With `fmt` (e.g. "ledger", from File > Import ledger…) the dialog goes on from `path` at once,
+    to its preview, or to the first page's error beside the file field.
+    """
     existing = window.findChild(ImportDialog, "ImportDialog")
     if existing is not None and existing.isVisible():
         existing.raise_()
         existing.activateWindow()
+        if path is not None and fmt is not None:
+            existing.start_with(path, fmt)
         return existing
     from forecastapp.ui.service import login_name
     from forecastapp.ui.ui_settings import K_LAST_ANALYST
@@ -671,4 +721,6 @@ def open_import_dialog(window, path: Path | None = None) -> ImportDialog:
 
     dialog.settle_requested.connect(settle)
     dialog.show()
+    if path is not None and fmt is not None:
+        dialog.start_with(path, fmt)
     return dialog

@@ -200,7 +200,8 @@ class MainWindow(QMainWindow):
         self.action_open_db = a("actionOpenDatabase", "&Open database…", self.open_database_dialog,
                                 shortcut=QKeySequence.StandardKey.Open, tip="Open another ledger database")
         self.action_import = a("actionImportLedger", "&Import ledger…", self.import_ledger_dialog,
-                               tip="Add the records of a ledger JSON export (records already present are skipped)")
+                               tip="Add the records of a ledger JSON export, or merge another analyst's ledger "
+                                   "database, with a preview before anything is written")
         self.action_import_other = a(
             "actionImportOther", "Import from another tracker or spreadsheet…", self.import_other_dialog,
             shortcut="Ctrl+Shift+I",
@@ -1195,14 +1196,17 @@ class MainWindow(QMainWindow):
         return self._task
 
     @Slot()
-    def import_ledger_dialog(self) -> None:
-        """Choose a ledger JSON export and import it in the background."""
+    def import_ledger_dialog(self):
+        """Choose a ledger JSON export or another analyst's ledger database; the import dialog previews it."""
         from PySide6.QtWidgets import QFileDialog
 
+        from forecastapp.ui.import_flow import open_import_dialog
+
         path, _ = QFileDialog.getOpenFileName(self, "Import ledger", self._dialog_dir(),
-                                              "Ledger export (*.json);;All files (*)")
-        if path:
-            self.import_ledger(Path(path))
+                                              "forecastapp ledgers (*.json *.db);;All files (*)")
+        if not path:
+            return None
+        return open_import_dialog(self, Path(path), fmt="ledger")
 
     @Slot()
     def import_other_dialog(self):
@@ -1229,7 +1233,10 @@ class MainWindow(QMainWindow):
             self.export_ledger(Path(path))
 
     def import_ledger(self, source: Path):
-        """Import `source` on a worker thread with a cancellable progress dialog; returns the task."""
+        """Import the ledger export `source` on a worker thread with a cancellable progress dialog; returns the task.
+
+        No preview: this is for scripts and tests. The menu goes through `import_ledger_dialog`.
+        """
         from forecastapp.ui.service import import_ledger_file
 
         db_path = self._service.path
