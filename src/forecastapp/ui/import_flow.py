@@ -103,8 +103,8 @@ class ImportDialog(QDialog):
         self._path: Path | None = None  # the file or folder the columns and preview are for
         self._imported = False  # set once this dialog's import has written its plan
         self.setObjectName("ImportDialog")
-        self.setWindowTitle("Import from another tracker or spreadsheet")
-        self.setAccessibleName("Import from another tracker or spreadsheet")
+        self.setWindowTitle("Import into the ledger")
+        self.setAccessibleName("Import into the ledger")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         roles, required, labels = _roles()
 

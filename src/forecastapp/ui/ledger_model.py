@@ -452,8 +452,8 @@ class LedgerTableModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         """Rows are selectable, never editable in place (the ledger is changed through dialogs)."""
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+            return _NO_FLAGS
+        return _ROW_FLAGS
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         """Cell values per role: text, sort value, id, status colour/icon, tooltip, alignment."""
@@ -527,6 +527,9 @@ _ID = int(IdRole.value) if hasattr(IdRole, "value") else int(IdRole)
 _SORT = int(SortRole.value) if hasattr(SortRole, "value") else int(SortRole)
 _ROW = int(RowRole.value) if hasattr(RowRole, "value") else int(RowRole)
 _ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _ALIGNMENT, _DECORATION, _TOOLTIP, _ACCESSIBLE, _ID, _SORT, _ROW})
+# Built once: combining Python enum flags costs microseconds, and Qt asks for flags on every paint.
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 
