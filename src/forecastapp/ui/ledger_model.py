@@ -1,10 +1,13 @@
 """LedgerTableModel: the questions of the ledger for the main window's `forecastTable`.
 
 The model holds only the ordered list of row keys that `queries.list_question_keys` returns for
-the current filter and sort, and fetches the rows themselves in blocks through `queries.get_rows`
-when the view first asks for them (the id-list plus lazy row cache of Anki's browser table). A
-bounded LRU of blocks keeps memory flat however far the user scrolls. Sorting and filtering
-re-query the key list in SQLite; there is no QSortFilterProxyModel, which would need every row.
+the current filter and sort, and fetches the rows themselves in blocks through
+`queries.get_row_values` when the view first asks for them (the id-list plus lazy row cache of
+Anki's browser table). A block arrives as SQLite's raw values; a row becomes a `QuestionRow` only
+when it is painted or asked for, so the database thread does almost no Python work that would
+compete with painting for the interpreter. A bounded LRU of blocks keeps memory flat however far
+the user scrolls. Sorting and filtering re-query the key list in SQLite; there is no
+QSortFilterProxyModel, which would need every row.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from shiboken6 import isValid
 
 from forecastapp.core.model import QuestionRow
 from forecastapp.core.probability import format_probability
-from forecastapp.core.queries import QuestionFilter
+from forecastapp.core.queries import QuestionFilter, RowValues
 from forecastapp.ui import look
 from forecastapp.ui.service import BLOCK_SIZE, DEFAULT_SORT, LedgerService
 
@@ -81,6 +84,36 @@ def status_text(row: QuestionRow) -> str:
     return row.status.value
 
 
+class _Block:
+    """One block of rows: SQLite's raw values, each built into a QuestionRow the first time it is asked for."""
+
+    __slots__ = ("_values", "_rows")
+
+    def __init__(self, values: RowValues) -> None:
+        self._values = values
+        self._rows: dict[int, QuestionRow] = {}
+
+    def get(self, key: int) -> QuestionRow | None:
+        """The row for `key` (None if it was not read: it vanished meanwhile)."""
+        row = self._rows.get(key)
+        if row is None:
+            row = self._values.row(key)
+            if row is not None:
+                self._rows[key] = row
+        return row
+
+    def keys(self):
+        """The keys this block holds."""
+        return self._values.values.keys()
+
+    def key_of(self, question_id: str) -> int | None:
+        """The key of the question with this id, if it is in this block."""
+        return self._values.key_of(question_id)
+
+    def __len__(self) -> int:
+        return len(self._values.values)
+
+
 class LedgerTableModel(QAbstractTableModel):
     """Questions matching a filter, in SQL order, with rows fetched in cached blocks."""
 
@@ -96,7 +129,7 @@ class LedgerTableModel(QAbstractTableModel):
         self._sort = DEFAULT_SORT
         self._descending = False
         self._keys: list[int] = []
-        self._blocks: OrderedDict[int, dict[int, QuestionRow]] = OrderedDict()
+        self._blocks: OrderedDict[int, _Block] = OrderedDict()
         # Painted values per row key, built on first paint; dropped with their block.
         self._cells: dict[int, tuple] = {}
         #: How many rows were read from the database since the model was made (for tests and bench).
@@ -230,7 +263,7 @@ class LedgerTableModel(QAbstractTableModel):
         query = self._service.key_query(self._filter, sort=self._sort, descending=self._descending)
         task = BackgroundTask(lambda _ctx: read_keys(query, first_block=BLOCK_SIZE))
 
-        def landed(result: tuple[list[int], list[QuestionRow]]) -> None:
+        def landed(result: tuple[list[int], RowValues]) -> None:
             if not isValid(self):
                 return  # the model was deleted while the query ran
             # Only the answer to the latest request counts; earlier ones were overtaken by typing.
@@ -259,7 +292,7 @@ class LedgerTableModel(QAbstractTableModel):
             self._loading = loading
             self.loading_changed.emit(loading)
 
-    def _apply_keys(self, keys: list[int], first_rows: list[QuestionRow] | None = None) -> None:
+    def _apply_keys(self, keys: list[int], first_rows: RowValues | None = None) -> None:
         self._partial = False
         self.beginResetModel()
         self._keys = keys
@@ -299,7 +332,7 @@ class LedgerTableModel(QAbstractTableModel):
         block = self._blocks.get(block_no)
         if block is None:
             block_keys = self._keys[block_no * BLOCK_SIZE : (block_no + 1) * BLOCK_SIZE]
-            block = self._store_block(block_no, block_keys, self._service.rows(block_keys))
+            block = self._store_block(block_no, block_keys, self._service.row_values(block_keys))
         else:
             self._blocks.move_to_end(block_no)
         return block.get(key)
@@ -324,18 +357,12 @@ class LedgerTableModel(QAbstractTableModel):
         self._blocks.move_to_end(block_no)
         return block.get(key)
 
-    def _store_block(self, block_no: int, block_keys: list[int], rows: list[QuestionRow]) -> dict[int, QuestionRow]:
-        self.rows_fetched += len(rows)
-        # get_rows keeps the order given and skips vanished keys; rows carry no key, so pair
-        # them positionally only when nothing vanished.
-        if len(rows) == len(block_keys):
-            block = dict(zip(block_keys, rows))
-        else:
-            block = self._pair_one_by_one(block_keys)
-        self._blocks[block_no] = block
+    def _store_block(self, block_no: int, block_keys: list[int], values: RowValues) -> _Block:
+        self.rows_fetched += len(values.values)
+        block = self._blocks[block_no] = _Block(values)
         while len(self._blocks) > MAX_CACHED_BLOCKS:
             _no, evicted = self._blocks.popitem(last=False)
-            for key in evicted:
+            for key in evicted.keys():
                 self._cells.pop(key, None)
         return block
 
@@ -356,7 +383,7 @@ class LedgerTableModel(QAbstractTableModel):
             old_task.cancel()
             del self._pending_blocks[_old_no]
 
-        def landed(rows: list[QuestionRow]) -> None:
+        def landed(rows: RowValues) -> None:
             if not isValid(self):
                 return
             if self._pending_blocks.get(block_no) is task:
@@ -379,23 +406,12 @@ class LedgerTableModel(QAbstractTableModel):
         task.done.connect(task.deleteLater)
         task.start(read_pool())
 
-    def _pair_one_by_one(self, block_keys: list[int]) -> dict[int, QuestionRow]:
-        # Some keys vanished between the key query and this fetch (another process wrote): re-read
-        # one key at a time so no row lands on the wrong key. Rare, so simplicity wins over speed.
-        block: dict[int, QuestionRow] = {}
-        for k in block_keys:
-            one = self._service.rows([k])
-            self.rows_fetched += len(one)
-            if one:
-                block[k] = one[0]
-        return block
-
     def find_cached_key(self, question_id: str) -> int | None:
         """The key of a question among the rows in memory (None if it was never fetched)."""
         for block in self._blocks.values():
-            for key, row in block.items():
-                if row.id == question_id:
-                    return key
+            key = block.key_of(question_id)
+            if key is not None:
+                return key
         return None
 
     def cached_row_count(self) -> int:
@@ -414,7 +430,8 @@ class LedgerTableModel(QAbstractTableModel):
             r = self.row_of_key(key)
             if r < 0:
                 continue
-            for k in self._blocks.pop(r // BLOCK_SIZE, {}):
+            block = self._blocks.pop(r // BLOCK_SIZE, None)
+            for k in block.keys() if block is not None else ():
                 self._cells.pop(k, None)
             self.dataChanged.emit(self.index(r, 0), self.index(r, COLUMN_COUNT - 1))
 

@@ -145,7 +145,7 @@ class LedgerService:
         self._today = today
         self._documents: OrderedDict[str, DocumentRecord] = OrderedDict()
         self._prefetch = prefetch
-        self._first_rows: tuple[tuple[int, ...], list[QuestionRow]] | None = None
+        self._first_rows: tuple[tuple[int, ...], queries.RowValues] | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -246,11 +246,16 @@ class LedgerService:
 
     def rows(self, keys: Sequence[int]) -> list[QuestionRow]:
         """The rows for these keys, in that order (vanished keys are skipped)."""
+        raw = self.row_values(keys)
+        return [row for row in (raw.row(k) for k in keys) if row is not None]
+
+    def row_values(self, keys: Sequence[int]) -> queries.RowValues:
+        """The raw rows for these keys, each built into a QuestionRow only when asked (`RowValues.row`)."""
         if self._first_rows is not None:
             first, self._first_rows = self._first_rows, None
             if first[0] == tuple(keys):
                 return first[1]
-        return queries.get_rows(self._read, keys, today=self.today())
+        return queries.get_row_values(self._read, keys, today=self.today())
 
     def status_counts(self) -> dict[str, int]:
         """How many live questions are open, due, resolved and annulled."""
@@ -495,27 +500,26 @@ class KeyQuery:
     limit: int | None = None
 
 
-def read_rows(db_path: Path, keys: Sequence[int], *, today: date) -> list[QuestionRow]:
-    """Run `queries.get_rows` for `keys` on a connection of this thread's own."""
+def read_rows(db_path: Path, keys: Sequence[int], *, today: date) -> queries.RowValues:
+    """Read the raw rows for `keys` on a connection of this thread's own (the GUI thread builds the ones it shows)."""
     db = store.connect_reader(db_path)
     try:
-        return queries.get_rows(db, keys, today=today)
+        return queries.get_row_values(db, keys, today=today)
     finally:
         db.close()
 
 
-def read_keys(query: KeyQuery, *, first_block: int = 0) -> tuple[list[int], list[QuestionRow]]:
+def read_keys(query: KeyQuery, *, first_block: int = 0) -> tuple[list[int], queries.RowValues]:
     """Run `queries.list_question_keys` for `query` on a connection of this thread's own.
 
-    Returns the keys and the rows of the first `first_block` keys (so the top of a new result
+    Returns the keys and the raw rows of the first `first_block` keys (so the top of a new result
     shows at once, without a second round trip).
     """
     db = store.connect_reader(query.path)
     try:
         keys = queries.list_question_keys(db, query.flt, today=query.today, sort=query.sort,
                                           descending=query.descending, limit=query.limit)
-        rows = queries.get_rows(db, keys[:first_block], today=query.today) if first_block else []
-        return keys, rows
+        return keys, queries.get_row_values(db, keys[:first_block], today=query.today)
     finally:
         db.close()
 
@@ -572,8 +576,8 @@ class KeyPrefetch:
 
         self.query = query
         self._keys: list[int] | None = None
-        #: (keys, rows) of the first block, read right after the keys.
-        self.first_rows: tuple[tuple[int, ...], list[QuestionRow]] | None = None
+        #: (keys, raw rows) of the first block, read right after the keys.
+        self.first_rows: tuple[tuple[int, ...], queries.RowValues] | None = None
         self._thread = threading.Thread(target=self._run, name="forecastapp-key-prefetch", daemon=True)
         self._thread.start()
 
@@ -586,7 +590,7 @@ class KeyPrefetch:
                                                         limit=q.limit)
                 # The first screen's rows too, so the first paint needs no query on the GUI thread.
                 first = self._keys[:BLOCK_SIZE]
-                self.first_rows = (tuple(first), queries.get_rows(db, first, today=q.today))
+                self.first_rows = (tuple(first), queries.get_row_values(db, first, today=q.today))
             finally:
                 db.close()
         except Exception:  # noqa: BLE001 - a failed prefetch only means the GUI thread asks itself
