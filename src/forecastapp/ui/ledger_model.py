@@ -12,7 +12,6 @@ QSortFilterProxyModel, which would need every row.
 
 from __future__ import annotations
 
-import html
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -596,6 +595,8 @@ def _sort_value(row: QuestionRow, col: int):
 def _tooltip(row: QuestionRow, col: int) -> str | None:
     if col == COL_STATEMENT:
         # Rich text, so Qt wraps a long statement instead of drawing one screen-wide line.
+        import html  # here: tooltips come after the first paint, and so can this import
+
         return f"<p style='white-space:pre-wrap'>{html.escape(row.statement)}</p>"
     if col == COL_PROBABILITY and row.latest_probability is not None:
         term = f" ({row.estimative_term})" if row.estimative_term else ""

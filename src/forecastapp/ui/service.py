@@ -7,7 +7,6 @@ itself. The scorecard and document views receive the same object (`ledger_servic
 
 from __future__ import annotations
 
-import getpass
 import re
 import sys
 import threading
@@ -112,6 +111,8 @@ def load_sqlite_utils() -> None:
 def login_name() -> str:
     """Who is at the keyboard, for `recorded_by` on resolutions (empty if the OS cannot say)."""
     try:
+        import getpass  # only writes need it, after the first paint
+
         return getpass.getuser()
     except (KeyError, OSError):
         return ""
