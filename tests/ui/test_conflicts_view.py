@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -10,41 +9,24 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMenu, QPushButton, QTableWidget
 
-from forecastapp.core import ledger as L
 from forecastapp.core.merge import merge_ledger
-from forecastapp.core.store import open_ledger
-from forecastapp.core.transfer import import_ledger, read_export, write_export
 from forecastapp.ui.conflicts_view import ConflictsDialog
 from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
-
-TODAY = date(2026, 11, 28)
-NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
-LATER = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
-DISPUTED = "Will the harbour reopen before March?"
-AGREED = "Will the ferry run on New Year's Day?"
+from team import AGREED, DISPUTED, LATER, NOW, TODAY, ann_and_bo, resolve_differently
 
 
 @pytest.fixture
 def merged(tmp_path: Path) -> Path:
     """Ann's ledger after merging Bo's: Bo resolved DISPUTED "no" where Ann had "yes" (one conflict)."""
-    ann_path, bo_path = tmp_path / "ann.db", tmp_path / "bo.db"
-    ann, bo = open_ledger(ann_path, seed=False), open_ledger(bo_path, seed=False)
+    ann, bo = ann_and_bo(tmp_path)
     try:
-        for statement in (DISPUTED, AGREED):
-            L.create_forecast(ann, L.NewQuestion(statement), analyst="Ann", probability=0.6, made_on=date(2026, 1, 5),
-                              today=TODAY, now=NOW)
-        write_export(ann, tmp_path / "ann.json", now=NOW)
-        import_ledger(bo, read_export(tmp_path / "ann.json"))
-        disputed = ann.execute("SELECT id FROM questions WHERE statement = ?", [DISPUTED]).fetchone()[0]
-        L.resolve(bo, question_id=disputed, outcome="no", resolved_on=date(2026, 3, 1), evidence="port notice 14/2026",
-                  recorded_by="bo", today=TODAY, now=LATER)
-        L.resolve(ann, question_id=disputed, outcome="yes", resolved_on=date(2026, 3, 1), today=TODAY, now=LATER)
+        resolve_differently(ann, bo)
         bo.close()
-        report = merge_ledger(ann, bo_path, now=LATER)
+        report = merge_ledger(ann, tmp_path / "bo.db", now=LATER)
         assert len(report.conflicts) == 1
     finally:
         ann.close()
-    return ann_path
+    return tmp_path / "ann.db"
 
 
 @pytest.fixture

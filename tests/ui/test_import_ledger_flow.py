@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,48 +14,31 @@ from PySide6.QtWidgets import QFileDialog
 
 from forecastapp.core import ledger as L
 from forecastapp.core.store import open_ledger
-from forecastapp.core.transfer import import_ledger, read_export, write_export
+from forecastapp.core.transfer import write_export
 from forecastapp.ui import import_data
 from forecastapp.ui.conflicts_view import ConflictsDialog
 from forecastapp.ui.import_flow import PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
 from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
+from team import AGREED, DISPUTED, LATER, NOW, TODAY, ann_and_bo, question_id, resolve_differently
 
-TODAY = date(2026, 11, 28)
-NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
-LATER = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
-DISPUTED = "Will the harbour reopen before March?"
-AGREED = "Will the ferry run on New Year's Day?"
 FRESH = "Will the tram line open by autumn?"
-
-
-def _qid(db, statement: str) -> str:
-    return db.execute("SELECT id FROM questions WHERE statement = ?", [statement]).fetchone()[0]
 
 
 @pytest.fixture
 def team(tmp_path: Path) -> tuple[Path, Path]:
     """(Ann's ledger, Bo's ledger). Bo started from Ann's export, forecast AGREED, asked FRESH, resolved DISPUTED no;
     Ann resolved DISPUTED yes."""
-    ann_path, bo_path = tmp_path / "ann.db", tmp_path / "bo.db"
-    ann, bo = open_ledger(ann_path, seed=False), open_ledger(bo_path, seed=False)
+    ann, bo = ann_and_bo(tmp_path)
     try:
-        for statement in (DISPUTED, AGREED):
-            L.create_forecast(ann, L.NewQuestion(statement), analyst="Ann", probability=0.6, made_on=date(2026, 1, 5),
-                              today=TODAY, now=NOW)
-        write_export(ann, tmp_path / "ann.json", now=NOW)
-        import_ledger(bo, read_export(tmp_path / "ann.json"))
-        L.add_forecast(bo, question_id=_qid(bo, AGREED), analyst="Bo", probability=0.7, made_on=date(2026, 1, 9),
+        L.add_forecast(bo, question_id=question_id(bo, AGREED), analyst="Bo", probability=0.7, made_on=date(2026, 1, 9),
                        today=TODAY, now=LATER)
         L.create_forecast(bo, L.NewQuestion(FRESH), analyst="Bo", probability=0.4, made_on=date(2026, 1, 9),
                           today=TODAY, now=LATER)
-        L.resolve(bo, question_id=_qid(bo, DISPUTED), outcome="no", resolved_on=date(2026, 3, 1),
-                  evidence="port notice 14/2026", recorded_by="bo", today=TODAY, now=LATER)
-        L.resolve(ann, question_id=_qid(ann, DISPUTED), outcome="yes", resolved_on=date(2026, 3, 1), today=TODAY,
-                  now=LATER)
+        resolve_differently(ann, bo)
     finally:
         ann.close()
         bo.close()
-    return ann_path, bo_path
+    return tmp_path / "ann.db", tmp_path / "bo.db"
 
 
 @pytest.fixture
