@@ -11,16 +11,14 @@ touched (QSettings included).
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-DOCS = Path(__file__).resolve().parent
+from shots import DOCS, parse_args, settle, start_app  # noqa: E402 - docs/shots.py, beside this script
 SHEET = DOCS.parent / "tests" / "data" / "spreadsheets" / "hand-kept.csv"
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
@@ -63,25 +61,11 @@ def build_conflicts(folder: Path) -> Path:
     return ann_path
 
 
-def settle(app, rounds: int = 8) -> None:
-    """Let layouts and repaints finish."""
-    for _ in range(rounds):
-        app.processEvents()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Build the example ledgers, open the dialogs and save the PNGs."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="device pixel ratio, e.g. 2 for 200%%")
-    parser.add_argument("--out", type=Path, default=DOCS, help="folder for the PNG files")
-    args = parser.parse_args(argv)
-    if args.scale != 1.0:
-        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
-
-    from PySide6.QtCore import QSettings
+    args = parse_args(__doc__.splitlines()[0], argv)
 
     from forecastapp.core.store import open_ledger
-    from forecastapp.ui.app import ensure_application
     from forecastapp.ui.conflicts_view import ConflictsDialog
     from forecastapp.ui.import_flow import ImportDialog
     from forecastapp.ui.service import LedgerService
@@ -89,11 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        app = ensure_application(sys.argv[:1])
-        app.setOrganizationName("forecastapp-screenshots")
-        app.setStyle("Fusion")
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
+        app = start_app(folder)
 
         empty = folder / "forecasts.db"
         open_ledger(empty, seed=False).close()

@@ -14,16 +14,14 @@ outside the temporary folder is touched (QSettings included).
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import tempfile
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-DOCS = Path(__file__).resolve().parent
+from shots import DOCS, parse_args, settle, start_app  # noqa: E402 - docs/shots.py, beside this script
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
 
@@ -134,23 +132,9 @@ def dark_palette():
     return palette
 
 
-def settle(app, window=None, *, rounds: int = 8) -> None:
-    """Let layouts, deferred loads and repaints finish."""
-    for _ in range(rounds):
-        app.processEvents()
-    if window is not None:
-        window.repaint()
-        app.processEvents()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Build the example ledger, show the window, its tabs and the add dialog, and save the PNGs."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="device pixel ratio, e.g. 2 for 200%%")
-    parser.add_argument("--out", type=Path, default=DOCS, help="folder for the PNG files")
-    args = parser.parse_args(argv)
-    if args.scale != 1.0:
-        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    args = parse_args(__doc__.splitlines()[0], argv)
 
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QTextCursor
@@ -158,17 +142,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from forecastapp.app import create_main_window
     from forecastapp.core.ledger import NewQuestion
-    from forecastapp.ui.app import ensure_application
     from forecastapp.ui.question_dialog import AddForecastDialog
 
     out: Path = args.out
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        app = ensure_application(sys.argv[:1])
-        app.setOrganizationName("forecastapp-screenshots")
-        app.setStyle("Fusion")
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
+        app = start_app(folder)
         db_path = folder / "forecasts.db"
         shown_id = build_ledger(db_path)
         light = app.palette()

@@ -12,7 +12,8 @@ from forecastapp.core.store import open_ledger
 SCRIPT = Path(__file__).resolve().parents[1] / "docs" / "screenshots.py"
 
 
-def test_only_example_questions_are_resolved_or_second_guessed(tmp_path):
+def test_only_example_questions_are_resolved_or_second_guessed(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))  # as `python docs/screenshots.py` has it, for docs/shots.py
     spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # defines functions only; Qt loads inside main()
