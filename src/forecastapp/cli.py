@@ -671,22 +671,30 @@ def _csv_mapping(path: Path, maps: tuple[str, ...], *, default_analyst: str, tag
 
 
 def _import_ledger(ctx, path: Path, dry_run: bool) -> None:
-    """Import a forecastapp ledger export (the one format that carries a whole history)."""
-    from forecastapp.core.transfer import import_ledger, read_export
+    """Import a forecastapp ledger export (the one format that carries a whole history).
+
+    It takes the merge's path: records already here are skipped, a resolution that differs from the
+    one in force here is flagged as a conflict instead of replacing it, and the new records note
+    where they came from. Into an empty ledger (a restore) that is a plain copy.
+    """
+    from forecastapp.core.merge import Origin, bring_in, file_sha256, preview
+    from forecastapp.core.transfer import ImportReport, read_export
 
     if path.is_dir():
         raise UserError(f"'{path.name}' is a folder; a ledger export is one .json file")
     data = read_export(path)
     db = _ledger(ctx)
     if dry_run:
-        from forecastapp.core.merge import preview
-
-        for line in preview(db, data, screen=False).lines(verb="would add"):
+        for line in preview(db, data).lines(verb="would add"):
             click.echo(line)
         click.echo("dry run: nothing was written")
         return
-    report = import_ledger(db, data, progress=_progress())
-    click.echo(report.summary())
+    origin = Origin(action="import", format="ledger", source=path.name, sha256=file_sha256(path), host=_host())
+    report = bring_in(db, data, origin=origin, now=_clock(ctx).now, progress=_progress())
+    # The first line keeps the plain import's wording ("added 3 questions, ...; N records already present").
+    click.echo(ImportReport(added=report.added, skipped=report.present).summary())
+    for line in report.lines()[2:]:  # same outcome already recorded, conflicts flagged
+        click.echo(line)
 
 
 @cli.command()

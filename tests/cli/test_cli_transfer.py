@@ -131,3 +131,41 @@ def test_merge_takes_a_copy_of_a_database_file(run_cli, tmp_path, db_path):
     shutil.copyfile(db_path, copy)
     code, out, _ = run_cli("merge", str(copy))
     assert code == 0 and out.startswith("added: nothing")
+
+
+def test_importing_a_ledger_export_flags_a_different_resolution_instead_of_replacing_ours(run_cli, tmp_path, db_path):
+    import sqlite3
+
+    run_cli("init", "--empty")
+    qid = run_cli("add", "Will X happen?", "-p", "60%", "-a", "Ann", "--made-on", "2026-01-01")[1].strip()
+    shared = tmp_path / "shared.json"
+    run_cli("export", str(shared))
+    bo = tmp_path / "bo.db"
+    run_cli("init", "--empty", db=bo)
+    run_cli("import", str(shared), db=bo)
+    run_cli("resolve", qid, "-o", "no", "--resolved-on", "2026-02-01", "--by", "bo", db=bo)
+    bo_export = tmp_path / "bo.json"
+    run_cli("export", str(bo_export), db=bo)
+    run_cli("resolve", qid, "-o", "yes", "--resolved-on", "2026-02-01", "--by", "ann")
+
+    code, out, err = run_cli("import", str(bo_export), "--dry-run")
+    assert code == 0, err
+    assert "conflicting resolutions flagged: 1" in out and "dry run: nothing was written" in out
+    assert json.loads(run_cli("conflicts", "--format", "json")[1]) == []
+
+    code, out, err = run_cli("import", str(bo_export))
+    assert code == 0, err
+    # The question, its forecast and Ann are here already; Bo's resolution is flagged, not put in force.
+    assert out.splitlines()[0] == "added nothing; 3 records already present"
+    assert "conflicting resolutions flagged: 1" in out
+    assert json.loads(run_cli("show", qid, "--format", "json")[1])["outcome"] == "yes"
+    [conflict] = json.loads(run_cli("conflicts", "--format", "json")[1])
+    assert conflict["theirs"]["outcome"] == "no" and conflict["source"] == "bo.json"
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT action, format, source FROM origins").fetchall() == [("import", "ledger", "bo.json")]
+    finally:
+        conn.close()
+    # Importing the same export again flags nothing new.
+    code, out, err = run_cli("import", str(bo_export))
+    assert code == 0 and "conflicting resolutions flagged" not in out
