@@ -231,3 +231,20 @@ def test_merging_the_open_ledger_into_itself_is_refused_beside_the_file_field(qt
     assert dialog.preview is None and not dialog.is_busy()
     assert _counts(team[0]) == before
     dialog.close()
+
+
+def test_a_scripted_ledger_import_flags_a_different_resolution_and_keeps_ours(qtbot, make_window, tmp_path):
+    ann, bo = ann_and_bo(tmp_path)
+    try:
+        resolve_differently(ann, bo)
+        write_export(bo, tmp_path / "bo.json", now=LATER)
+    finally:
+        ann.close()
+        bo.close()
+    window = make_window(tmp_path / "ann.db")
+    with qtbot.waitSignal(window.import_ledger(tmp_path / "bo.json").finished, timeout=10_000) as blocker:
+        pass
+    assert blocker.args[0].endswith("1 conflicting resolution flagged")
+    window.reload()
+    assert _table(window)[DISPUTED] == "resolved yes"  # ours stays in force
+    assert [c.question_id for c in import_data.conflicts(window.service)] == [question_id(window.service.db, DISPUTED)]

@@ -100,7 +100,7 @@ def test_cancelling_an_import_midway_rolls_it_back(make_window, tmp_path, qtbot,
     reached, gate = threading.Event(), threading.Event()
     real = service.import_ledger_file
 
-    def held_import(db_path, source, progress):
+    def held_import(db_path, source, progress, *, now):
         class Held:
             def report(self, done, total):
                 if done >= 1000 and not gate.is_set():
@@ -111,7 +111,7 @@ def test_cancelling_an_import_midway_rolls_it_back(make_window, tmp_path, qtbot,
             def check(self):
                 progress.check()
 
-        return real(db_path, source, Held())
+        return real(db_path, source, Held(), now=now)
 
     monkeypatch.setattr(service, "import_ledger_file", held_import)
     task = window.import_ledger(export)

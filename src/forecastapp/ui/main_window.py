@@ -1239,9 +1239,9 @@ class MainWindow(QMainWindow):
         """
         from forecastapp.ui.service import import_ledger_file
 
-        db_path = self._service.path
+        db_path, now = self._service.path, self._service.now()
         return self._start_task(
-            lambda ctx: import_ledger_file(db_path, source, ctx), f"Importing {source.name}…",
+            lambda ctx: import_ledger_file(db_path, source, ctx, now=now), f"Importing {source.name}…",
             done=lambda summary: self._after_import(source, summary),
         )
 

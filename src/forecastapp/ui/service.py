@@ -436,13 +436,14 @@ class Progress:
         """Stop here (by raising) if the user cancelled."""
 
 
-def import_ledger_file(db_path: Path, source: Path, progress: Progress) -> str:
+def import_ledger_file(db_path: Path, source: Path, progress: Progress, *, now: datetime) -> str:
     """Import a ledger JSON export into the ledger at `db_path`, on its own connection; returns a summary.
 
     Cancelling during the import raises from the progress callback inside the core's transaction,
     so the import rolls back completely.
     """
     from forecastapp.core import transfer
+    from forecastapp.core.merge import Origin, bring_in, file_sha256, plural
 
     load_sqlite_utils()
     progress.report(0, 0)
@@ -450,10 +451,16 @@ def import_ledger_file(db_path: Path, source: Path, progress: Progress) -> str:
     progress.check()
     db = store.open_ledger(db_path, seed=False)
     try:
-        report = transfer.import_ledger(db, data, progress=progress.report)
+        # The merge's path, as `forecastapp import` takes: a resolution that differs from ours is
+        # flagged as a conflict, never put in force, and the new records note where they came from.
+        origin = Origin(action="import", format="ledger", source=source.name, sha256=file_sha256(source))
+        report = bring_in(db, data, origin=origin, now=now, progress=progress.report)
     finally:
         db.close()
-    return report.summary()
+    summary = transfer.ImportReport(added=report.added, skipped=report.present).summary()
+    if report.conflicts:
+        summary += f"; {plural(len(report.conflicts), 'conflicting resolution', 'conflicting resolutions')} flagged"
+    return summary
 
 
 def export_ledger_file(db_path: Path, target: Path, progress: Progress, *, now: datetime) -> Path:
