@@ -248,3 +248,26 @@ def test_a_scripted_ledger_import_flags_a_different_resolution_and_keeps_ours(qt
     window.reload()
     assert _table(window)[DISPUTED] == "resolved yes"  # ours stays in force
     assert [c.question_id for c in import_data.conflicts(window.service)] == [question_id(window.service.db, DISPUTED)]
+
+
+def test_the_origin_says_import_for_an_export_and_merge_for_a_database(tmp_path):
+    ann, bo = ann_and_bo(tmp_path)
+    try:
+        write_export(bo, tmp_path / "bo.json", now=LATER)
+        L.create_forecast(bo, L.NewQuestion(FRESH), analyst="Bo", probability=0.4, made_on=date(2026, 1, 9),
+                          today=TODAY, now=LATER)
+    finally:
+        ann.close()
+        bo.close()
+    empty = tmp_path / "empty.db"
+    open_ledger(empty, seed=False).close()
+    for name, fmt in (("bo.json", "ledger"), ("bo.db", "ledger-db")):
+        data = import_data.read_ledger_source(tmp_path / name, now=LATER)[0]
+        import_data.run_ledger_import(empty, data, source=tmp_path / name, fmt=fmt, now=LATER,
+                                      progress=lambda done, total: None)
+    conn = sqlite3.connect(empty)
+    try:
+        assert conn.execute("SELECT action, format, source FROM origins ORDER BY recorded_at, rowid").fetchall() == [
+            ("import", "ledger", "bo.json"), ("merge", "ledger-db", "bo.db")]
+    finally:
+        conn.close()

@@ -287,9 +287,10 @@ def run_ledger_import(
 ) -> MergeReport:
     """Merge another ledger's records (as previewed) into the ledger at `db_path` in one transaction.
 
-    The same write as `forecastapp merge`: records already here are skipped, conflicting
-    resolutions flagged, and the origin (action "merge", the file's name and SHA-256) recorded.
-    A Cancelled raised by `progress` rolls the whole merge back.
+    The same write as `forecastapp merge` and `forecastapp import EXPORT.json`: records already here
+    are skipped, conflicting resolutions flagged, and the origin recorded (the file's name and
+    SHA-256; action "import" for a JSON export, "merge" for a ledger database, as the command line
+    names them). A Cancelled raised by `progress` rolls the whole merge back.
     """
     load_sqlite_utils()
     total = sum(len(data.get(table) or []) for table in TABLES)
@@ -300,7 +301,7 @@ def run_ledger_import(
         progress(total if done >= written else done, total)
 
     report(0, total)
-    origin = Origin(action="merge", format=fmt, source=source.name, sha256=file_sha256(source),
+    origin = Origin(action="import" if fmt == "ledger" else "merge", format=fmt, source=source.name, sha256=file_sha256(source),
                     host=platform.node())
     db = store.open_ledger(db_path, seed=False)
     try:
