@@ -430,6 +430,38 @@ def test_predictionbook_json(fuzz_ledger, tmp_path_factory, data):
         assert state(fuzz_ledger) == before
 
 
+#: A hand-kept sheet's columns, named as people name them (the reader guesses the roles from these).
+SHEET_COLUMNS = ("Question", "My forecast", "Date", "Deadline", "Outcome", "Resolved on", "Tags", "Analyst",
+                 "Notes")
+sheet_cell = st.one_of(cell, st.sampled_from(["70%", "0,7", "likely", "very unlikely", "3 Mar 2025", "Q2 2025",
+                                              "03/04/2025", "31/12/2025", "annulled", "y", "n", "1", "0",
+                                              "a; b", "2025-02-30"]))
+
+
+@st.composite
+def hand_kept_sheet(draw) -> bytes:
+    """A spreadsheet kept by hand: guessed-at columns, any cells, a delimiter and an encoding people use."""
+    columns = list(draw(st.permutations(SHEET_COLUMNS)))[: draw(st.integers(0, len(SHEET_COLUMNS)))]
+    rows = draw(st.lists(st.lists(sheet_cell, min_size=0, max_size=len(columns) + 1), max_size=5))
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    writer.writerow(columns)
+    writer.writerows(rows)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    return buf.getvalue().encode(encoding, errors="replace" if encoding == "cp1252" else "surrogatepass")
+
+
+@fuzz(150)
+@given(st.one_of(hand_kept_sheet(), st.binary(max_size=300)))
+def test_hand_kept_spreadsheet(fuzz_ledger, tmp_path_factory, raw):
+    path = tmp_path_factory.getbasetemp() / "sheet.csv"
+    path.write_bytes(raw)
+    before = state(fuzz_ledger)
+    if isinstance(_import_file(fuzz_ledger, path, "csv"), ForecastError):
+        assert state(fuzz_ledger) == before
+
+
 METACULUS_QUESTIONS = ("Question ID", "Question Title", "Question Type", "Resolution", "Scheduled Close Time",
                        "Actual Resolve Time", "Categories")
 METACULUS_FORECASTS = ("Question ID", "Forecaster ID", "Start Time", "Probability Yes")
