@@ -300,3 +300,38 @@ def test_every_control_has_an_accessible_name(qtbot, empty_window):
                and not w.accessibleName()]
     assert unnamed == []
     dialog.close()
+
+
+def _drop(window, path: Path) -> bool:
+    """Drag `path` over the window and drop it there, as from a file manager; whether the window took it."""
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(QPoint(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    enter.ignore()
+    QApplication.sendEvent(window, enter)
+    if not enter.isAccepted():
+        return False
+    QApplication.sendEvent(window, QDropEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime,
+                                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    return True
+
+
+def test_a_dropped_export_opens_at_its_preview_and_a_dropped_sheet_at_its_columns(qtbot, empty_window):
+    window = empty_window
+    assert _drop(window, FATEBOOK)
+    dialog = window.findChild(ImportDialog, "ImportDialog")
+    assert dialog is not None and dialog.isVisible()
+    assert _wait_preview(qtbot, dialog).startswith("fatebook-forecasts.csv (Fatebook")
+    assert _table(window) == {}  # a drop writes nothing before Import
+    dialog.close()
+    qtbot.waitUntil(lambda: window.findChild(ImportDialog, "ImportDialog") is None, timeout=5000)
+
+    assert _drop(window, HAND_KEPT)
+    dialog = window.findChild(ImportDialog, "ImportDialog")
+    assert dialog.page() == PAGE_MAPPING
+    assert dialog.findChild(QComboBox, "map_statement").currentText() == "Question"

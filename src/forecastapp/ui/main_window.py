@@ -105,6 +105,22 @@ SCORECARD_FILTERS = ";;".join(text for _fmt, text, _ext in SCORECARD_EXPORTS)
 FORMAT_NAMES = {"json": "JSON", "csv": "CSV", "md": "Markdown", "html": "HTML", "pdf": "PDF"}
 
 
+#: Files a drop on the window opens in the import dialog. A ledger database (.db) is not among them:
+#: dropped, it could as well mean "open this one", so merging one stays an explicit menu choice.
+IMPORT_DROP_SUFFIXES = (".csv", ".json")
+
+
+def _dropped_import(mime) -> Path | None:
+    """The one local file a drag carries, if the import dialog takes it (see IMPORT_DROP_SUFFIXES)."""
+    if mime is None or not mime.hasUrls():
+        return None
+    urls = [u for u in mime.urls() if u.isLocalFile()]
+    if len(urls) != 1:
+        return None
+    path = Path(urls[0].toLocalFile())
+    return path if path.suffix.lower() in IMPORT_DROP_SUFFIXES else None
+
+
 def scorecard_target(path: str, selected_filter: str) -> tuple[Path, str]:
     """The file and format a scorecard save dialog's answer means.
 
@@ -1366,24 +1382,34 @@ class MainWindow(QMainWindow):
         return importer.choose_and_import() if path is None else importer.import_file(Path(path))
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Accept a single .txt, .md or .pdf file (or a format the import explains it cannot read)."""
+        """Accept one assessment (.txt, .md, .pdf, or a format its import explains it cannot read) or one
+        file to import (a tracker's export or a spreadsheet, .csv; a ledger export or a tracker's JSON)."""
         from forecastapp.ui.document_import import dropped_document
 
-        if dropped_document(event.mimeData()) is not None:
+        if dropped_document(event.mimeData()) is not None or _dropped_import(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Import the dropped document, as File > Import document does."""
+        """Import the dropped document, as File > Import document does; or preview the dropped export or sheet."""
         from forecastapp.ui.document_import import dropped_document
 
         path = dropped_document(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.import_document(path)
+            return
+        path = _dropped_import(event.mimeData())
         if path is None:
             super().dropEvent(event)
             return
         event.acceptProposedAction()
-        self.import_document(path)
+        from forecastapp.ui.import_flow import open_import_dialog
+
+        # Straight on from the file: a tracker's export or a ledger export to its preview, a sheet to
+        # its columns. Nothing is written before the user presses Import.
+        open_import_dialog(self, path, fmt="auto")
 
     def _set_busy(self, busy: bool) -> None:
         for action in (self.action_import, self.action_import_other, self.action_export, self.action_export_scorecard,
