@@ -14,7 +14,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from forecastapp.core import queries, store
+from forecastapp.core.errors import StoreError
 
 OLD_LEDGER = Path(__file__).resolve().parents[1] / "data" / "ledger-0001.db"
 
@@ -117,3 +120,21 @@ def test_reading_through_the_reader_does_not_load_sqlite_utils(seeded_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["19", "False"]
+
+
+def test_a_reader_never_creates_a_missing_file(tmp_path):
+    gone = tmp_path / "gone.db"
+    with pytest.raises(StoreError, match="cannot open database"):
+        store.connect_reader(gone)
+    assert not gone.exists()
+
+
+def test_a_reader_opens_a_ledger_whose_path_needs_escaping(tmp_path, seeded_path):
+    odd = tmp_path / "my forecasts #1 %20?.db"
+    shutil.copyfile(seeded_path, odd)
+    reader = store.open_reader(odd)
+    assert reader is not None
+    try:
+        assert reader.execute("SELECT count(*) FROM questions").fetchone()[0] == 19
+    finally:
+        reader.close()

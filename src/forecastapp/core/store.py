@@ -147,9 +147,11 @@ def connect_reader(path: str | os.PathLike[str]) -> Reader:
     """
     path = Path(path)
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        # mode=rw: a file that has gone is an error here, never a new empty database.
+        uri = path.resolve().as_uri() + "?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    except sqlite3.Error as exc:
+    except (OSError, ValueError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open database '{path}': {exc}") from None
     return Reader(conn, path)
 
