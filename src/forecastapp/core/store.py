@@ -119,9 +119,8 @@ class Reader:
     so the desktop app can show its first screen before that library has loaded.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.path = path
 
     def execute(self, sql: str, params: Any = None) -> sqlite3.Cursor:
         """Run one statement and return its cursor."""
@@ -153,7 +152,7 @@ def connect_reader(path: str | os.PathLike[str]) -> Reader:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     except (OSError, ValueError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open database '{path}': {exc}") from None
-    return Reader(conn, path)
+    return Reader(conn)
 
 
 def open_reader(path: str | os.PathLike[str]) -> Reader | None:
@@ -239,14 +238,7 @@ def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
 def _backup_before_migrating(path: Path, version: str) -> Path:
     """Copy the database next to itself before changing its schema (Vorta's lesson)."""
     backup = path.with_name(f"{path.name}.{version}.bak")
-    src = sqlite3.connect(str(path))
-    try:
-        dst = sqlite3.connect(str(backup))
-        with dst:
-            src.backup(dst)
-        dst.close()
-    finally:
-        src.close()
+    copy_database(path, backup)
     return backup
 
 
