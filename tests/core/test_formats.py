@@ -45,10 +45,25 @@ def test_tracker_moments_are_read_as_utc(text, expected):
     assert read_moment(text).replace(tzinfo=None).isoformat() == expected
 
 
-@pytest.mark.parametrize("text", ["", "yesterday", "2024-02-30 10:00:0", "05/03/2024 09:07"])
+@pytest.mark.parametrize("text", ["", "yesterday", "2024-02-30 10:00:0", "05/03/2024 09:07",
+                                  "0001-01-01 00:00 +01:00", "9999-12-31 23:59 -01:00"])
 def test_unreadable_moments_are_refused(text):
     with pytest.raises(ValueError):
         read_moment(text)
+
+
+def test_a_moment_whose_offset_leaves_the_calendar_skips_its_row(tmp_path):
+    """Regression: an offset past year 1 raised OverflowError, a traceback instead of a skipped row."""
+    from forecastapp.core.formats.fatebook import FATEBOOK_HEADER
+
+    sheet = tmp_path / "fatebook.csv"
+    good = ["Will it?", "", "Ann", "0.4", "2024-01-02 10:00:0", "Ann", "2024-01-01 10:00:0"] + [""] * 10
+    early = ["Will it?", "", "Bo", "0.6", "0001-01-01 00:30:0 +01:00", "Ann", "2024-01-01 10:00:0"] + [""] * 10
+    sheet.write_text("\n".join(",".join(r) for r in (FATEBOOK_HEADER, good, early)), encoding="utf-8")
+    plan = read_plan(sheet, today=TODAY)
+    assert plan.counts() == {"questions": 1, "forecasts": 1, "resolutions": 0, "skipped": 1}
+    assert [s.where for s in plan.skipped] == ["row 3"]
+    assert plan.skipped[0].reason.startswith("forecast: '0001-01-01 00:30:0 +01:00'")
 
 
 # ---------------------------------------------------------------- Fatebook

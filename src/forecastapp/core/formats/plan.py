@@ -304,7 +304,10 @@ def _read_moment(raw: str) -> datetime:
         sign = 1 if tz[0] == "+" else -1
         digits = tz[1:].replace(":", "")
         offset = sign * (int(digits[:2]) * 60 + int(digits[2:]))
-        moment -= timedelta(minutes=offset)
+        try:
+            moment -= timedelta(minutes=offset)
+        except OverflowError:  # an offset that moves year 1 or 9999 past the calendar's edge
+            raise ValueError(f"'{_short(raw, 30)}' is not a real date and time") from None
     return moment
 
 
