@@ -240,6 +240,20 @@ def test_metaculus_without_forecast_file_is_refused(tmp_path):
         read_plan(tmp_path / "question_data.csv", fmt="metaculus", today=TODAY)
 
 
+@pytest.mark.parametrize("categories", ["[0x" + "f" * 4000 + "]", "[" + "-" * 100_000 + "1]",
+                                        "[" + "1+" * 100_000 + "1]", "['Geopolitics'"])
+def test_metaculus_categories_python_cannot_read_leave_the_question_untagged(tmp_path, categories):
+    """Regression: a huge integer or deep nesting in Categories raised ValueError, MemoryError or RecursionError."""
+    (tmp_path / "question_data.csv").write_text(
+        "Question ID,Question Title,Question Type,Resolution,Open Time,Categories\n"
+        f'7,Will it?,binary,,2024-01-01,"{categories}"\n', encoding="utf-8")
+    (tmp_path / "forecast_data.csv").write_text(
+        "Question ID,Forecaster ID,Forecaster Username,Start Time,Probability Yes\n7,5,ann_m,2024-01-02,0.4\n",
+        encoding="utf-8")
+    plan = read_plan(tmp_path, today=TODAY)
+    assert [(q.statement, q.tags, len(q.forecasts)) for q in plan.questions] == [("Will it?", (), 1)]
+
+
 # ---------------------------------------------------------------- detection
 
 

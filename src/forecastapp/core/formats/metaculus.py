@@ -104,10 +104,12 @@ def _categories(value: str) -> str:
     if text.startswith("["):
         try:
             items = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            return ""
-        if isinstance(items, (list, tuple)):
-            return "\x1f".join(str(i) for i in items)
+            if isinstance(items, (list, tuple)):
+                return "\x1f".join(str(i) for i in items)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            # Not a list Metaculus wrote: the parser refuses deep nesting with MemoryError or
+            # RecursionError, and str() refuses an integer of more than 4,300 digits with ValueError.
+            pass
         return ""
     return text.replace(";", "\x1f")
 
