@@ -180,3 +180,28 @@ def test_import_accepts_an_export_that_leaves_out_optional_text(ledger):
     import_ledger(ledger, data)
     detail = queries.question_detail(ledger, "q1", today=TODAY)
     assert detail.question.criteria == "" and detail.forecasts[0].rationale == ""
+
+
+@pytest.mark.parametrize("write", ["resolve", "correct", "unresolve"])
+def test_an_undecodable_recorder_name_is_refused_in_one_line_and_writes_nothing(ledger, write):
+    # `forecastapp resolve --by` with bytes the terminal could not decode reached SQLite as a traceback.
+    qid, _ = _add(ledger)
+    if write != "resolve":
+        ops.resolve(ledger, question_id=qid, outcome="yes", resolved_on=TODAY, today=TODAY, now=NOW)
+    before = _counts(ledger)
+    calls = {
+        "resolve": lambda by: ops.resolve(ledger, question_id=qid, outcome="no", resolved_on=TODAY, recorded_by=by,
+                                          today=TODAY, now=NOW),
+        "correct": lambda by: ops.correct_resolution(ledger, question_id=qid, outcome="no", resolved_on=TODAY,
+                                                     evidence="misread", recorded_by=by, today=TODAY, now=NOW),
+        "unresolve": lambda by: ops.retract_resolution(ledger, question_id=qid, recorded_by=by, now=NOW),
+    }
+    with pytest.raises(ValidationError, match="^the recorder's name contains bytes that are not valid text"):
+        calls[write]("R\udcffdiger")
+    assert _counts(ledger) == before
+
+
+def test_an_undecodable_document_author_is_refused_in_one_line_and_writes_nothing(ledger):
+    with pytest.raises(ValidationError, match="^the author contains bytes that are not valid text"):
+        ops.add_document(ledger, title="Outlook", text="Peace is likely.", author="B\udcffrge", now=NOW)
+    assert ledger.execute("SELECT count(*) FROM documents").fetchone()[0] == 0

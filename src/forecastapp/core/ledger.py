@@ -139,6 +139,7 @@ def add_document(
 ) -> tuple[str, bool]:
     """Store a document once (matched by its text's SHA-256); returns (id, created)."""
     title = _text(title, "title", required=True)
+    _check_text(author or "", "author")
     if not text.strip():
         raise ValidationError("the document has no text")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -366,6 +367,7 @@ def resolve(
 ) -> str:
     """Record how an open question resolved, with who/when/evidence."""
     evidence = _text(evidence, "evidence")
+    _check_text(recorded_by, "recorder's name")
     with writing(db):
         q = _live_question(db, question_id)
         if q["outcome"] is not None:
@@ -406,6 +408,7 @@ def correct_resolution(
 ) -> str:
     """Replace the effective resolution with a new, visible record that supersedes it."""
     evidence = _text(evidence, "evidence")
+    _check_text(recorded_by, "recorder's name")
     with writing(db):
         q = _live_question(db, question_id)
         current = _effective_resolution(db, question_id)
@@ -433,6 +436,7 @@ def retract_resolution(
 ) -> str:
     """Withdraw the resolution in force (an undo): the question is open again, both records stay."""
     reason = _text(reason, "reason")
+    _check_text(recorded_by, "recorder's name")
     with writing(db):
         _live_question(db, question_id)
         current = _effective_resolution(db, question_id)
@@ -449,9 +453,8 @@ def retract_resolution(
 def _insert_resolution(
     db: Database, *, question_id: str, kind: str, outcome: Outcome | None, annul_reason: str | None,
     resolved_on: date | None, evidence: str, recorded_by: str, supersedes: str | None, now: datetime,
-    resolution_id: str | None = None,
 ) -> str:
-    resolution_id = resolution_id or new_id()
+    resolution_id = new_id()
     db.execute(
         "INSERT INTO resolutions (id, question_id, kind, outcome, annul_reason, resolved_on, evidence,"
         " recorded_by, recorded_at, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
