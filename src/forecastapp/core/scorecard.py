@@ -61,10 +61,10 @@ from forecastapp.core.estimative import SCALE_NAME, TERMS, EstimativeTerm
 from forecastapp.core.integrity import chain_head, verify_ledger
 from forecastapp.core.model import CONDITION_NOT_MET, moment_iso
 from forecastapp.core.scoring import (
+    HORIZON_LONG_ABOVE,
+    HORIZON_SHORT_BELOW,
     HORIZONS,
-    N_BINS,
-    BinStats,
-    GroupTotals,
+    GroupAccumulator,
     calibration_bin,
     relative_brier,
     summarize,
@@ -77,11 +77,7 @@ SCALE = {
 }
 """What the numbers are measured on; reports print it next to the figures."""
 
-# Horizon limits in days from first forecast to resolution (SCORING.md "Groups"): under 183 days is
-# "under 6 months", 183 to 730 "6 to 24 months", above 730 "over 24 months". The CASE below must agree
-# with scoring.horizon_group_of_days; a test checks both at the boundaries.
-HORIZON_SHORT_BELOW = 183
-HORIZON_LONG_ABOVE = 730
+# The horizon groups of scoring.horizon_group_of_days (SCORING.md "Groups"), as an index into HORIZONS.
 _HORIZON_SQL = (
     f"CASE WHEN ps.horizon_days < {HORIZON_SHORT_BELOW} THEN 0 "
     f"WHEN ps.horizon_days <= {HORIZON_LONG_ABOVE} THEN 1 ELSE 2 END"
@@ -154,52 +150,22 @@ class ScoredPairs(Sequence[dict[str, Any]]):
         return self._rows
 
 
-class _Sums:
-    """Mergeable sums of one group, fed with rows already grouped by (final probability, outcome)."""
-
-    __slots__ = ("n", "sum_brier", "sum_ta", "sum_log", "sum_o", "bin_n", "bin_p", "bin_o", "values", "backdated")
+class _Sums(GroupAccumulator):
+    """A group's sums, fed with rows already grouped by (final probability, outcome), and its back-dated pairs."""
 
     def __init__(self) -> None:
-        self.n = 0
-        self.sum_brier = 0.0
-        self.sum_ta = 0.0
-        self.sum_log = 0.0
-        self.sum_o = 0
-        self.bin_n = [0] * N_BINS
-        self.bin_p = [0.0] * N_BINS
-        self.bin_o = [0] * N_BINS
-        self.values: dict[float, int] = {}
+        super().__init__()
         self.backdated = 0
 
-    def add(
+    def add_rows(
         self, k: int, p: float, o: int, b: float, count: int, sum_ta: float, sum_log: float, backdated: int
     ) -> None:
         """Add `count` pairs that share final probability `p` (bin `k`), outcome `o` and Brier `b`.
 
         `backdated` of them rest on a back-dated final forecast.
         """
-        self.n += count
         self.backdated += backdated
-        self.sum_brier += b * count
-        self.sum_ta += sum_ta
-        self.sum_log += sum_log
-        self.sum_o += o * count
-        self.bin_n[k] += count
-        self.bin_p[k] += p * count
-        self.bin_o[k] += o * count
-        self.values[b] = self.values.get(b, 0) + count
-
-    def totals(self) -> GroupTotals:
-        """The sums as scoring's GroupTotals (Brier values sorted, so the bootstrap is reproducible)."""
-        return GroupTotals(
-            n=self.n,
-            sum_brier=self.sum_brier,
-            sum_brier_time_averaged=self.sum_ta,
-            sum_log_score=self.sum_log,
-            sum_outcome=self.sum_o,
-            bins=tuple(BinStats(self.bin_n[k], self.bin_p[k], self.bin_o[k]) for k in range(N_BINS)),
-            brier_value_counts=tuple(sorted(self.values.items())),
-        )
+        self.add_alike(k, p, o, b, count, sum_ta, sum_log)
 
     def figures(self) -> dict[str, Any]:
         """The group's figures (scoring.summarize) and how many of its pairs rest on back-dated forecasts."""
@@ -431,11 +397,11 @@ def _main_groups(db: Database, flt: _Filters) -> tuple[_Sums, dict[str, _Sums], 
         if k is None:
             k = bins[p] = calibration_bin(p)
         row = (k, p, o, b, count, sum_ta, sum_log, backdated)
-        overall.add(*row)
-        by_analyst[analyst_id].add(*row)
-        by_horizon[h].add(*row)
+        overall.add_rows(*row)
+        by_analyst[analyst_id].add_rows(*row)
+        by_horizon[h].add_rows(*row)
         if term is not None:
-            by_term[term].add(*row)
+            by_term[term].add_rows(*row)
     return overall, by_analyst, by_term, by_horizon
 
 
@@ -444,7 +410,7 @@ def _grouped(db: Database, sql: str, params: dict[str, Any]) -> dict[str, _Sums]
     back-dated pairs)."""
     out: dict[str, _Sums] = defaultdict(_Sums)
     for key, p, o, b, count, sum_ta, sum_log, backdated in db.execute(sql, params):
-        out[key].add(calibration_bin(p), p, o, b, count, sum_ta, sum_log, backdated)
+        out[key].add_rows(calibration_bin(p), p, o, b, count, sum_ta, sum_log, backdated)
     return out
 
 
@@ -490,6 +456,7 @@ def _term_groups(by_term: dict[str, _Sums]) -> list[dict[str, Any]]:
     out = []
     for name in sorted(by_term, key=key):
         sums = by_term[name]
+        totals = sums.totals()
         known = _TERM_BY_NAME.get(name.casefold())
         out.append({
             "term": name,
@@ -497,8 +464,8 @@ def _term_groups(by_term: dict[str, _Sums]) -> list[dict[str, Any]]:
             "low": known.low if known else None,
             "high": known.high if known else None,
             **sums.figures(),
-            "happened": sums.sum_o,
-            "of": sums.n,
+            "happened": totals.sum_outcome,
+            "of": totals.n,
         })
     return out
 

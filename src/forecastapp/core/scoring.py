@@ -29,9 +29,10 @@ N_BINS = 10
 
 HORIZONS = ("under 6 months", "6 to 24 months", "over 24 months")
 
-# Horizon limits in days from the first forecast to the resolution (SCORING.md, "Groups").
-_HORIZON_SHORT_BELOW = 183
-_HORIZON_LONG_ABOVE = 730
+# Horizon limits in days from the first forecast to the resolution (SCORING.md, "Groups"); the
+# scorecard's SQL groups by the same two numbers.
+HORIZON_SHORT_BELOW = 183
+HORIZON_LONG_ABOVE = 730
 
 # Cap on the number of counts drawn in one multinomial call (resamples x distinct values), so a group
 # whose Brier values are nearly all distinct cannot allocate gigabytes at once.
@@ -144,9 +145,9 @@ def horizon_group(first_made_on: date, resolved_on: date) -> str:
 
 def horizon_group_of_days(days: int) -> str:
     """Horizon group for a horizon already counted in days (R - F), e.g. `pair_scores.horizon_days`."""
-    if days < _HORIZON_SHORT_BELOW:
+    if days < HORIZON_SHORT_BELOW:
         return HORIZONS[0]
-    if days <= _HORIZON_LONG_ABOVE:
+    if days <= HORIZON_LONG_ABOVE:
         return HORIZONS[1]
     return HORIZONS[2]
 
@@ -242,17 +243,20 @@ class GroupAccumulator:
         p = _check_probability(p_final, "final probability")
         o = _check_outcome(outcome)
         ta = _check_probability(brier_ta, "time-averaged Brier")
-        b = brier(p, o)
-        k = calibration_bin(p)
-        self._n += 1
-        self._sum_brier += b
-        self._sum_brier_ta += ta
-        self._sum_log += log_score(p, o)
-        self._sum_outcome += o
-        self._bin_n[k] += 1
-        self._bin_sum_p[k] += p
-        self._bin_sum_o[k] += o
-        self._value_counts[b] = self._value_counts.get(b, 0) + 1
+        self.add_alike(calibration_bin(p), p, o, brier(p, o), 1, ta, log_score(p, o))
+
+    def add_alike(self, k: int, p: float, o: int, b: float, count: int, sum_ta: float, sum_log: float) -> None:
+        """Add `count` pairs sharing final probability `p` (bin `k`), outcome `o` and Brier `b`, with the sums
+        of their time-averaged Briers and log scores (rows a SQL GROUP BY made; taken as already checked)."""
+        self._n += count
+        self._sum_brier += b * count
+        self._sum_brier_ta += sum_ta
+        self._sum_log += sum_log
+        self._sum_outcome += o * count
+        self._bin_n[k] += count
+        self._bin_sum_p[k] += p * count
+        self._bin_sum_o[k] += o * count
+        self._value_counts[b] = self._value_counts.get(b, 0) + count
 
     def merge(self, other: GroupAccumulator | GroupTotals) -> GroupAccumulator:
         """Add another group's pairs (an accumulator or finished totals) into this one; returns self."""
