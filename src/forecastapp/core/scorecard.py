@@ -211,11 +211,16 @@ class _Filters:
             out.append(f"{alias}.resolved_on <= :until")
         return out
 
-    def pair_where(self, *, keep_backdated: bool = False) -> str:
-        """WHERE clause keeping the selected pairs of `pair_scores ps` (back-dated ones too if `keep_backdated`)."""
+    def pair_clauses(self, *, keep_backdated: bool = False) -> list[str]:
+        """Clauses keeping the selected pairs of `pair_scores ps` (back-dated ones too if `keep_backdated`)."""
         clauses = self.question_clauses(keep_backdated=keep_backdated)
         if self.analyst:
             clauses.append(f"ps.analyst_id IN {self.analysts_sql}")
+        return clauses
+
+    def pair_where(self, *, keep_backdated: bool = False) -> str:
+        """`pair_clauses` as a WHERE clause (empty when nothing is filtered)."""
+        clauses = self.pair_clauses(keep_backdated=keep_backdated)
         return ("WHERE " + " AND ".join(clauses)) if clauses else ""
 
     def as_json(self) -> dict[str, Any]:
@@ -417,9 +422,7 @@ def _grouped(db: Database, sql: str, params: dict[str, Any]) -> dict[str, _Sums]
 def _document_groups(db: Database, flt: _Filters) -> dict[str, _Sums]:
     """Per-document sums, walking each document's questions (index questions_document_id) to their pairs."""
     # CROSS JOIN fixes that order; left to itself SQLite may scan every pair and look its question up.
-    clauses = ["q.document_id IS NOT NULL", *flt.question_clauses()]
-    if flt.analyst:
-        clauses.append(f"ps.analyst_id IN {flt.analysts_sql}")
+    clauses = ["q.document_id IS NOT NULL", *flt.pair_clauses()]
     return _grouped(db, f"""
         SELECT q.document_id, ps.final_probability, ps.outcome, min(ps.brier), count(*),
                sum(ps.brier_time_averaged), sum(ps.log_score), sum(ps.final_backdated)
@@ -433,9 +436,7 @@ def _tag_groups(db: Database, flt: _Filters) -> dict[str, _Sums]:
     """Per-tag sums: a pair counts once under each tag of its question."""
     # Walking the pairs in key order and looking their tags up in key order reads both tables
     # front to back (20% cheaper than SQLite's own choice of walking the tag index).
-    clauses = ["ps.question_id >= ''", *flt.question_clauses()]
-    if flt.analyst:
-        clauses.append(f"ps.analyst_id IN {flt.analysts_sql}")
+    clauses = ["ps.question_id >= ''", *flt.pair_clauses()]
     return _grouped(db, f"""
         SELECT t.tag, ps.final_probability, ps.outcome, min(ps.brier), count(*),
                sum(ps.brier_time_averaged), sum(ps.log_score), sum(ps.final_backdated)
