@@ -38,7 +38,7 @@ from forecastapp.core import ledger
 from forecastapp.core.errors import ImportFormatError, NotFoundError, ValidationError
 from forecastapp.core.model import moment_iso, new_id, short_id
 from forecastapp.core.store import writing
-from forecastapp.core.transfer import TABLES, check_export, export_ledger, import_ledger, read_export
+from forecastapp.core.transfer import TABLES, check_export, existing_id, export_ledger, import_ledger, read_export
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -298,15 +298,7 @@ def preview(db: Database, data: dict, *, screen: bool = True) -> MergeReport:
     for table in TABLES:
         rows = screened.kept if table == "resolutions" else data.get(table, [])
         for row in rows:
-            if table == "analysts":
-                hit = db.execute("SELECT 1 FROM analysts WHERE id = ? OR name = ? COLLATE NOCASE",
-                                 [row["id"], row.get("name")]).fetchone()
-            elif table == "documents":
-                hit = db.execute("SELECT 1 FROM documents WHERE id = ? OR sha256 = ?",
-                                 [row["id"], row.get("sha256")]).fetchone()
-            else:
-                hit = db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [row["id"]]).fetchone()
-            (present if hit else added)[table] += 1
+            (added if existing_id(db, table, row) is None else present)[table] += 1
     conflicts = tuple(c[2]["id"] for c in screened.conflicts if not _known_conflict(db, c[2]["id"]))
     return MergeReport(added=added, present=present, same_outcome=screened.same_outcome, conflicts=conflicts,
                        origin_id=None)

@@ -165,6 +165,22 @@ def _storable(value: object) -> bool:
     return False
 
 
+def existing_id(db: Database, table: str, record: dict) -> str | None:
+    """The id of this ledger's copy of an incoming record, or None if it is new.
+
+    Records match on their id; an analyst also on the name (ignoring case) and a document on its SHA-256.
+    """
+    if table == "analysts":
+        sql = "SELECT id FROM analysts WHERE id = ? OR name = ? COLLATE NOCASE"
+        args = [record["id"], record.get("name")]
+    elif table == "documents":
+        sql, args = "SELECT id FROM documents WHERE id = ? OR sha256 = ?", [record["id"], record.get("sha256")]
+    else:
+        sql, args = f"SELECT id FROM {table} WHERE id = ?", [record["id"]]
+    hit = db.execute(sql, args).fetchone()
+    return hit[0] if hit else None
+
+
 def import_ledger(
     db: Database, data: dict, *, progress: Callable[[int, int], None] | None = None
 ) -> ImportReport:
@@ -187,23 +203,13 @@ def import_ledger(
                 for c, default in _DEFAULTS.items():
                     if c in values and values[c] is None:
                         values[c] = default
-                if table == "analysts":
-                    existing = db.execute(
-                        "SELECT id FROM analysts WHERE id = ? OR name = ? COLLATE NOCASE", [values["id"], values["name"]]
-                    ).fetchone()
-                    if existing:
-                        analyst_map[values["id"]] = existing[0]
-                        skipped[table] += 1
-                        continue
-                elif table == "documents":
-                    existing = db.execute(
-                        "SELECT id FROM documents WHERE id = ? OR sha256 = ?", [values["id"], values["sha256"]]
-                    ).fetchone()
-                    if existing:
-                        document_map[values["id"]] = existing[0]
-                        skipped[table] += 1
-                        continue
-                elif db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [values["id"]]).fetchone():
+                existing = existing_id(db, table, values)
+                if existing is not None:
+                    # The same analyst or document here under another id: later records point at ours.
+                    if table == "analysts":
+                        analyst_map[values["id"]] = existing
+                    elif table == "documents":
+                        document_map[values["id"]] = existing
                     skipped[table] += 1
                     continue
                 if table == "forecasts":
