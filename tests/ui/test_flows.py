@@ -158,6 +158,21 @@ def test_tags_complete_from_known_tags(window, qtbot):
     run_modal(qtbot, window.action_add.trigger, fill, name="AddForecastDialog")
 
 
+def test_the_add_dialog_takes_the_tags_the_window_holds_instead_of_reading_them_again(window, qtbot, monkeypatch):
+    # Reading the tags scans every question's tags, which stalls the GUI thread on a large ledger.
+    reads = []
+    monkeypatch.setattr(window.service, "tags", lambda: reads.append("tags") or [])
+
+    def fill(dialog):
+        tags = child(dialog, QLineEdit, "tagsEdit")
+        qtbot.keyClicks(tags, "nuc")
+        assert tags.completer_for_tags().currentCompletion() == "nuclear"
+        dialog.reject()
+
+    run_modal(qtbot, window.action_add.trigger, fill, name="AddForecastDialog")
+    assert reads == []
+
+
 # ------------------------------------------------------------------------------------------ update
 
 

@@ -87,7 +87,10 @@ class AddForecastDialog(QDialog):
         *,
         prefill: NewQuestion | None = None,
         analyst: str | None = None,
+        analysts: list[str] | None = None,
+        tags: list[str] | None = None,
     ) -> None:
+        """`analysts` and `tags` offer the ledger's names and tags; when None they are read from `service`."""
         super().__init__(parent)
         self.setObjectName("AddForecastDialog")
         self.setWindowTitle("Add forecast")
@@ -110,11 +113,11 @@ class AddForecastDialog(QDialog):
         self.condition_edit.setPlaceholderText("Optional: only if … (leave empty for an unconditional forecast)")
 
         self.probability = ProbabilityInput()
-        self.analyst_combo = AnalystCombo(service.analysts(), analyst)
+        self.analyst_combo = AnalystCombo(service.analysts() if analysts is None else analysts, analyst)
         self.analyst_error = ErrorLabel("analystError")
         self.made_on_edit = date_edit("madeOnEdit", "Made on", self._today, maximum=self._today)
         self.resolve_by = DeadlineEdit(made_on=self._today)
-        self.tags_edit = TagsEdit(service.tags())
+        self.tags_edit = TagsEdit(service.tags() if tags is None else tags)
         self.tags_error = ErrorLabel("tagsError")
         self.rationale_edit = plain_text_edit("rationaleEdit", "Rationale", "Optional: why this probability", 2)
 
@@ -231,9 +234,11 @@ class AddForecastDialog(QDialog):
         *,
         prefill: NewQuestion | None = None,
         analyst: str | None = None,
+        analysts: list[str] | None = None,
+        tags: list[str] | None = None,
     ) -> AddForecastResult | None:
         """Show the dialog modally; the entered values, or None if cancelled."""
-        dialog = cls(service, parent, prefill=prefill, analyst=analyst)
+        dialog = cls(service, parent, prefill=prefill, analyst=analyst, analysts=analysts, tags=tags)
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:
                 return dialog.result_values()
