@@ -14,6 +14,7 @@ from forecastapp.core import store
 from forecastapp.core.integrity import CHAINED_COLUMNS, GENESIS, chain_head, verify_ledger
 from forecastapp.core.transfer import export_ledger, import_ledger
 from tests.conftest import NOW, TODAY
+from tests.core.tampering import tamper
 
 
 def _question(db, statement="Will it rain?", p=0.6, made_on=date(2026, 1, 5)):
@@ -43,17 +44,6 @@ def _busy_ledger(db):
 
 def _history_count(db) -> int:
     return sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CHAINED_COLUMNS)
-
-
-def _tamper(path, sql: str, params=()):
-    """What an attacker with the file does: drop the append-only triggers, then edit a row directly."""
-    conn = sqlite3.connect(path)
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        if name.endswith(("_no_update", "_no_delete")):
-            conn.execute(f"DROP TRIGGER {name}")
-    conn.execute(sql, params)
-    conn.commit()
-    conn.close()
 
 
 def test_an_untouched_busy_ledger_verifies(ledger):
@@ -98,7 +88,7 @@ def test_changed_probability_is_reported_at_exactly_that_record(db_path, ledger)
     target = ledger.execute("SELECT id FROM forecasts WHERE probability = 0.3").fetchone()[0]
     # the Bo forecast is the second history record written (after Ann's first forecast)
     ledger.close()
-    _tamper(db_path, "UPDATE forecasts SET probability = 0.9 WHERE id = ?", [target])
+    tamper(db_path, "UPDATE forecasts SET probability = 0.9 WHERE id = ?", [target])
     db = store.open_ledger(db_path, seed=False)
     result = verify_ledger(db)
     assert not result.ok
@@ -112,7 +102,7 @@ def test_changed_made_on_of_a_seed_forecast_is_found(db_path, seeded_ledger):
     ids = [r[0] for r in seeded_ledger.execute("SELECT record_id FROM chain ORDER BY seq").fetchall()]
     target = ids[len(ids) // 2]
     seeded_ledger.close()
-    _tamper(db_path, "UPDATE forecasts SET made_on = '2020-01-01' WHERE id = ?", [target])
+    tamper(db_path, "UPDATE forecasts SET made_on = '2020-01-01' WHERE id = ?", [target])
     db = store.open_ledger(db_path)
     bad = verify_ledger(db).first_bad
     assert (bad.position, bad.record_id) == (len(ids) // 2 + 1, target)
@@ -123,7 +113,7 @@ def test_changed_resolution_outcome_is_found(db_path, ledger):
     _busy_ledger(ledger)
     rid = ledger.execute("SELECT id FROM resolutions WHERE kind = 'resolve'").fetchone()[0]
     ledger.close()
-    _tamper(db_path, "UPDATE resolutions SET evidence = 'nothing to see' WHERE id = ?", [rid])
+    tamper(db_path, "UPDATE resolutions SET evidence = 'nothing to see' WHERE id = ?", [rid])
     db = store.open_ledger(db_path, seed=False)
     bad = verify_ledger(db).first_bad
     # history order: f1, f2, f3, retraction, resolve -> position 5
@@ -136,7 +126,7 @@ def test_a_deleted_forecast_is_found(db_path, ledger):
     fid = ledger.execute("SELECT id FROM forecasts WHERE analyst_id = (SELECT id FROM analysts WHERE name = 'Bo')"
                          ).fetchone()[0]
     ledger.close()
-    _tamper(db_path, "DELETE FROM forecasts WHERE id = ?", [fid])
+    tamper(db_path, "DELETE FROM forecasts WHERE id = ?", [fid])
     db = store.open_ledger(db_path, seed=False)
     bad = verify_ledger(db).first_bad
     assert (bad.position, bad.record_id) == (2, fid) and "removed" in bad.reason
@@ -165,7 +155,7 @@ def test_a_forecast_slipped_in_without_the_app_is_found(db_path, ledger):
 def test_a_removed_chain_link_is_found(db_path, ledger):
     _busy_ledger(ledger)
     ledger.close()
-    _tamper(db_path, "DELETE FROM chain WHERE seq = 3")
+    tamper(db_path, "DELETE FROM chain WHERE seq = 3")
     db = store.open_ledger(db_path, seed=False)
     bad = verify_ledger(db).first_bad
     # link 3 is gone, so the old link 4 (the retraction) is now position 3 and points at a missing hash

@@ -19,6 +19,7 @@ from forecastapp.core import report
 from forecastapp.core.scorecard import build_scorecard
 from forecastapp.core.store import open_ledger
 from tests.conftest import NOW, TODAY
+from tests.core.tampering import tamper
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 RESOLVED = date(2026, 11, 28)  # TODAY: every question below resolves today
@@ -32,17 +33,6 @@ def _chain(path: Path) -> tuple[str, int]:
         return head, conn.execute("SELECT count(*) FROM chain").fetchone()[0]
     finally:
         conn.close()
-
-
-def _tamper(path: Path, sql: str, params=()) -> None:
-    """What someone with the file does: drop the append-only triggers, then edit a row directly."""
-    conn = sqlite3.connect(path)
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        if name.endswith(("_no_update", "_no_delete")):
-            conn.execute(f"DROP TRIGGER {name}")
-    conn.execute(sql, params)
-    conn.commit()
-    conn.close()
 
 
 def _ask(db, statement, p, made_on, *, analyst="Ann", now=NOW):
@@ -174,7 +164,7 @@ def test_verify_states_the_records_checked_and_the_head(backdating, db_path):
 def test_a_tampered_ledger_makes_the_scorecard_say_where_the_chain_breaks(backdating, db_path):
     target = backdating.execute("SELECT id FROM forecasts ORDER BY seq LIMIT 1 OFFSET 1").fetchone()[0]
     backdating.close()
-    _tamper(db_path, "UPDATE forecasts SET probability = 0.99 WHERE id = ?", [target])
+    tamper(db_path, "UPDATE forecasts SET probability = 0.99 WHERE id = ?", [target])
     db = open_ledger(db_path, seed=False)
     try:
         card = build_scorecard(db, verify=True, today=TODAY, now=NOW)
