@@ -71,3 +71,11 @@ def test_rows_carry_their_key_and_ids_map_to_keys(ledger):
     rows = queries.get_rows(ledger, keys, today=TODAY)
     assert [r.key for r in rows] == keys
     assert [queries.question_key(ledger, i) for i in ids] == keys
+
+
+def test_rows_come_in_the_order_asked_and_keys_that_vanished_are_skipped(ledger):
+    _many(ledger, 3)
+    first, second, third = queries.list_question_keys(ledger, today=TODAY)
+    gone = third + 1000  # no question has this key (a row the table listed, deleted since)
+    rows = queries.get_rows(ledger, [third, gone, first], today=TODAY)
+    assert [r.key for r in rows] == [third, first]

@@ -264,6 +264,10 @@ class RowValues:
         value = self.values.get(key)
         return None if value is None else _row(dict(zip(self.names, value)))
 
+    def rows(self, keys: Sequence[int]) -> list[QuestionRow]:
+        """The rows for these keys, in the order given; keys that were not read are skipped."""
+        return [row for row in map(self.row, keys) if row is not None]
+
     def key_of(self, question_id: str) -> int | None:
         """The key of the row with this question id, if it was read."""
         at = self.names.index("id")
@@ -283,14 +287,9 @@ def get_row_values(db: Database, keys: Sequence[int], *, today: date) -> RowValu
     return RowValues(names=names, values={value[0]: value for value in cursor.fetchall()})
 
 
-def get_rows(db: Database, keys: Sequence[int], *, today: date, with_latest: bool = False) -> list[QuestionRow]:
+def get_rows(db: Database, keys: Sequence[int], *, today: date) -> list[QuestionRow]:
     """The rows for these keys (seq), in the order given; keys that vanished are skipped."""
-    raw = get_row_values(db, keys, today=today)
-    rows = [row for row in (raw.row(k) for k in keys) if row is not None]
-    if with_latest:
-        latest = latest_by_analyst(db, [r.id for r in rows])
-        rows = [replace(r, latest=latest.get(r.id) or {}) for r in rows]
-    return rows
+    return get_row_values(db, keys, today=today).rows(keys)
 
 
 def question_key(db: Database, question_id: str) -> int:
