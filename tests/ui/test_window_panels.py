@@ -125,8 +125,8 @@ def test_new_forecast_from_a_selection_is_prefilled_and_linked_to_the_excerpt(wi
     start = DOC_TEXT.index(wanted)
     seen = {}
 
-    def accept(cls, parent, service, *, prefill=None, analyst=None):
-        dialog = cls(service, parent, prefill=prefill, analyst=analyst)
+    def accept(cls, parent, service, *, prefill=None, analyst=None, **lists):
+        dialog = cls(service, parent, prefill=prefill, analyst=analyst, **lists)
         seen["statement"] = dialog.statement_edit.toPlainText()
         seen["source"] = child(dialog, QLabel, "sourceExcerpt").text()
         dialog.analyst_combo.setCurrentText("Ada Analyst")
