@@ -304,6 +304,16 @@ def preview(db: Database, data: dict, *, screen: bool = True) -> MergeReport:
                        origin_id=None)
 
 
+def refuse_own_ledger(path: Path, own_path: Path) -> None:
+    """Raise ValidationError when `path` is the ledger at `own_path` itself (a ledger cannot merge itself)."""
+    try:
+        same = path.exists() and own_path.exists() and path.resolve() == own_path.resolve()
+    except OSError:
+        return  # a path that cannot be looked at is not this ledger; reading it will say what is wrong
+    if same:
+        raise ValidationError(f"'{path.name}' is this ledger itself; merge another analyst's ledger")
+
+
 def merge_ledger(
     db: Database,
     path: Path,
@@ -314,8 +324,8 @@ def merge_ledger(
     own_path: Path | None = None,
 ) -> MergeReport:
     """Merge another analyst's ledger (database or JSON export) into this one."""
-    if own_path is not None and path.exists() and own_path.exists() and path.resolve() == own_path.resolve():
-        raise ValidationError(f"'{path.name}' is this ledger itself; merge another analyst's ledger")
+    if own_path is not None:
+        refuse_own_ledger(path, own_path)
     data, fmt = read_ledger_source(path, now=now)
     origin = Origin(action="merge", format=fmt, source=path.name, sha256=file_sha256(path), host=host)
     return bring_in(db, data, origin=origin, now=now, progress=progress)

@@ -52,6 +52,7 @@ from forecastapp.core.merge import (  # noqa: E402
     plural,
     preview,
     read_ledger_source,
+    refuse_own_ledger,
     settle_conflict,
 )
 from forecastapp.core.transfer import TABLES  # noqa: E402
@@ -254,10 +255,10 @@ def run_import(
 def own_ledger_problem(path: Path, db_path: Path) -> str | None:
     """The one-line refusal when `path` is the ledger at `db_path` itself (merging it into itself), else None."""
     try:
-        same = path.exists() and db_path.exists() and path.resolve() == db_path.resolve()
-    except OSError:
-        return None
-    return f"'{path.name}' is this ledger itself; merge another analyst's ledger" if same else None
+        refuse_own_ledger(path, db_path)
+    except ValidationError as exc:
+        return str(exc)
+    return None
 
 
 def prepare_ledger_import(db_path: Path, source: ImportSource, *, now: datetime, progress: _Progress) -> ImportPreview:
@@ -269,9 +270,7 @@ def prepare_ledger_import(db_path: Path, source: ImportSource, *, now: datetime,
     """
     load_sqlite_utils()
     progress.report(0, 0)
-    problem = own_ledger_problem(source.path, db_path)
-    if problem:
-        raise ValidationError(problem)
+    refuse_own_ledger(source.path, db_path)
     data, fmt = read_ledger_source(source.path, now=now)
     progress.check()
     db = store.connect(db_path)
