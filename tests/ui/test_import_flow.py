@@ -335,3 +335,36 @@ def test_a_dropped_export_opens_at_its_preview_and_a_dropped_sheet_at_its_column
     dialog = window.findChild(ImportDialog, "ImportDialog")
     assert dialog.page() == PAGE_MAPPING
     assert dialog.findChild(QComboBox, "map_statement").currentText() == "Question"
+
+
+def test_a_tracker_import_that_flags_a_conflict_ends_its_progress_at_the_total_it_began_with(tmp_path):
+    """Regression: the conflicting resolution is not written, and the bar's total shrank by it at the end."""
+    from dataclasses import replace
+    from datetime import date, datetime, timezone
+
+    from forecastapp.core import ledger as L
+    from forecastapp.core.formats import read_plan
+
+    today, now = date(2026, 11, 28), datetime(2026, 11, 28, 12, tzinfo=timezone.utc)
+    path = tmp_path / "ann.db"
+    open_ledger(path, seed=False).close()
+    plan = read_plan(FATEBOOK, today=today)
+    # The Fed question imported while open, then resolved here the other way than the file says.
+    open_fed = replace(plan, questions=tuple(replace(q, resolution=None) if q.statement.startswith("Will the Fed")
+                                             else q for q in plan.questions))
+    import_data.run_import(path, open_fed, source=FATEBOOK, now=now, progress=lambda done, total: None)
+    db = open_ledger(path, seed=False)
+    try:
+        fed = db.execute("SELECT id FROM questions WHERE statement LIKE 'Will the Fed%'").fetchone()[0]
+        L.resolve(db, question_id=fed, outcome="yes", resolved_on=date(2024, 3, 20), today=today, now=now)
+    finally:
+        db.close()
+
+    calls = []
+    report = import_data.run_import(path, plan, source=FATEBOOK, now=now, progress=lambda *call: calls.append(call))
+    assert len(report.conflicts) == 1
+    counts = plan.counts()
+    analysts = {f.analyst.casefold() for q in plan.questions for f in q.forecasts}
+    total = counts["questions"] + counts["forecasts"] + counts["resolutions"] + len(analysts)
+    assert {t for _done, t in calls} == {total}
+    assert calls[0] == (0, total) and calls[-1] == (total, total)

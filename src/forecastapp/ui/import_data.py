@@ -32,13 +32,7 @@ from sqlite_utils import Database  # noqa: E402
 
 from forecastapp.core import store  # noqa: E402
 from forecastapp.core.errors import ImportFormatError, ValidationError  # noqa: E402
-from forecastapp.core.formats import (  # noqa: E402
-    apply_plan,
-    detect_format,
-    plan_to_ledger,
-    preview_plan,
-    read_plan,
-)
+from forecastapp.core.formats import detect_format, plan_to_ledger, read_plan  # noqa: E402
 from forecastapp.core.formats.plan import ImportPlan, SkippedRow  # noqa: E402
 from forecastapp.core.formats.spreadsheet import ColumnMapping, SheetPreview, guess_mapping, sniff_csv  # noqa: E402
 from forecastapp.core.merge import (  # noqa: E402
@@ -223,13 +217,7 @@ def prepare_import(db_path: Path, source: ImportSource, *, today: date, progress
     progress.report(0, 0)
     plan = read_plan(source.path, fmt=source.format, today=today, mapping=source.mapping, progress=progress.report)
     progress.check()
-    # store.connect: pragmas only; the GUI thread has opened and migrated this ledger already.
-    db = store.connect(db_path)
-    try:
-        report = preview_plan(db, plan)
-    finally:
-        db.close()
-    return ImportPreview(source=source, plan=plan, report=report)
+    return ImportPreview(source=source, plan=plan, report=_dry_run(db_path, plan_to_ledger(plan)))
 
 
 def run_import(
@@ -241,15 +229,8 @@ def run_import(
     so the whole import rolls back and nothing is written.
     """
     load_sqlite_utils()
-    records = plan_to_ledger(plan)
-    progress(0, sum(len(records.get(table) or []) for table in TABLES))
-    origin = Origin(action="import", format=plan.format, source=source.name, sha256=file_sha256(source),
-                    host=platform.node())
-    db = store.open_ledger(db_path, seed=False)
-    try:
-        return apply_plan(db, plan, origin=origin, now=now, progress=progress)
-    finally:
-        db.close()
+    return _bring_in(db_path, plan_to_ledger(plan), action="import", fmt=plan.format, source=source, now=now,
+                     progress=progress)
 
 
 def own_ledger_problem(path: Path, db_path: Path) -> str | None:
@@ -273,12 +254,8 @@ def prepare_ledger_import(db_path: Path, source: ImportSource, *, now: datetime,
     refuse_own_ledger(source.path, db_path)
     data, fmt = read_ledger_source(source.path, now=now)
     progress.check()
-    db = store.connect(db_path)
-    try:
-        report = preview(db, data)
-    finally:
-        db.close()
-    return ImportPreview(source=ImportSource(path=source.path, format=fmt), plan=None, report=report, ledger=data)
+    return ImportPreview(source=ImportSource(path=source.path, format=fmt), plan=None, report=_dry_run(db_path, data),
+                         ledger=data)
 
 
 def run_ledger_import(
@@ -292,6 +269,23 @@ def run_ledger_import(
     names them). A Cancelled raised by `progress` rolls the whole merge back.
     """
     load_sqlite_utils()
+    return _bring_in(db_path, data, action="import" if fmt == "ledger" else "merge", fmt=fmt, source=source,
+                     now=now, progress=progress)
+
+
+def _dry_run(db_path: Path, data: dict) -> MergeReport:
+    """What bringing ledger records in would add, skip and flag, read on this thread's own connection."""
+    # store.connect: pragmas only; the GUI thread has opened and migrated this ledger already.
+    db = store.connect(db_path)
+    try:
+        return preview(db, data)
+    finally:
+        db.close()
+
+
+def _bring_in(db_path: Path, data: dict, *, action: str, fmt: str, source: Path, now: datetime,
+              progress: Callable[[int, int], None]) -> MergeReport:
+    """Bring ledger records in as `core.merge.bring_in` does, on this thread's own connection, the origin noted."""
     total = sum(len(data.get(table) or []) for table in TABLES)
 
     def report(done: int, written: int) -> None:
@@ -300,8 +294,7 @@ def run_ledger_import(
         progress(total if done >= written else done, total)
 
     report(0, total)
-    origin = Origin(action="import" if fmt == "ledger" else "merge", format=fmt, source=source.name, sha256=file_sha256(source),
-                    host=platform.node())
+    origin = Origin(action=action, format=fmt, source=source.name, sha256=file_sha256(source), host=platform.node())
     db = store.open_ledger(db_path, seed=False)
     try:
         return bring_in(db, data, origin=origin, now=now, progress=report)
