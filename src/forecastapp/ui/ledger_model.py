@@ -299,7 +299,7 @@ class LedgerTableModel(QAbstractTableModel):
         self._cells.clear()
         self._pending_blocks.clear()  # their answers are ignored: the generation moved on
         if first_rows is not None and keys:
-            self._store_block(0, keys[:BLOCK_SIZE], first_rows)
+            self._store_block(0, first_rows)
         self.endResetModel()
         self.keys_reloaded.emit()
 
@@ -331,7 +331,7 @@ class LedgerTableModel(QAbstractTableModel):
         block = self._blocks.get(block_no)
         if block is None:
             block_keys = self._keys[block_no * BLOCK_SIZE : (block_no + 1) * BLOCK_SIZE]
-            block = self._store_block(block_no, block_keys, self._service.row_values(block_keys))
+            block = self._store_block(block_no, self._service.row_values(block_keys))
         else:
             self._blocks.move_to_end(block_no)
         return block.get(key)
@@ -344,20 +344,12 @@ class LedgerTableModel(QAbstractTableModel):
         stall scrolling, so the view shows empty cells for a moment instead and `dataChanged`
         repaints them when the block lands.
         """
-        if not self._background:
-            return self.row_at(row)
-        key = self.key_at(row)
-        if key is None:
+        if self._background and self.key_at(row) is not None and row // BLOCK_SIZE not in self._blocks:
+            self._request_block(row // BLOCK_SIZE)
             return None
-        block_no = row // BLOCK_SIZE
-        block = self._blocks.get(block_no)
-        if block is None:
-            self._request_block(block_no)
-            return None
-        self._blocks.move_to_end(block_no)
-        return block.get(key)
+        return self.row_at(row)
 
-    def _store_block(self, block_no: int, block_keys: list[int], values: RowValues) -> _Block:
+    def _store_block(self, block_no: int, values: RowValues) -> _Block:
         self.rows_fetched += len(values.values)
         block = self._blocks[block_no] = _Block(values)
         while len(self._blocks) > MAX_CACHED_BLOCKS:
@@ -390,7 +382,7 @@ class LedgerTableModel(QAbstractTableModel):
                 del self._pending_blocks[block_no]
             if generation != self._generation or path != self._service.path:
                 return  # the key list changed meanwhile; these rows may sit at other positions now
-            self._store_block(block_no, block_keys, rows)
+            self._store_block(block_no, rows)
             first = block_no * BLOCK_SIZE
             last = min(first + len(block_keys), len(self._keys)) - 1
             if last >= first:
