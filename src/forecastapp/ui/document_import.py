@@ -12,6 +12,7 @@ The flow, each step off the GUI thread where it touches a file or the ledger:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -49,15 +50,20 @@ class DocumentInfo:
     published_on: date | None
 
 
-def dropped_document(mime: QMimeData | None) -> Path | None:
-    """The one local file a drag carries, if the document import can take (or explain) it; else None."""
+def dropped_file(mime: QMimeData | None, suffixes: Collection[str]) -> Path | None:
+    """The one local file a drag carries, if its suffix (any case) is among `suffixes`; else None."""
     if mime is None or not mime.hasUrls():
         return None
     urls = [u for u in mime.urls() if u.isLocalFile()]
     if len(urls) != 1:
         return None
     path = Path(urls[0].toLocalFile())
-    return path if path.suffix.lower() in DROPPABLE_SUFFIXES else None
+    return path if path.suffix.lower() in suffixes else None
+
+
+def dropped_document(mime: QMimeData | None) -> Path | None:
+    """The one local file a drag carries, if the document import can take (or explain) it; else None."""
+    return dropped_file(mime, DROPPABLE_SUFFIXES)
 
 
 class DocumentInfoDialog(QDialog):

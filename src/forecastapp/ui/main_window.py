@@ -110,17 +110,6 @@ FORMAT_NAMES = {"json": "JSON", "csv": "CSV", "md": "Markdown", "html": "HTML", 
 IMPORT_DROP_SUFFIXES = (".csv", ".json")
 
 
-def _dropped_import(mime) -> Path | None:
-    """The one local file a drag carries, if the import dialog takes it (see IMPORT_DROP_SUFFIXES)."""
-    if mime is None or not mime.hasUrls():
-        return None
-    urls = [u for u in mime.urls() if u.isLocalFile()]
-    if len(urls) != 1:
-        return None
-    path = Path(urls[0].toLocalFile())
-    return path if path.suffix.lower() in IMPORT_DROP_SUFFIXES else None
-
-
 def scorecard_target(path: str, selected_filter: str) -> tuple[Path, str]:
     """The file and format a scorecard save dialog's answer means.
 
@@ -1391,23 +1380,24 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Accept one assessment (.txt, .md, .pdf, or a format its import explains it cannot read) or one
         file to import (a tracker's export or a spreadsheet, .csv; a ledger export or a tracker's JSON)."""
-        from forecastapp.ui.document_import import dropped_document
+        from forecastapp.ui.document_import import dropped_document, dropped_file
 
-        if dropped_document(event.mimeData()) is not None or _dropped_import(event.mimeData()) is not None:
+        mime = event.mimeData()
+        if dropped_document(mime) is not None or dropped_file(mime, IMPORT_DROP_SUFFIXES) is not None:
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Import the dropped document, as File > Import document does; or preview the dropped export or sheet."""
-        from forecastapp.ui.document_import import dropped_document
+        from forecastapp.ui.document_import import dropped_document, dropped_file
 
         path = dropped_document(event.mimeData())
         if path is not None:
             event.acceptProposedAction()
             self.import_document(path)
             return
-        path = _dropped_import(event.mimeData())
+        path = dropped_file(event.mimeData(), IMPORT_DROP_SUFFIXES)
         if path is None:
             super().dropEvent(event)
             return
