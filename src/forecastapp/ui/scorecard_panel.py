@@ -48,10 +48,6 @@ from forecastapp.ui.look import is_dark, tone
 FILTER_DELAY_MS = 250
 _DASH = "\u2014"  # shown where a figure is undefined (no pairs, or a base rate of 0 or 1)
 
-# Tasks still running in the pool are kept here until they report back: the pool runs a runnable
-# that Python owns, so dropping the last reference early would free it under the worker thread.
-_IN_FLIGHT: set[Any] = set()
-
 
 @dataclass(frozen=True)
 class ScorecardRequest:
@@ -484,10 +480,8 @@ class ScorecardPanel(QWidget):
         def work(context) -> ScorecardResult:
             return compute_scorecard(request, generation, context.check)
 
-        task = run_in_background(work, on_done=self._on_result, on_error=self._on_error)
-        _IN_FLIGHT.add(task)
-        task.done.connect(lambda: _IN_FLIGHT.discard(task))
-        self._task = task
+        # ui/tasks.py keeps the task alive until it reports back, whatever happens to this panel.
+        self._task = run_in_background(work, on_done=self._on_result, on_error=self._on_error)
         self._busy.show()  # no text line: the layout should not jump on every refresh
 
     @Slot(object)
