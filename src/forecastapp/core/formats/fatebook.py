@@ -43,6 +43,7 @@ from forecastapp.core.formats.plan import (
     read_fraction,
     read_moment,
     read_moment_iso,
+    read_utf8,
     record_id,
     split_tags,
 )
@@ -100,16 +101,7 @@ def _unprotect(text: str) -> str:
 
 def read_fatebook(path: Path, *, today: date) -> ImportPlan:
     """Read a Fatebook CSV export into an import plan (nothing is written)."""
-    return parse_fatebook(_read_text(path), source=path.name, today=today)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"'{path.name}' is not UTF-8 text; export it again from Fatebook") from None
+    return parse_fatebook(read_utf8(path, advice="export it again from Fatebook"), source=path.name, today=today)
 
 
 def parse_fatebook(text: str, *, source: str, today: date) -> ImportPlan:

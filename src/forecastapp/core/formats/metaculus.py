@@ -34,6 +34,7 @@ from forecastapp.core.formats.plan import (
     iso_moment,
     read_fraction,
     read_moment,
+    read_utf8,
     record_id,
     split_tags,
 )
@@ -77,12 +78,7 @@ def metaculus_files(path: Path) -> tuple[Path, Path]:
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, row) of a Metaculus CSV, after checking its header."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"'{path.name}' is not UTF-8 text") from None
+    text = read_utf8(path)
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.DictReader(io.StringIO(text, newline=""))

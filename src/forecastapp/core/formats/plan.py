@@ -18,9 +18,11 @@ import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
 
+from forecastapp.core.errors import ImportFormatError
 from forecastapp.core.ledger import MAX_TAG, MAX_TEXT
 from forecastapp.core.model import moment_iso
 from forecastapp.core.probability import MAX_P, MIN_P
@@ -209,6 +211,19 @@ class PlanBuilder:
 def _short(text: str, width: int = 40) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 3] + "..."
+
+
+# ---------------------------------------------------------------- reading a tracker's file
+
+
+def read_utf8(path: Path, *, advice: str = "") -> str:
+    """A tracker's export as text (UTF-8, a byte-order mark dropped); ImportFormatError if unreadable."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"'{path.name}' is not UTF-8 text" + (f"; {advice}" if advice else "")) from None
 
 
 # ---------------------------------------------------------------- field readers (raise ValueError)

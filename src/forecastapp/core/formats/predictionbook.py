@@ -36,6 +36,7 @@ from forecastapp.core.formats.plan import (
     iso_moment,
     read_fraction,
     read_moment,
+    read_utf8,
     record_id,
 )
 
@@ -66,12 +67,7 @@ def looks_like_predictionbook_json(data: object) -> bool:
 
 def read_predictionbook(path: Path, *, today: date) -> ImportPlan:
     """Read a PredictionBook CSV or JSON export (chosen by content) into an import plan."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"'{path.name}' is not UTF-8 text") from None
+    text = read_utf8(path)
     if text.lstrip()[:1] in ("{", "["):
         try:
             data = json.loads(text)
