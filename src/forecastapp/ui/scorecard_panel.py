@@ -1,7 +1,7 @@
 """The scorecard tab: headline figures, reliability diagram, Brier over time and per-group tables.
 
 The figures come from `forecastapp.core.scorecard.build_scorecard`, run off the GUI thread through
-`ui/tasks.py` on a connection the worker opens itself (an sqlite connection belongs to its thread).
+`ui/tasks.py` by `ui/scorecard_data.compute_scorecard` on a connection the worker opens itself.
 Each refresh bumps a generation number; a result from an older generation is dropped, so a newer
 refresh always wins. Qt Charts is imported only when the first chart is drawn, so building this
 widget before the main window's first paint costs nothing extra.
@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 from functools import lru_cache
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -43,82 +41,11 @@ from PySide6.QtWidgets import (
 )
 
 from forecastapp.ui.look import is_dark, tone
+from forecastapp.ui.scorecard_data import ScorecardRequest, ScorecardResult, compute_scorecard
 
 #: Delay between the last filter change and the refresh it causes (typing a date changes it per key).
 FILTER_DELAY_MS = 250
 _DASH = "\u2014"  # shown where a figure is undefined (no pairs, or a base rate of 0 or 1)
-
-
-@dataclass(frozen=True)
-class ScorecardRequest:
-    """What one background scoring run needs: where the ledger is, the filters and the clock."""
-
-    path: Path
-    analyst: str | None
-    tag: str | None
-    since: date | None
-    until: date | None
-    today: date
-    now: datetime
-    exclude_backdated: bool = False
-
-
-@dataclass(frozen=True)
-class ScorecardResult:
-    """What a background run hands back to the GUI thread."""
-
-    generation: int
-    scorecard: dict[str, Any] | None
-    analysts: tuple[str, ...]
-    tags: tuple[str, ...]
-    error: str | None = None
-    over_time: tuple[tuple[date, float, float, int], ...] = ()  # see brier_over_time
-
-
-def compute_scorecard(
-    request: ScorecardRequest, generation: int, check: Callable[[], None] = lambda: None
-) -> ScorecardResult:
-    """Build the scorecard and the filter choices on a connection of this thread's own (Qt-free)."""
-    from forecastapp.core import queries, store
-    from forecastapp.core.errors import ForecastError
-    from forecastapp.core.scorecard import build_scorecard
-
-    from forecastapp.ui.service import load_sqlite_utils
-
-    load_sqlite_utils()
-    db = store.open_ledger(request.path, seed=False)
-    try:
-        analysts = tuple(queries.list_analysts(db))
-        tags = tuple(tag for tag, _n in queries.list_tags(db))
-        check()
-        try:
-            # No verify here: the tab refreshes after every change, and recomputing the whole chain each
-            # time would cost seconds on a big ledger; the status bar and `forecastapp verify` state it.
-            card = build_scorecard(
-                db, analyst=request.analyst, tag=request.tag, since=request.since, until=request.until,
-                exclude_backdated=request.exclude_backdated, today=request.today, now=request.now,
-            )
-        except ForecastError as exc:  # a bad filter (since after until): said beside the filters
-            return ScorecardResult(generation, None, analysts, tags, error=str(exc))
-        check()
-        # Sorting a big ledger's pairs by day takes a while: do it here, not on the GUI thread.
-        return ScorecardResult(generation, card, analysts, tags, over_time=tuple(brier_over_time(card["pairs"])))
-    finally:
-        db.close()
-
-
-def brier_over_time(pairs: Iterable[dict[str, Any]]) -> list[tuple[date, float, float, int]]:
-    """Per resolution day: (day, mean Brier of that day's pairs, cumulative mean Brier so far, pairs so far)."""
-    ordered = sorted(pairs, key=lambda p: p["resolved_on"])
-    out: list[tuple[date, float, float, int]] = []
-    total = 0.0
-    n = 0
-    for day, group in groupby(ordered, key=lambda p: p["resolved_on"]):
-        briers = [p["brier"] for p in group]
-        total += sum(briers)
-        n += len(briers)
-        out.append((date.fromisoformat(day), sum(briers) / len(briers), total / n, n))
-    return out
 
 
 # ---------------------------------------------------------------- formatting
