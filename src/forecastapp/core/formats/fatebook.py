@@ -28,6 +28,8 @@ import io
 import math
 from collections import Counter
 from datetime import date, datetime
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -291,13 +293,8 @@ def fatebook_rows(db: Database) -> list[list[object]]:
         """
     ).fetchall()
     out: list[list[object]] = []
-    i = 0
-    while i < len(rows):
-        j = i
-        while j < len(rows) and rows[j][0] == rows[i][0]:
-            j += 1
-        out.extend(_question_rows(rows[i:j], effective, tags))
-        i = j
+    for _qid, question_rows in groupby(rows, key=itemgetter(0)):  # ordered by question, so each comes once
+        out.extend(_question_rows(list(question_rows), effective, tags))
     return out
 
 
