@@ -2,7 +2,7 @@
 
 A parser turns a file into an `ImportPlan` and writes nothing. The plan holds questions with their
 forecasts and resolution, plus the rows it skipped and why, so a person can read a preview before
-anything is stored. `formats.apply.apply_plan` writes a plan in one transaction.
+anything is stored. `formats.apply_plan` writes a plan in one transaction.
 
 Ids are deterministic: `record_id(format, kind, *fields)` is a UUID 5 over the source format and
 the fields that identify the record in its source, so the same file always yields the same ids and
