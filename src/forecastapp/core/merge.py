@@ -108,10 +108,10 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 def file_sha256(path: Path) -> str | None:
-    """SHA-256 of a file's bytes (of both files' bytes, in name order, for a folder); None if unreadable."""
-    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    """SHA-256 of a file's bytes (of its files' bytes, in name order, for a folder); None if unreadable."""
     digest = hashlib.sha256()
     try:
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
         for f in files:
             digest.update(f.read_bytes())
     except OSError:
