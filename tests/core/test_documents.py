@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from forecastapp.core import documents
 from forecastapp.core.documents import (
     accept_candidates,
     decode_text,
@@ -123,6 +127,37 @@ def test_missing_file_and_folder_are_refused(tmp_path: Path):
         read_document(tmp_path / "nope.txt")
     with pytest.raises(ImportFormatError, match="is a folder"):
         read_document(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_that_runs_past_the_size_limit_is_refused_after_one_bounded_read(tmp_path: Path, monkeypatch):
+    # A pipe (or /dev/zero) reports size 0, so only a bounded read keeps such a file from filling memory;
+    # and a pipe can be read once, so opening it a second time would wait for a writer forever.
+    monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", 1000)
+    pipe = tmp_path / "stream"
+    os.mkfifo(pipe)
+    outcome: list[BaseException] = []
+
+    def feed() -> None:
+        try:
+            with pipe.open("wb") as fh:
+                fh.write(b"It is likely. " * 400)  # 5,600 bytes of plain text
+        except BrokenPipeError:
+            pass  # the reader stopped after the limit and closed its end
+
+    def read() -> None:
+        try:
+            read_document(pipe)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome.append(exc)
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (feed, read)]
+    for t in threads:
+        t.start()
+    threads[1].join(timeout=10)
+    assert not threads[1].is_alive(), "read_document is still waiting on the pipe"
+    assert len(outcome) == 1 and isinstance(outcome[0], ImportFormatError)
+    assert re.fullmatch(r"'stream' is over .*, the limit; import a shorter text", str(outcome[0]))
 
 
 def test_pdf_text_comes_from_the_reader_given(tmp_path: Path):

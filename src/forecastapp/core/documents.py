@@ -137,26 +137,24 @@ def read_document(path: Path, *, pdf_reader: PdfReader | None = None) -> Documen
             f"{shown} is {UNREADABLE_SUFFIXES[suffix]}, which forecastapp cannot read; save it as PDF or "
             f"plain text (.txt) and import that"
         )
+    limit_mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
     try:
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
-            raise ImportFormatError(
-                f"{shown} is {size // (1024 * 1024)} MB; the limit is {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB"
-            )
+            raise ImportFormatError(f"{shown} is {size // (1024 * 1024)} MB; the limit is {limit_mb} MB")
         with path.open("rb") as fh:
-            head = fh.read(8)
+            # Bounded even so: a pipe or a device (/dev/zero) reports no size and may never end.
+            data = fh.read(MAX_DOCUMENT_BYTES + 1)
     except OSError as exc:
         raise ImportFormatError(f"cannot read {shown}: {exc.strerror or exc}") from None
-    if suffix == ".pdf" or head.startswith(b"%PDF-"):
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ImportFormatError(f"{shown} is over {limit_mb} MB, the limit; import a shorter text")
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
         return _read_pdf(path, pdf_reader)
-    if head.startswith(b"PK\x03\x04"):
+    if data.startswith(b"PK\x03\x04"):
         raise ImportFormatError(
             f"{shown} is a ZIP archive (a Word or OpenDocument file?); save it as PDF or plain text and import that"
         )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read {shown}: {exc.strerror or exc}") from None
     text, encoding = decode_text(data, name=shown)
     kind = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
     return DocumentFile(text=text, kind=kind, encoding=encoding, title=_proposed_title(text, kind, path))
