@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from forecastapp.core.documents import MARKDOWN_SUFFIXES, TEXT_SUFFIXES, UNREADABLE_SUFFIXES
 from forecastapp.ui import review_data
-from forecastapp.ui.widgets import ErrorLabel, date_edit, field_with_messages, from_qdate
+from forecastapp.ui.widgets import ErrorLabel, date_edit, field_with_messages, from_qdate, run_dialog
 
 #: What a drop onto the window may hold: files the import reads, and the ones it explains it cannot.
 DROPPABLE_SUFFIXES = (TEXT_SUFFIXES - {""}) | MARKDOWN_SUFFIXES | {".pdf"} | set(UNREADABLE_SUFFIXES)
@@ -136,10 +136,7 @@ class DocumentInfoDialog(QDialog):
         """Show the dialog modally; the entered values, or None if cancelled."""
         dialog = cls(title=title, author=author, published_on=published_on, today=today, file_name=file_name,
                      parent=parent)
-        try:
-            return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
-        finally:
-            dialog.deleteLater()
+        return run_dialog(dialog, dialog.values)
 
 
 class DocumentImporter(QObject):

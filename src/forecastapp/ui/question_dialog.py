@@ -37,6 +37,8 @@ from forecastapp.ui.widgets import (
     field_with_messages,
     from_qdate,
     plain_text_edit,
+    run_dialog,
+    statement_label,
 )
 
 
@@ -239,12 +241,7 @@ class AddForecastDialog(QDialog):
     ) -> AddForecastResult | None:
         """Show the dialog modally; the entered values, or None if cancelled."""
         dialog = cls(service, parent, prefill=prefill, analyst=analyst, analysts=analysts, tags=tags)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.result_values()
-            return None
-        finally:
-            dialog.deleteLater()
+        return run_dialog(dialog, dialog.result_values)
 
 
 class UpdateForecastDialog(QDialog):
@@ -262,14 +259,7 @@ class UpdateForecastDialog(QDialog):
         self._detail = detail
         q = detail.question
 
-        statement = QLabel(q.statement)
-        statement.setObjectName("questionStatement")
-        statement.setWordWrap(True)
-        statement.setTextFormat(Qt.TextFormat.PlainText)
-        statement.setAccessibleName("Question")
-        font = statement.font()
-        font.setBold(True)
-        statement.setFont(font)
+        statement = statement_label(q.statement)
         latest = HintLabel("latestForecast")
         if q.latest_probability is not None:
             term = f" ({q.estimative_term})" if q.estimative_term else ""
@@ -346,10 +336,5 @@ class UpdateForecastDialog(QDialog):
     ) -> ForecastInput | None:
         """Show the dialog modally; the new forecast, or None if cancelled."""
         dialog = cls(service, detail, parent, analyst=analyst)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.result_values()
-            return None
-        finally:
-            dialog.deleteLater()
+        return run_dialog(dialog, dialog.result_values)
 

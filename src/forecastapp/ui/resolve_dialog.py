@@ -6,12 +6,11 @@ invalid input is explained next to its field with OK disabled.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,8 @@ from forecastapp.ui.widgets import (
     field_with_messages,
     from_qdate,
     plain_text_edit,
+    run_dialog,
+    statement_label,
     to_qdate,
 )
 
@@ -54,14 +55,7 @@ class ResolveDialog(QDialog):
         self._detail = detail
         q = detail.question
 
-        statement = QLabel(q.statement)
-        statement.setObjectName("questionStatement")
-        statement.setAccessibleName("Question")
-        statement.setWordWrap(True)
-        statement.setTextFormat(Qt.TextFormat.PlainText)
-        font = statement.font()
-        font.setBold(True)
-        statement.setFont(font)
+        statement = statement_label(q.statement)
 
         self.outcome_combo = QComboBox()
         self.outcome_combo.setObjectName("outcomeCombo")
@@ -197,12 +191,7 @@ class ResolveDialog(QDialog):
     def ask(cls, parent: QWidget | None, service: LedgerService, detail: QuestionDetail) -> ResolutionInput | None:
         """Show the dialog modally; the resolution entered, or None if cancelled."""
         dialog = cls(service, detail, parent)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.result_values()
-            return None
-        finally:
-            dialog.deleteLater()
+        return run_dialog(dialog, dialog.result_values)
 
 
 class CorrectResolutionDialog(ResolveDialog):

@@ -7,7 +7,9 @@ validity may have changed so the dialog can enable or disable OK.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QSignalBlocker, QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
+    QDialog,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
@@ -37,6 +40,8 @@ from forecastapp.core.probability import format_probability, parse_probability
 from forecastapp.ui import look
 
 NO_TERM = "(a number, no estimative term)"
+
+T = TypeVar("T")
 
 
 def to_qdate(d: date) -> QDate:
@@ -96,6 +101,27 @@ def field_with_messages(field: QWidget, *messages: QLabel) -> QWidget:
     for label in messages:
         layout.addWidget(label)
     return box
+
+
+def statement_label(text: str) -> QLabel:
+    """The question's statement in bold above a dialog's form, wrapped and never read as markup."""
+    label = QLabel(text)
+    label.setObjectName("questionStatement")
+    label.setAccessibleName("Question")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def run_dialog(dialog: QDialog, values: Callable[[], T]) -> T | None:
+    """Show `dialog` modally and return `values()` if it was accepted, else None; the dialog is then deleted."""
+    try:
+        return values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
 
 
 def plain_text_edit(object_name: str, accessible_name: str, placeholder: str, lines: int) -> QPlainTextEdit:
