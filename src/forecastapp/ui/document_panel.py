@@ -75,6 +75,28 @@ def _qt_text(text: str) -> str:
     return text.replace("\r\n", " \n")
 
 
+def span_selection(view: QTextEdit, offsets: Utf16Offsets, start: int, end: int,
+                   fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+    """An extra selection drawing text[start:end] (Python offsets) of `view` in `fmt`."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(offsets.to_qt(start))
+    cursor.setPosition(offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+    sel = QTextEdit.ExtraSelection()
+    sel.cursor = cursor
+    sel.format = fmt
+    return sel
+
+
+def scroll_to_span(view: QTextEdit, offsets: Utf16Offsets, start: int, end: int) -> None:
+    """Scroll `view` to text[start:end] (Python offsets), leaving the caret at its start."""
+    # The end first, then the start, so a long span is seen from its beginning.
+    cursor = QTextCursor(view.document())
+    for index in (end, start):
+        cursor.setPosition(offsets.to_qt(index))
+        view.setTextCursor(cursor)
+        view.ensureCursorVisible()
+
+
 class DocumentPanel(QWidget):
     """A document picker and the document's text, with every linked excerpt highlighted."""
 
@@ -233,7 +255,7 @@ class DocumentPanel(QWidget):
             excerpt = self._find_excerpt(question_id)
             if excerpt is None:
                 return False
-        self._scroll_to(excerpt)
+        scroll_to_span(self._view, self._offsets, excerpt.start, excerpt.end)
         self._flash = excerpt
         self._flash_phase = 0
         self._apply_selections()
@@ -364,26 +386,14 @@ class DocumentPanel(QWidget):
         return fmt
 
     def _apply_selections(self) -> None:
-        doc = self._view.document()
-        selections: list[QTextEdit.ExtraSelection] = []
         fmt = self._highlight_format()
-        for excerpt in self._excerpts:
-            selections.append(self._selection(doc, excerpt, fmt))
+        selections = [span_selection(self._view, self._offsets, e.start, e.end, fmt) for e in self._excerpts]
         if self._flash is not None and self._flash_phase % 2 == 0:
             flash = QTextCharFormat()
             flash.setBackground(self.palette().color(QPalette.ColorRole.Highlight))
             flash.setForeground(self.palette().color(QPalette.ColorRole.HighlightedText))
-            selections.append(self._selection(doc, self._flash, flash))
+            selections.append(span_selection(self._view, self._offsets, self._flash.start, self._flash.end, flash))
         self._view.setExtraSelections(selections)
-
-    def _selection(self, doc, excerpt: Excerpt, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
-        cursor = QTextCursor(doc)
-        cursor.setPosition(self._offsets.to_qt(excerpt.start))
-        cursor.setPosition(self._offsets.to_qt(excerpt.end), QTextCursor.MoveMode.KeepAnchor)
-        sel = QTextEdit.ExtraSelection()
-        sel.cursor = cursor
-        sel.format = fmt
-        return sel
 
     @Slot()
     def _flash_step(self) -> None:
@@ -395,16 +405,6 @@ class DocumentPanel(QWidget):
 
     def _find_excerpt(self, question_id: str) -> Excerpt | None:
         return next((e for e in self._excerpts if e.question_id == question_id), None)
-
-    def _scroll_to(self, excerpt: Excerpt) -> None:
-        # Show the end first, then the start, so a long excerpt is seen from its beginning.
-        cursor = QTextCursor(self._view.document())
-        cursor.setPosition(self._offsets.to_qt(excerpt.end))
-        self._view.setTextCursor(cursor)
-        self._view.ensureCursorVisible()
-        cursor.setPosition(self._offsets.to_qt(excerpt.start))
-        self._view.setTextCursor(cursor)
-        self._view.ensureCursorVisible()
 
     # ------------------------------------------------------------ mouse, keys, menu
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -43,7 +43,7 @@ from forecastapp.core.errors import ForecastError
 from forecastapp.core.ledger import normalize_tags
 from forecastapp.core.probability import MAX_P, MIN_P
 from forecastapp.ui import review_data
-from forecastapp.ui.document_panel import Utf16Offsets, _qt_text
+from forecastapp.ui.document_panel import Utf16Offsets, _qt_text, scroll_to_span, span_selection
 from forecastapp.ui.look import is_dark, tone
 from forecastapp.ui.widgets import ErrorLabel, HintLabel, field_with_messages
 
@@ -462,16 +462,9 @@ class DocumentReview(QDialog):
     # ------------------------------------------------------------ text and highlights
 
     def _scroll_to(self, c: Candidate) -> None:
-        # The end first, then the start, so a long sentence is seen from its beginning.
-        self._loading = True
+        self._loading = True  # moving the caret here must not select an entry (_on_text_cursor_moved)
         try:
-            cursor = QTextCursor(self._view.document())
-            cursor.setPosition(self._offsets.to_qt(c.end))
-            self._view.setTextCursor(cursor)
-            self._view.ensureCursorVisible()
-            cursor.setPosition(self._offsets.to_qt(c.start))
-            self._view.setTextCursor(cursor)
-            self._view.ensureCursorVisible()
+            scroll_to_span(self._view, self._offsets, c.start, c.end)
         finally:
             self._loading = False
 
@@ -490,7 +483,6 @@ class DocumentReview(QDialog):
                 self._follow_text = False
 
     def _apply_highlights(self) -> None:
-        doc = self._view.document()
         dark = is_dark(self.palette())
         current = self._list.currentRow()
         selections: list[QTextEdit.ExtraSelection] = []
@@ -508,11 +500,5 @@ class DocumentReview(QDialog):
                 # Accepted: an underline too, so the state shows without relying on colour alone.
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
                 fmt.setFontWeight(QFont.Weight.DemiBold)
-            cursor = QTextCursor(doc)
-            cursor.setPosition(self._offsets.to_qt(c.start))
-            cursor.setPosition(self._offsets.to_qt(c.end), QTextCursor.MoveMode.KeepAnchor)
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = cursor
-            sel.format = fmt
-            selections.append(sel)
+            selections.append(span_selection(self._view, self._offsets, c.start, c.end, fmt))
         self._view.setExtraSelections(selections)
