@@ -287,11 +287,13 @@ class DocumentPanel(QWidget):
 
     def question_at(self, position: int) -> str | None:
         """The id of the question whose excerpt covers Qt position `position` (the shortest, if nested)."""
-        index = self._offsets.to_python(position)
+        hits = self._excerpts_at(self._offsets.to_python(position))
+        return hits[0].question_id if hits else None
+
+    def _excerpts_at(self, index: int) -> list[Excerpt]:
+        """The excerpts covering Python index `index`, innermost (shortest) first."""
         covering = [e for e in self._excerpts if e.start <= index < e.end]
-        if not covering:
-            return None
-        return min(covering, key=lambda e: (e.end - e.start, e.start)).question_id
+        return sorted(covering, key=lambda e: (e.end - e.start, e.start))
 
     # ------------------------------------------------------------ loading
 
@@ -422,11 +424,7 @@ class DocumentPanel(QWidget):
 
     def _excerpts_under(self, pos: QPoint) -> list[Excerpt]:
         position = self._position_under(pos)
-        if position is None:
-            return []
-        index = self._offsets.to_python(position)
-        covering = [e for e in self._excerpts if e.start <= index < e.end]
-        return sorted(covering, key=lambda e: (e.end - e.start, e.start))
+        return [] if position is None else self._excerpts_at(self._offsets.to_python(position))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         """Clicks and tool tips on highlights; Enter inside a highlight opens its question."""
