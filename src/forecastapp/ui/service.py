@@ -580,8 +580,6 @@ class KeyPrefetch:
     """The first key list, read on a plain thread while Qt is still loading (start-up overlap)."""
 
     def __init__(self, query: KeyQuery) -> None:
-        import threading
-
         self.query = query
         self._keys: list[int] | None = None
         #: (keys, raw rows) of the first block, read right after the keys.
@@ -591,16 +589,10 @@ class KeyPrefetch:
 
     def _run(self) -> None:
         try:
-            db = store.connect_reader(self.query.path)
-            try:
-                q = self.query
-                self._keys = queries.list_question_keys(db, q.flt, today=q.today, sort=q.sort, descending=q.descending,
-                                                        limit=q.limit)
-                # The first screen's rows too, so the first paint needs no query on the GUI thread.
-                first = self._keys[:BLOCK_SIZE]
-                self.first_rows = (tuple(first), queries.get_row_values(db, first, today=q.today))
-            finally:
-                db.close()
+            # The first screen's rows too, so the first paint needs no query on the GUI thread.
+            keys, first_rows = read_keys(self.query, first_block=BLOCK_SIZE)
+            self._keys = keys
+            self.first_rows = (tuple(keys[:BLOCK_SIZE]), first_rows)
         except Exception:  # noqa: BLE001 - a failed prefetch only means the GUI thread asks itself
             self._keys = None
             self.first_rows = None
