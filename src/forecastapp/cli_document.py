@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from forecastapp.core.errors import ImportFormatError
+
 HORIZON_HELP = "Months to the proposed resolve-by date when a sentence names no time (default 24)."
 
 
@@ -51,15 +53,10 @@ def import_(ctx: click.Context, file: Path, title: str | None, author: str | Non
     base = _base()
     clock = base._clock(ctx)
     published_on = parse_day(published, today=clock.today) if published else None
-    reader = None
-    if file.suffix.lower() == ".pdf" or _looks_like_pdf(file):
-        from forecastapp.render.pdf_text import pdf_text
-
-        reader = pdf_text
     db = base._ledger(ctx)
     result = import_document(
         db, file, title=title, author=author, published_on=published_on, today=clock.today, now=clock.now,
-        pdf_reader=reader,
+        pdf_reader=_pdf_text,
     )
     click.echo(result.document_id)
     if result.created:
@@ -72,12 +69,16 @@ def import_(ctx: click.Context, file: Path, title: str | None, author: str | Non
         click.echo(f"List them with: forecastapp document candidates {result.document_id[:8]}")
 
 
-def _looks_like_pdf(file: Path) -> bool:
+def _pdf_text(file: Path) -> str:
+    """The PDF's text; Qt is loaded only here, once the core has found the file is a PDF."""
+    from forecastapp.render.pdf_text import pdf_text
+
     try:
-        with file.open("rb") as fh:
-            return fh.read(5) == b"%PDF-"
-    except OSError:
-        return False
+        return pdf_text(file)
+    except ImportError as exc:
+        # PySide6 missing, or Qt's libraries missing on a server: say so in one line, not a traceback.
+        raise ImportFormatError(f"'{file.name}' is a PDF, and reading a PDF needs Qt's PDF module ({exc}); "
+                                "import its text as a .txt file instead") from None
 
 
 def candidate_json(candidate, accepted_as: str | None) -> dict:

@@ -129,3 +129,52 @@ def test_the_document_command_does_not_load_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+def test_text_from_a_pipe_is_read_once_and_whole(run_cli, tmp_path):
+    # `forecastapp document import <(curl ...)`: a pipe can be read once, so nothing may look at it first.
+    import os
+    import threading
+
+    pipe = tmp_path / "stream"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with pipe.open("w", encoding="utf-8") as fh:
+            fh.write(TEXT)
+
+    def knock() -> None:
+        # Were the pipe opened a second time, that open would wait for a writer forever: give it one
+        # that writes nothing, so the test fails instead of hanging.
+        try:
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass  # no reader waiting: the import is over
+
+    writer = threading.Thread(target=feed, daemon=True)
+    rescue = threading.Timer(10, knock)
+    writer.start()
+    rescue.start()
+    try:
+        code, out, err = run_cli("document", "import", str(pipe), "--published", "2024-01-15")
+    finally:
+        rescue.cancel()
+    writer.join(timeout=10)
+    assert code == 0, err
+    assert out.splitlines()[1] == 'Imported "Outlook for Veska": 4 sentences, 2 candidate forecasts (2 strong, 0 moderate, 0 weak).'
+
+
+def test_a_pdf_without_qt_pdf_gets_one_line_and_stores_nothing(run_cli, tmp_path, monkeypatch):
+    # A server with PySide6 but without the system libraries QtPdf needs fails to import it.
+    import sqlite3
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PySide6.QtPdf", None)
+    path = tmp_path / "brief.txt"  # a PDF by its bytes, whatever its name says
+    path.write_bytes(b"%PDF-1.7\n")
+    code, out, err = run_cli("document", "import", str(path))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("Error: 'brief.txt' is a PDF, and reading a PDF needs Qt's PDF module")
+    with sqlite3.connect(tmp_path / "ledger.db") as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
