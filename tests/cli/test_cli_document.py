@@ -162,7 +162,8 @@ def test_text_from_a_pipe_is_read_once_and_whole(run_cli, tmp_path):
         rescue.cancel()
     writer.join(timeout=10)
     assert code == 0, err
-    assert out.splitlines()[1] == 'Imported "Outlook for Veska": 4 sentences, 2 candidate forecasts (2 strong, 0 moderate, 0 weak).'
+    assert out.splitlines()[1] == (
+        'Imported "Outlook for Veska": 4 sentences, 2 candidate forecasts (2 strong, 0 moderate, 0 weak).')
 
 
 def test_a_pdf_without_qt_pdf_gets_one_line_and_stores_nothing(run_cli, tmp_path, monkeypatch):
@@ -175,6 +176,7 @@ def test_a_pdf_without_qt_pdf_gets_one_line_and_stores_nothing(run_cli, tmp_path
     path.write_bytes(b"%PDF-1.7\n")
     code, out, err = run_cli("document", "import", str(path))
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("Error: 'brief.txt' is a PDF, and reading a PDF needs Qt's PDF module")
+    assert err.count("\n") == 1
+    assert err.startswith("Error: 'brief.txt' is a PDF, and reading a PDF needs Qt's PDF module")
     with sqlite3.connect(tmp_path / "ledger.db") as conn:
         assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
