@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
-from forecastapp.core.errors import DateError
+from forecastapp.core.errors import DateError, quote_input
 
 MAX_SPAN_YEARS = 200  # a longer deadline is a typo, not a forecast anyone will see resolved
 _MAX_INPUT = 80
@@ -33,12 +33,6 @@ class DateWindow:
     end: date
 
 
-def _quote(text: str) -> str:
-    """The input as an error message quotes it: one line, shortened if it is long."""
-    flat = " ".join(text.split())
-    return f"'{flat[:40]}...'" if len(flat) > 40 else f"'{flat}'"
-
-
 def _fold(text: str) -> str:
     """Lower case, single spaces, one kind of dash: the form our regular expressions match."""
     folded = " ".join(text.casefold().split())
@@ -47,12 +41,12 @@ def _fold(text: str) -> str:
 
 def _checked_text(text: object, what: str, examples: str) -> str:
     if not isinstance(text, str):
-        raise DateError(f"{_quote(repr(text))} is not text; type {what}, e.g. {examples}")
+        raise DateError(f"{quote_input(repr(text))} is not text; type {what}, e.g. {examples}")
     stripped = text.strip()
     if not stripped:
         raise DateError(f"the {what} is empty; type one, e.g. {examples}")
     if len(stripped) > _MAX_INPUT:
-        raise DateError(f"{_quote(stripped)} is too long for {what}; type one, e.g. {examples}")
+        raise DateError(f"{quote_input(stripped)} is too long for {what}; type one, e.g. {examples}")
     return stripped
 
 
@@ -178,7 +172,7 @@ def _relative_day(word: str, today: date, shown: str) -> date:
 def parse_day(text: str, *, today: date) -> date:
     """Read one exact day: "2025-12-31", "31 Dec 2025", "December 31, 2025", "today", "yesterday"."""
     stripped = _checked_text(text, "a date", _DAY_EXAMPLES)
-    shown = _quote(stripped)
+    shown = quote_input(stripped)
     folded = _fold(stripped)
     if folded in _RELATIVE_DAYS:
         return _relative_day(folded, today, shown)
@@ -297,7 +291,7 @@ def _this_or_next(which: str, period: str, made_on: date, shown: str) -> date:
 def parse_deadline(text: str, *, made_on: date) -> DateWindow:
     """Read a resolve-by deadline: a day, a month, a year, a quarter, or a span counted from `made_on`."""
     stripped = _checked_text(text, "a deadline", _DEADLINE_EXAMPLES)
-    shown = _quote(stripped)
+    shown = quote_input(stripped)
     folded = _fold(stripped)
 
     window = _parse_span(folded, shown, made_on)
@@ -361,9 +355,9 @@ def from_iso(s: str | None) -> date | None:
     if s is None:
         return None
     if not isinstance(s, str) or not _STRICT_ISO.fullmatch(s):
-        shown = _quote(s if isinstance(s, str) else repr(s))
+        shown = quote_input(s if isinstance(s, str) else repr(s))
         raise DateError(f"{shown} is not a stored date; expected YYYY-MM-DD, e.g. 2025-12-31")
     try:
         return date.fromisoformat(s)
     except ValueError:
-        raise DateError(f"{_quote(s)} is not a real date; expected YYYY-MM-DD, e.g. 2025-12-31") from None
+        raise DateError(f"{quote_input(s)} is not a real date; expected YYYY-MM-DD, e.g. 2025-12-31") from None

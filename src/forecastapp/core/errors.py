@@ -11,6 +11,12 @@ class ForecastError(ValueError):
         super().__init__(" ".join(str(message).split()))
 
 
+def quote_input(text: str) -> str:
+    """Typed input as a message quotes it: on one line, in single quotes, cut at 40 characters."""
+    flat = " ".join(text.split())
+    return f"'{flat[:40]}...'" if len(flat) > 40 else f"'{flat}'"
+
+
 class ParseError(ForecastError):
     """Text the user typed (a probability, a date, a term) could not be read."""
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from forecastapp.core.errors import ProbabilityError
+from forecastapp.core.errors import ProbabilityError, quote_input
 from forecastapp.core.estimative import TERMS, match_term, refused_negation
 
 MIN_P = 0.001  # 0.1%, the smallest probability Metaculus accepts
@@ -53,12 +53,6 @@ class Probability:
             raise ProbabilityError(f"'{self.term}' is not a canonical ICD 203 term name")
 
 
-def _quote(text: str) -> str:
-    """The input as an error message quotes it: one line, shortened if it is long."""
-    flat = " ".join(text.split())
-    return f"'{flat[:40]}...'" if len(flat) > 40 else f"'{flat}'"
-
-
 def _from_decimal(number: Decimal, *, percent: bool, shown: str) -> Probability:
     """Apply the range rules to a number read from `shown` and turn it into a Probability."""
     if number < 0:
@@ -96,7 +90,7 @@ def _parse_number(value: float | int) -> Probability:
     if isinstance(value, int) and abs(value) > 10**100:
         # Such an int is out of range anyway, and repr() of a huge int can itself fail.
         raise ProbabilityError(f"that number is far over 100%; {_range_advice()}")
-    shown = _quote(repr(value))
+    shown = quote_input(repr(value))
     if isinstance(value, float) and math.isnan(value):
         raise ProbabilityError(f"{shown} is not a number; enter a probability, {_EXAMPLES}")
     if isinstance(value, float) and math.isinf(value):
@@ -106,7 +100,7 @@ def _parse_number(value: float | int) -> Probability:
 
 
 def _parse_text(text: str) -> Probability:
-    shown = _quote(text)
+    shown = quote_input(text)
     stripped = text.strip()
     if not stripped:
         raise ProbabilityError(f"the probability is empty; enter one, {_EXAMPLES}")
@@ -151,7 +145,7 @@ def parse_probability(text: str | float | int) -> Probability:
         return _parse_number(text)
     if isinstance(text, str):
         return _parse_text(text)
-    raise ProbabilityError(f"{_quote(repr(text))} is not a probability; enter one, {_EXAMPLES}")
+    raise ProbabilityError(f"{quote_input(repr(text))} is not a probability; enter one, {_EXAMPLES}")
 
 
 def format_probability(p: float) -> str:
