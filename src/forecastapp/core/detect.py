@@ -75,6 +75,7 @@ from dateutil.relativedelta import relativedelta
 from forecastapp.core.dates import parse_day, parse_deadline
 from forecastapp.core.errors import DateError
 from forecastapp.core.estimative import VARIANTS, EstimativeTerm, negate, normalize_phrase, term_by_name
+from forecastapp.core.probability import format_probability
 from forecastapp.core.sentences import split_sentences
 
 DEFAULT_HORIZON_MONTHS = 24
@@ -649,11 +650,6 @@ def _statement(sentence: str, conditions: list[_Condition], negated: bool) -> st
 # ---------------------------------------------------------------- detection
 
 
-def _percent(p: float) -> str:
-    value = round(p * 100, 1)
-    return f"{int(value)}%" if value == int(value) else f"{value}%"
-
-
 def detect_sentence(
     text: str, start: int, end: int, *, base: date, default_horizon_months: int | None = DEFAULT_HORIZON_MONTHS
 ) -> Candidate | None:
@@ -687,9 +683,9 @@ def detect_sentence(
     else:
         resolve_by, resolve_from, deadline = None, None, "no time expression"
 
-    parts = [f'{main.group.label} "{main.words}" reads as {main.term.name} ({_percent(main.term.value)})']
+    parts = [f'{main.group.label} "{main.words}" reads as {main.term.name} ({format_probability(main.term.value)})']
     if main.negated:
-        parts.append(f"negated, so {term.name} ({_percent(term.value)})")
+        parts.append(f"negated, so {term.name} ({format_probability(term.value)})")
     others = [f'"{c.words}" ({c.group.label})' for c in cues if c is not main]
     if others:
         parts.append("also " + ", ".join(others))
