@@ -293,3 +293,19 @@ def test_the_running_app_builds_the_scorecard_and_document_tabs_when_first_shown
     panel = window.findChild(ScorecardPanel)
     assert panel is not None and panel is window.scorecard_view
     assert panel.isVisibleTo(window) and window.findChild(DocumentPanel) is window.document_view
+
+
+def test_a_recent_database_that_has_gone_is_reported_and_never_made_afresh(window, seeded_path, tmp_path, monkeypatch):
+    other = tmp_path / "other.db"
+    assert window.open_database(other, seed=False)
+    assert window.open_database(seeded_path)
+    other.unlink()  # moved or deleted outside the app
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    window.recent_menu.aboutToShow.emit()
+    (entry,) = [a for a in window.recent_menu.actions() if a.data() == str(other)]
+    entry.trigger()
+    assert not other.exists()  # not recreated as a new (seeded) ledger
+    assert window.service.path == seeded_path
+    assert shown and str(other) in shown[0]
+    assert str(other) not in window.recent_files()

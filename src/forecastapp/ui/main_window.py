@@ -626,10 +626,21 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}  —  {Path(path).parent}")
             action.setObjectName(f"actionRecent{i + 1}")
             action.setData(path)
-            action.triggered.connect(lambda _checked=False, p=path: self.open_database(Path(p)))
+            action.triggered.connect(lambda _checked=False, p=path: self._open_recent(Path(p)))
         if not recent:
             empty = self.recent_menu.addAction("(no other databases yet)")
             empty.setEnabled(False)
+
+    def _open_recent(self, path: Path) -> bool:
+        """Reopen a database from the recent list; one that has gone is reported and dropped, never made afresh."""
+        if not path.is_file():
+            # open_database would create (and seed) a new ledger at the old path.
+            self._show_error("Cannot open database",
+                             f"'{path}' is not there any more (moved or deleted?); use Open database to find it")
+            recent = [p for p in self.recent_files() if Path(p) != path]
+            self._settings.setValue(K_RECENT, recent)
+            return False
+        return self.open_database(path)
 
     # ================================================================ loading and refreshing
 
