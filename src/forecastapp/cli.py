@@ -537,6 +537,7 @@ def show(ctx, question_id, fmt) -> None:
 def export_(ctx, file, fmt) -> None:
     """Export the whole ledger, history included, to a JSON file (lossless), or as a Fatebook CSV."""
     db = _ledger(ctx)
+    _refuse_own_file(ctx, Path(file))
     if fmt == "fatebook":
         from forecastapp.core.formats.fatebook import write_fatebook
 
@@ -546,6 +547,15 @@ def export_(ctx, file, fmt) -> None:
     from forecastapp.core.transfer import write_export
 
     write_export(db, Path(file), now=_clock(ctx).now)
+
+
+def _refuse_own_file(ctx: click.Context, target: Path) -> None:
+    """Refuse an output file that is the open ledger (or one of its SQLite side files): writing it would destroy it."""
+    ledger: Path = _state(ctx)["resolved_path"]
+    own = [ledger, *(ledger.with_name(ledger.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+    # samefile also catches a hard link, or another spelling on a case-insensitive disk.
+    if any(target.resolve() == p.resolve() or (target.exists() and p.exists() and target.samefile(p)) for p in own):
+        raise UserError(f"'{target}' is the ledger's own database file; write the output to another file")
 
 
 IMPORT_FORMATS = ("auto", "ledger", "fatebook", "predictionbook", "metaculus", "csv")
@@ -832,7 +842,10 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, v
     clock = _clock(ctx)
     since_day = _day(since, clock) if since is not None else None
     until_day = _day(until, clock) if until is not None else None
-    card = build_scorecard(_ledger(ctx), analyst=analyst, tag=tag, since=since_day, until=until_day,
+    db = _ledger(ctx)
+    if output is not None:
+        _refuse_own_file(ctx, Path(output))
+    card = build_scorecard(db, analyst=analyst, tag=tag, since=since_day, until=until_day,
                            exclude_backdated=exclude_backdated, verify=verify, today=clock.today, now=clock.now)
     if card["ledger"]["verified"] is False:
         # The scorecard still comes out (it says so itself), but whoever runs it must not miss it.

@@ -47,3 +47,18 @@ def test_json_python_cannot_read_gets_one_line(run_cli, db_path, tmp_path, raw, 
     code, _, err = run_cli(*command, str(path))
     assert code == 2 and err.count("\n") == 1 and "nests too deeply or holds a number too long" in err
     assert _counts(db_path) == before
+
+
+@pytest.mark.parametrize("command", [
+    ["export"], ["export", "--format", "fatebook"], ["scorecard", "--format", "csv", "--output"],
+])
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_an_output_file_that_is_the_ledger_itself_is_refused(run_cli, db_path, command, suffix):
+    # `--db team.db export team.db` would replace the database with its own export.
+    assert run_cli("add", "Rain?", "-p", "60%", "-a", "Ann")[0] == 0
+    before = _counts(db_path)
+    target = db_path.with_name(db_path.name + suffix)
+    code, out, err = run_cli(*command, str(target))
+    assert code == 2 and out == ""
+    assert err == f"Error: '{target}' is the ledger's own database file; write the output to another file\n"
+    assert _counts(db_path) == before  # still a ledger, and unchanged
