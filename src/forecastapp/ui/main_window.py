@@ -917,7 +917,7 @@ class MainWindow(QMainWindow):
             self.question_selected.emit(new_id or "")
 
     def _update_actions(self) -> None:
-        detail = self._shown_detail()
+        detail = self.selected_detail()
         live = detail is not None and not detail.question.deleted
         resolved = live and any(r.effective for r in detail.resolutions)
         self.action_update.setEnabled(live)
@@ -938,13 +938,9 @@ class MainWindow(QMainWindow):
 
     # ================================================================ ledger actions (undoable)
 
-    def _shown_detail(self):
-        """The question the detail pane shows (None before the pane is built: nothing is shown yet)."""
-        return self._detail_pane.detail if self._detail_pane is not None else None
-
     def selected_detail(self):
-        """The question shown in the detail pane (QuestionDetail) or None."""
-        return self._shown_detail()
+        """The question shown in the detail pane (QuestionDetail) or None (also before the pane is built)."""
+        return self._detail_pane.detail if self._detail_pane is not None else None
 
     def _push(self, command, *, select_new: bool = False) -> bool:
         """Run a command's first execution; push it for undo only if the core accepted it."""
@@ -1041,7 +1037,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_in_document(self) -> bool:
         """Switch to the Document tab and flash the selected question's source excerpt."""
-        detail = self._shown_detail()
+        detail = self.selected_detail()
         if detail is None or detail.question.document_id is None:
             return False
         self._tabs.setCurrentIndex(2)  # showing the tab loads the view if it is stale
