@@ -10,7 +10,6 @@ import csv
 import getpass
 import io
 import json
-import re
 import shutil
 import sqlite3
 import sys
@@ -355,23 +354,6 @@ def question_json(row) -> dict:
     }
 
 
-def safe_cell(value: object) -> str:
-    """A spreadsheet-safe CSV cell: text starting with = + - @ (or tab/CR) cannot run as a formula."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-# A plain decimal number, as report.csv_cell reads one: float() also takes "-inf", "-nan" and "-1_0",
-# which a spreadsheet would read as a formula, so those get the apostrophe too.
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-def _is_number(text: str) -> bool:
-    return _PLAIN_NUMBER.fullmatch(text) is not None
-
-
 def _pct(p: float | None) -> str:
     if p is None:
         return ""
@@ -423,6 +405,8 @@ def list_(ctx, status, tag, analyst, search, sort, desc, limit, fmt) -> None:
     if fmt == "json":
         click.echo(json.dumps([question_json(r) for r in rows], ensure_ascii=False, indent=1))
     elif fmt == "csv":
+        from forecastapp.core.report import csv_cell  # cells a spreadsheet cannot run as formulas
+
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         keys = ["id", "statement", "status", "latest_probability", "latest_analyst", "latest_made_on", "resolve_by",
@@ -431,7 +415,7 @@ def list_(ctx, status, tag, analyst, search, sort, desc, limit, fmt) -> None:
         for r in rows:
             obj = question_json(r)
             obj["tags"] = "; ".join(r.tags)
-            writer.writerow([safe_cell(obj[k]) for k in keys])
+            writer.writerow([csv_cell(obj[k]) for k in keys])
         click.echo(buf.getvalue(), nl=False)
     else:
         from forecastapp.core.model import short_id
