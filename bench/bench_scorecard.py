@@ -78,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         size = len(text.encode("utf-8"))
         del text
     assert card is not None
+    if value is None:
+        # avg() over no rows: nothing is resolved yes or no, so there is nothing to time.
+        print(f"error: '{args.db}' has no forecast on a question resolved yes or no; build one with "
+              "bench/make_ledger.py", file=sys.stderr)
+        return 2
     bare = statistics.median(bare_times)
     scorecard = statistics.median(card_times)
     print(f"ledger: {card['ledger']['questions']:,} questions, {card['ledger']['forecasts']:,} forecasts, "
@@ -87,9 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scorecard (build + JSON): {scorecard:.3f} s (median of {RUNS}: "
           f"{', '.join(f'{t:.3f}' for t in card_times)}; {size / 1e6:.1f} MB of JSON)")
     # CPU time of this process, for a machine busy with other work, where wall-clock times wander.
-    cpu_ratio = statistics.median(card_cpu) / statistics.median(bare_cpu)
-    print(f"cpu time: bare {statistics.median(bare_cpu):.3f} s, scorecard {statistics.median(card_cpu):.3f} s "
-          f"(ratio {cpu_ratio:.2f})")
+    bare_cpu_s, card_cpu_s = statistics.median(bare_cpu), statistics.median(card_cpu)
+    # A small ledger's aggregate can take less CPU time than the clock resolves.
+    cpu_ratio = f"{card_cpu_s / bare_cpu_s:.2f}" if bare_cpu_s else "n/a"
+    print(f"cpu time: bare {bare_cpu_s:.3f} s, scorecard {card_cpu_s:.3f} s (ratio {cpu_ratio})")
     print(f"peak memory: {_peak_mb():.0f} MB")
     print(f"ratio: {scorecard / bare:.2f}")
     db.close()
