@@ -535,10 +535,9 @@ def export_(ctx, file, fmt) -> None:
 
 def _refuse_own_file(ctx: click.Context, target: Path) -> None:
     """Refuse an output file that is the open ledger (or one of its SQLite side files): writing it would destroy it."""
-    ledger: Path = _state(ctx)["resolved_path"]
-    own = [ledger, *(ledger.with_name(ledger.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
-    # samefile also catches a hard link, or another spelling on a case-insensitive disk.
-    if any(target.resolve() == p.resolve() or (target.exists() and p.exists() and target.samefile(p)) for p in own):
+    from forecastapp.core.store import is_ledger_file
+
+    if is_ledger_file(target, _state(ctx)["resolved_path"]):
         raise UserError(f"'{target}' is the ledger's own database file; write the output to another file")
 
 

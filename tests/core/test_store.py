@@ -81,3 +81,19 @@ def test_two_connections_write_the_same_file_in_turn(db_path, ledger):
         other.execute("INSERT INTO analysts (id, name, recorded_at) VALUES ('b', 'Bo', 'now')")
     assert ledger.execute("SELECT count(*) FROM analysts").fetchone()[0] == 2
     other.close()
+
+
+def test_is_ledger_file_knows_the_ledger_its_side_files_and_a_hard_link(tmp_path):
+    import os
+
+    ledger = tmp_path / "forecasts.db"
+    store.open_ledger(ledger, seed=False).close()
+    link = tmp_path / "other-name.db"
+    os.link(ledger, link)
+    assert store.is_ledger_file(ledger, ledger)
+    assert store.is_ledger_file(tmp_path / "sub" / ".." / "forecasts.db", ledger)
+    assert store.is_ledger_file(tmp_path / "forecasts.db-wal", ledger)
+    assert store.is_ledger_file(tmp_path / "forecasts.db-journal", ledger)  # even before it exists
+    assert store.is_ledger_file(link, ledger)
+    assert not store.is_ledger_file(tmp_path / "forecasts.json", ledger)
+    assert not store.is_ledger_file(tmp_path / "forecasts.db.bak", ledger)

@@ -6,6 +6,7 @@ import json
 import threading
 from datetime import date
 
+import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forecastapp.core.store import open_ledger
@@ -171,3 +172,18 @@ def test_background_task_can_be_cancelled_before_it_starts(qtbot):
     with qtbot.waitSignal(task.cancelled, timeout=5000):
         task.start()
     assert Cancelled.__name__ == "Cancelled"
+
+
+@pytest.mark.parametrize("kind", ["ledger", "scorecard"])
+def test_an_export_over_the_ledger_itself_is_refused_and_the_ledger_kept(window, qtbot, seeded_path, monkeypatch,
+                                                                         kind):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, message, *a: shown.append(message))
+    before = seeded_path.read_bytes()
+    task = window.export_ledger(seeded_path) if kind == "ledger" else window.export_scorecard(seeded_path, "json")
+    with qtbot.waitSignal(task.failed, timeout=10_000) as blocker:
+        pass
+    assert blocker.args[0] == f"'{seeded_path.name}' is the ledger's own database file; save the export as another file"
+    assert shown == [blocker.args[0]]
+    assert seeded_path.read_bytes() == before
+    assert not seeded_path.with_name(seeded_path.name + ".exporting").exists()

@@ -290,6 +290,21 @@ def _explain(exc: sqlite3.Error) -> str:
     return f"database error: {text}; nothing was changed"
 
 
+def is_ledger_file(path: Path, ledger: Path) -> bool:
+    """Whether `path` is the ledger file at `ledger` or one of its SQLite side files (-wal, -shm, -journal).
+
+    Reading such a file as another ledger merges the ledger into itself; writing over one destroys
+    the ledger. `samefile` also catches a hard link or another spelling on a case-insensitive disk. A
+    path that cannot be looked at is not the ledger: opening it will say what is wrong.
+    """
+    own = [ledger, *(ledger.with_name(ledger.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+    try:
+        target = path.resolve()
+        return any(target == p.resolve() or (path.exists() and p.exists() and path.samefile(p)) for p in own)
+    except (OSError, RuntimeError):
+        return False
+
+
 def copy_database(src: Path, dst: Path) -> None:
     """Copy a ledger file consistently (through SQLite's backup API, WAL included)."""
     if dst.exists():

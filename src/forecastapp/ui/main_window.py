@@ -1302,12 +1302,13 @@ class MainWindow(QMainWindow):
         worker; the progress dialog stays up meanwhile).
         """
         from forecastapp.core import report
-        from forecastapp.ui.service import read_scorecard
+        from forecastapp.ui.service import read_scorecard, refuse_writing_over
 
         db_path, today, now = self._service.path, self._service.today(), self._service.now()
         filters = self.scorecard_view.filters()
 
         def work(ctx):
+            refuse_writing_over(target, db_path)
             card = read_scorecard(db_path, filters=filters, today=today, now=now)
             ctx.check()  # a cancel while scoring: nothing is written
             if fmt == "pdf":

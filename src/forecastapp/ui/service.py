@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from forecastapp.core import queries, store
+from forecastapp.core.errors import ValidationError
 from forecastapp.core.model import (
     CONDITION_NOT_MET,
     DocumentRecord,
@@ -463,6 +464,12 @@ def import_ledger_file(db_path: Path, source: Path, progress: Progress, *, now: 
     return summary
 
 
+def refuse_writing_over(target: Path, db_path: Path) -> None:
+    """Raise ValidationError when an export's `target` is the ledger's own file (writing it would destroy it)."""
+    if store.is_ledger_file(target, db_path):
+        raise ValidationError(f"'{target.name}' is the ledger's own database file; save the export as another file")
+
+
 def export_ledger_file(db_path: Path, target: Path, progress: Progress, *, now: datetime) -> Path:
     """Write the whole ledger at `db_path` to `target` as JSON, on its own connection; returns `target`.
 
@@ -471,6 +478,7 @@ def export_ledger_file(db_path: Path, target: Path, progress: Progress, *, now: 
     """
     from forecastapp.core import transfer
 
+    refuse_writing_over(target, db_path)
     load_sqlite_utils()
     progress.report(0, 0)
     staging = target.with_name(target.name + ".exporting")
