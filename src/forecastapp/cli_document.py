@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from forecastapp.core.errors import ImportFormatError
 
 HORIZON_HELP = "Months to the proposed resolve-by date when a sentence names no time (default 24)."
 
@@ -73,12 +72,7 @@ def _pdf_text(file: Path) -> str:
     """The PDF's text; Qt is loaded only here, once the core has found the file is a PDF."""
     from forecastapp.render.pdf_text import pdf_text
 
-    try:
-        return pdf_text(file)
-    except ImportError as exc:
-        # PySide6 missing, or Qt's libraries missing on a server: say so in one line, not a traceback.
-        raise ImportFormatError(f"'{file.name}' is a PDF, and reading a PDF needs Qt's PDF module ({exc}); "
-                                "import its text as a .txt file instead") from None
+    return pdf_text(file)
 
 
 def candidate_json(candidate, accepted_as: str | None) -> dict:

@@ -208,3 +208,20 @@ def test_a_drop_of_something_else_is_not_taken(window, tmp_path):
     enter.ignore()
     QApplication.sendEvent(window, enter)
     assert not enter.isAccepted()
+
+
+def test_a_pdf_without_qt_pdf_is_refused_in_one_line(qtbot, window, monkeypatch, tmp_path, warnings):
+    # A Qt without its PDF module (system libraries missing): one line beside the import, not "unexpected error".
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PySide6.QtPdf", None)
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(b"%PDF-1.7\n")
+    monkeypatch.setattr(DocumentInfoDialog, "ask", lambda *a, **k: pytest.fail("asked about a refused file"))
+    before = _document_count(window)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.findChild(QAction, "actionImportDocument").trigger()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
+    [message] = warnings
+    assert message.startswith("'brief.pdf' is a PDF, and reading a PDF needs Qt's PDF module") and "\n" not in message
+    assert _document_count(window) == before

@@ -15,8 +15,13 @@ PAGE_BREAK = "\n\n"
 
 
 def pdf_text(path: Path) -> str:
-    """All the text of the PDF at `path`, page by page; refuses files QtPdf cannot open."""
-    from PySide6.QtPdf import QPdfDocument
+    """All the text of the PDF at `path`, page by page; refuses files QtPdf cannot open, and says so in one
+    line when QtPdf itself cannot load (PySide6 missing, or Qt's libraries missing on a server)."""
+    try:
+        from PySide6.QtPdf import QPdfDocument
+    except ImportError as exc:
+        raise ImportFormatError(f"'{Path(path).name}' is a PDF, and reading a PDF needs Qt's PDF module ({exc}); "
+                                "import its text as a .txt file instead") from None
 
     document = QPdfDocument()
     try:
