@@ -246,11 +246,6 @@ class LedgerService:
         return queries.list_question_keys(self._read, flt, today=query.today, sort=sort, descending=descending,
                                           limit=limit)
 
-    def rows(self, keys: Sequence[int]) -> list[QuestionRow]:
-        """The rows for these keys, in that order (vanished keys are skipped)."""
-        raw = self.row_values(keys)
-        return [row for row in (raw.row(k) for k in keys) if row is not None]
-
     def row_values(self, keys: Sequence[int]) -> queries.RowValues:
         """The raw rows for these keys, each built into a QuestionRow only when asked (`RowValues.row`)."""
         if self._first_rows is not None:
