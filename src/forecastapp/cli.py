@@ -44,9 +44,9 @@ class LedgerGroup(click.Group):
             raise UserError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, disk full: say which
-                from forecastapp.core.store import _explain
+                from forecastapp.core.store import explain_sqlite_error
 
-                raise UserError(_explain(exc)) from None
+                raise UserError(explain_sqlite_error(exc)) from None
             # A damaged file can open cleanly and fail on a later page; say so in one line.
             path = _state(ctx).get("resolved_path") or _state(ctx).get("db_path") or "the ledger"
             raise UserError(f"'{path}' is damaged or not a forecastapp ledger ({exc}); it was left as it was") from None

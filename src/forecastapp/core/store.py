@@ -257,7 +257,7 @@ def writing(db: Database) -> Iterator[Database]:
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise StoreError(_explain(exc)) from None
+        raise StoreError(explain_sqlite_error(exc)) from None
     try:
         yield db
     except sqlite3.OperationalError as exc:
@@ -265,7 +265,7 @@ def writing(db: Database) -> Iterator[Database]:
         # one line, for the GUI as for the CLI.
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
-        raise StoreError(_explain(exc)) from None
+        raise StoreError(explain_sqlite_error(exc)) from None
     except BaseException:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
@@ -275,10 +275,10 @@ def writing(db: Database) -> Iterator[Database]:
     except sqlite3.OperationalError as exc:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
-        raise StoreError(_explain(exc)) from None
+        raise StoreError(explain_sqlite_error(exc)) from None
 
 
-def _explain(exc: sqlite3.Error) -> str:
+def explain_sqlite_error(exc: sqlite3.Error) -> str:
     """Turn SQLite's terse errors into a sentence a user can act on."""
     text = str(exc)
     if "locked" in text or "busy" in text:
