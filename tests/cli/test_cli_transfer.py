@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "formats"
 FATEBOOK = DATA / "fatebook-forecasts.csv"
 HEADER = (
@@ -169,3 +171,24 @@ def test_importing_a_ledger_export_flags_a_different_resolution_instead_of_repla
     # Importing the same export again flags nothing new.
     code, out, err = run_cli("import", str(bo_export))
     assert code == 0 and "conflicting resolutions flagged" not in out
+
+
+@pytest.mark.parametrize("option", ["--by", "--note"])
+def test_settling_with_undecodable_text_is_one_line_and_settles_nothing(run_cli, tmp_path, option):
+    run_cli("init", "--empty")
+    qid = run_cli("add", "Will X happen?", "-p", "60%", "-a", "Ann", "--made-on", "2026-01-01")[1].strip()
+    shared = tmp_path / "shared.json"
+    run_cli("export", str(shared))
+    bo = tmp_path / "bo.db"
+    run_cli("init", "--empty", db=bo)
+    run_cli("import", str(shared), db=bo)
+    run_cli("resolve", qid, "-o", "no", "--resolved-on", "2026-02-01", db=bo)
+    run_cli("resolve", qid, "-o", "yes", "--resolved-on", "2026-02-01")
+    run_cli("merge", str(bo))
+    [conflict] = json.loads(run_cli("conflicts", "--format", "json")[1])
+    for keep in ("ours", "theirs"):
+        # "\udcff" is what Python makes of a byte the terminal could not decode.
+        code, out, err = run_cli("settle", conflict["id"][:8], "--keep", keep, option, "x\udcff")
+        assert code == 2 and err.count("\n") == 1 and "not valid text" in err, err
+    assert len(json.loads(run_cli("conflicts", "--format", "json")[1])) == 1  # still open
+    assert json.loads(run_cli("show", qid, "--format", "json")[1])["outcome"] == "yes"

@@ -50,11 +50,11 @@ def _text(value: str | None, what: str, *, required: bool = False) -> str:
         raise ValidationError(f"the {what} is empty; write what will be resolved")
     if len(value) > MAX_TEXT:
         raise ValidationError(f"the {what} is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
-    _check_text(value, what)
+    check_text(value, what)
     return value
 
 
-def _check_text(value: str, what: str) -> None:
+def check_text(value: str, what: str) -> None:
     """Refuse a NUL (SQLite's length() stops at it) and undecodable bytes, which SQLite cannot store.
 
     Names and tags come through here too since tests/core/test_fuzz.py found both crashing an insert.
@@ -76,7 +76,7 @@ def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
                 continue
             if len(tag) > MAX_TAG:
                 raise ValidationError(f"the tag '{tag[:20]}...' is longer than {MAX_TAG} characters")
-            _check_text(tag, "tag")
+            check_text(tag, "tag")
             if tag not in out:
                 out.append(tag)
     return tuple(out)
@@ -113,7 +113,7 @@ def ensure_analyst(db: Database, name: str, *, now: datetime) -> str:
         raise ValidationError("the analyst name is empty; say who made the forecast")
     if len(name) > 200:
         raise ValidationError("the analyst name is longer than 200 characters")
-    _check_text(name, "analyst name")
+    check_text(name, "analyst name")
     rows = list(db.query("SELECT id FROM analysts WHERE name = ? COLLATE NOCASE", [name]))
     if rows:
         return rows[0]["id"]
@@ -139,7 +139,7 @@ def add_document(
 ) -> tuple[str, bool]:
     """Store a document once (matched by its text's SHA-256); returns (id, created)."""
     title = _text(title, "title", required=True)
-    _check_text(author or "", "author")
+    check_text(author or "", "author")
     if not text.strip():
         raise ValidationError("the document has no text")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -367,7 +367,7 @@ def resolve(
 ) -> str:
     """Record how an open question resolved, with who/when/evidence."""
     evidence = _text(evidence, "evidence")
-    _check_text(recorded_by, "recorder's name")
+    check_text(recorded_by, "recorder's name")
     with writing(db):
         q = _live_question(db, question_id)
         if q["outcome"] is not None:
@@ -408,7 +408,7 @@ def correct_resolution(
 ) -> str:
     """Replace the effective resolution with a new, visible record that supersedes it."""
     evidence = _text(evidence, "evidence")
-    _check_text(recorded_by, "recorder's name")
+    check_text(recorded_by, "recorder's name")
     with writing(db):
         q = _live_question(db, question_id)
         current = _effective_resolution(db, question_id)
@@ -436,7 +436,7 @@ def retract_resolution(
 ) -> str:
     """Withdraw the resolution in force (an undo): the question is open again, both records stay."""
     reason = _text(reason, "reason")
-    _check_text(recorded_by, "recorder's name")
+    check_text(recorded_by, "recorder's name")
     with writing(db):
         _live_question(db, question_id)
         current = _effective_resolution(db, question_id)

@@ -400,6 +400,8 @@ def settle_conflict(
     """Settle a conflict: keep ours (nothing else changes) or theirs (recorded as a correction); returns the settlement id."""
     if keep not in ("ours", "theirs"):
         raise ValidationError(f"keep '{keep}' is not one of ours, theirs")
+    ledger.check_text(recorded_by, "recorder's name")
+    ledger.check_text(note, "note")
     with writing(db):
         c = find_conflict(db, ref)
         if c.settled_kept is not None:
