@@ -217,3 +217,18 @@ def test_a_ledger_from_an_older_schema_merges_without_being_changed(team):
     assert (report.added["questions"], report.added["forecasts"], report.added["retractions"]) == (3, 5, 1)
     assert report.added["resolutions"] == 2
     assert old.read_bytes() == before
+
+
+def test_a_hard_link_to_the_ledger_is_refused_as_the_ledger_itself(tmp_path):
+    import os
+
+    from forecastapp.core.errors import ValidationError
+    from forecastapp.core.merge import refuse_own_ledger
+
+    own = tmp_path / "ann.db"
+    open_ledger(own, seed=False).close()
+    link = tmp_path / "copy-of-ann.db"
+    os.link(own, link)
+    with pytest.raises(ValidationError, match="is this ledger itself"):
+        refuse_own_ledger(link, own)
+    refuse_own_ledger(tmp_path / "bo.db", own)  # another file: no refusal

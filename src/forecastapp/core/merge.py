@@ -37,7 +37,7 @@ from sqlite_utils import Database
 from forecastapp.core import ledger
 from forecastapp.core.errors import ImportFormatError, NotFoundError, ValidationError
 from forecastapp.core.model import moment_iso, new_id, short_id
-from forecastapp.core.store import writing
+from forecastapp.core.store import is_ledger_file, writing
 from forecastapp.core.transfer import TABLES, check_export, existing_id, export_ledger, import_ledger, read_export
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -305,12 +305,9 @@ def preview(db: Database, data: dict, *, screen: bool = True) -> MergeReport:
 
 
 def refuse_own_ledger(path: Path, own_path: Path) -> None:
-    """Raise ValidationError when `path` is the ledger at `own_path` itself (a ledger cannot merge itself)."""
-    try:
-        same = path.exists() and own_path.exists() and path.resolve() == own_path.resolve()
-    except OSError:
-        return  # a path that cannot be looked at is not this ledger; reading it will say what is wrong
-    if same:
+    """Raise ValidationError when `path` is the ledger at `own_path` itself, a side file or a link of it
+    (a ledger cannot merge itself)."""
+    if is_ledger_file(path, own_path):
         raise ValidationError(f"'{path.name}' is this ledger itself; merge another analyst's ledger")
 
 
