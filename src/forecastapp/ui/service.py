@@ -439,20 +439,16 @@ def import_ledger_file(db_path: Path, source: Path, progress: Progress, *, now: 
     so the import rolls back completely.
     """
     from forecastapp.core import transfer
-    from forecastapp.core.merge import Origin, bring_in, file_sha256, plural
+    from forecastapp.core.merge import plural
+    from forecastapp.ui.import_data import run_ledger_import
 
     load_sqlite_utils()
     progress.report(0, 0)
     data = transfer.read_export(source)
     progress.check()
-    db = store.open_ledger(db_path, seed=False)
-    try:
-        # The merge's path, as `forecastapp import` takes: a resolution that differs from ours is
-        # flagged as a conflict, never put in force, and the new records note where they came from.
-        origin = Origin(action="import", format="ledger", source=source.name, sha256=file_sha256(source))
-        report = bring_in(db, data, origin=origin, now=now, progress=progress.report)
-    finally:
-        db.close()
+    # The import dialog's write, as `forecastapp import` does it: a resolution that differs from ours
+    # is flagged as a conflict, never put in force, and the new records note where they came from.
+    report = run_ledger_import(db_path, data, source=source, fmt="ledger", now=now, progress=progress.report)
     summary = transfer.ImportReport(added=report.added, skipped=report.present).summary()
     if report.conflicts:
         summary += f"; {plural(len(report.conflicts), 'conflicting resolution', 'conflicting resolutions')} flagged"
