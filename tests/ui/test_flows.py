@@ -123,6 +123,30 @@ def test_unreadable_deadline_and_empty_statement_keep_ok_disabled(window, qtbot)
     run_modal(qtbot, window.action_add.trigger, fill, name="AddForecastDialog")
 
 
+def test_an_over_long_analyst_name_or_statement_is_explained_beside_the_field(window, qtbot):
+    before = window.model.rowCount()
+
+    def fill(dialog):
+        ok = _ok(dialog)
+        _fill_add(qtbot, dialog, statement="Something checkable", percent="35", resolve_by="2027-06-30")
+        assert ok.isEnabled()
+        analyst = dialog.analyst_combo
+        analyst.setCurrentText("A" * 201)
+        assert not ok.isEnabled()
+        assert dialog.analyst_error.isVisible()
+        assert dialog.analyst_error.text() == "the analyst name is longer than 200 characters"
+        analyst.setCurrentText("Ann Lee")
+        assert ok.isEnabled() and not dialog.analyst_error.isVisible()
+        statement = child(dialog, QPlainTextEdit, "statementEdit")
+        statement.setPlainText("x" * 100_001)
+        assert not ok.isEnabled()
+        assert dialog.statement_error.text() == "the statement is 100,001 characters long; the limit is 100,000"
+        dialog.reject()
+
+    run_modal(qtbot, window.action_add.trigger, fill, name="AddForecastDialog")
+    assert window.model.rowCount() == before
+
+
 def test_probability_term_and_slider_stay_in_sync(window, qtbot):
     def fill(dialog):
         spin = child(dialog, QDoubleSpinBox, "probabilityEdit")

@@ -44,7 +44,8 @@ class NewQuestion:
 # ---------------------------------------------------------------- validation helpers
 
 
-def _text(value: str | None, what: str, *, required: bool = False) -> str:
+def clean_text(value: str | None, what: str, *, required: bool = False) -> str:
+    """The text trimmed, or a one-line ValidationError: empty when required, over MAX_TEXT, a NUL, undecodable."""
     value = (value or "").strip()
     if required and not value:
         raise ValidationError(f"the {what} is empty; write what will be resolved")
@@ -106,14 +107,20 @@ def _live_question(db: Database, question_id: str) -> dict:
     return q
 
 
-def ensure_analyst(db: Database, name: str, *, now: datetime) -> str:
-    """The id of the analyst with this name (case-insensitive), creating them if new."""
+def clean_analyst_name(name: str | None) -> str:
+    """An analyst name as the ledger stores it (spaces collapsed), or a one-line ValidationError."""
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError("the analyst name is empty; say who made the forecast")
     if len(name) > 200:
         raise ValidationError("the analyst name is longer than 200 characters")
     check_text(name, "analyst name")
+    return name
+
+
+def ensure_analyst(db: Database, name: str, *, now: datetime) -> str:
+    """The id of the analyst with this name (case-insensitive), creating them if new."""
+    name = clean_analyst_name(name)
     rows = list(db.query("SELECT id FROM analysts WHERE name = ? COLLATE NOCASE", [name]))
     if rows:
         return rows[0]["id"]
@@ -138,7 +145,7 @@ def add_document(
     now: datetime,
 ) -> tuple[str, bool]:
     """Store a document once (matched by its text's SHA-256); returns (id, created)."""
-    title = _text(title, "title", required=True)
+    title = clean_text(title, "title", required=True)
     check_text(author or "", "author")
     if not text.strip():
         raise ValidationError("the document has no text")
@@ -161,9 +168,9 @@ def add_document(
 
 
 def _validate_question(db: Database, q: NewQuestion, *, made_on: date | None) -> NewQuestion:
-    statement = _text(q.statement, "statement", required=True)
-    criteria = _text(q.criteria, "criteria")
-    condition = _text(q.condition, "condition") or None
+    statement = clean_text(q.statement, "statement", required=True)
+    criteria = clean_text(q.criteria, "criteria")
+    condition = clean_text(q.condition, "condition") or None
     if q.resolve_from and (q.resolve_by is None or q.resolve_from > q.resolve_by):
         raise ValidationError("the resolution window starts after it ends")
     if made_on and q.resolve_by and q.resolve_by < made_on:
@@ -257,7 +264,7 @@ def create_forecast(
     """Add a question together with its first forecast; returns (question id, forecast id)."""
     probability = check_probability(probability)
     _check_made_on(made_on, today)
-    rationale = _text(rationale, "rationale")
+    rationale = clean_text(rationale, "rationale")
     q = _validate_question(db, question, made_on=made_on)
     question_id = question_id or new_id()
     forecast_id = forecast_id or new_id()
@@ -295,7 +302,7 @@ def add_forecast(
 ) -> str:
     """Record a new probability for a question (an update appends; nothing is overwritten)."""
     probability = check_probability(probability)
-    rationale = _text(rationale, "rationale")
+    rationale = clean_text(rationale, "rationale")
     forecast_id = forecast_id or new_id()
     with writing(db):
         q = _live_question(db, question_id)
@@ -312,7 +319,7 @@ def add_forecast(
 
 def retract_forecast(db: Database, *, forecast_id: str, reason: str = "", now: datetime) -> str:
     """Withdraw a forecast (an undo): it stays in the history, marked retracted, and is not scored."""
-    reason = _text(reason, "reason")
+    reason = clean_text(reason, "reason")
     with writing(db):
         rows = list(db.query(
             "SELECT f.question_id, r.id AS retraction FROM forecasts f"
@@ -366,7 +373,7 @@ def resolve(
     now: datetime,
 ) -> str:
     """Record how an open question resolved, with who/when/evidence."""
-    evidence = _text(evidence, "evidence")
+    evidence = clean_text(evidence, "evidence")
     check_text(recorded_by, "recorder's name")
     with writing(db):
         q = _live_question(db, question_id)
@@ -407,7 +414,7 @@ def correct_resolution(
     now: datetime,
 ) -> str:
     """Replace the effective resolution with a new, visible record that supersedes it."""
-    evidence = _text(evidence, "evidence")
+    evidence = clean_text(evidence, "evidence")
     check_text(recorded_by, "recorder's name")
     with writing(db):
         q = _live_question(db, question_id)
@@ -435,7 +442,7 @@ def retract_resolution(
     db: Database, *, question_id: str, reason: str = "", recorded_by: str = "", now: datetime
 ) -> str:
     """Withdraw the resolution in force (an undo): the question is open again, both records stay."""
-    reason = _text(reason, "reason")
+    reason = clean_text(reason, "reason")
     check_text(recorded_by, "recorder's name")
     with writing(db):
         _live_question(db, question_id)
@@ -481,7 +488,7 @@ def restore_question(db: Database, *, question_id: str, reason: str = "", now: d
 
 
 def _log_question(db: Database, *, question_id: str, action: str, reason: str, now: datetime) -> None:
-    reason = _text(reason, "reason")
+    reason = clean_text(reason, "reason")
     with writing(db):
         q = _question(db, question_id)
         if action == "delete" and q["deleted"]:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from forecastapp.core.errors import ForecastError
-from forecastapp.core.ledger import NewQuestion, normalize_tags
+from forecastapp.core.ledger import NewQuestion, clean_analyst_name, clean_text, normalize_tags
 from forecastapp.core.model import QuestionDetail
 from forecastapp.core.probability import format_probability
 from forecastapp.ui.service import ForecastInput, LedgerService
@@ -40,6 +40,17 @@ from forecastapp.ui.widgets import (
     run_dialog,
     statement_label,
 )
+
+
+def _shown_check(error, check, *args) -> bool:
+    """Run one of the core's input checks; its refusal is shown in `error` (beside the field). Whether it passed."""
+    try:
+        check(*args)
+    except ForecastError as exc:
+        error.show_error(str(exc))
+        return False
+    error.show_error(None)
+    return True
 
 
 @dataclass(frozen=True)
@@ -185,12 +196,8 @@ class AddForecastDialog(QDialog):
                 "the statement is empty; write what will be resolved" if self._touched_statement else None
             )
         else:
-            self.statement_error.show_error(None)
-        if not self.analyst_combo.name():
-            ok = False
-            self.analyst_error.show_error("the analyst name is empty; say who made the forecast")
-        else:
-            self.analyst_error.show_error(None)
+            ok = _shown_check(self.statement_error, clean_text, statement, "statement") and ok
+        ok = _shown_check(self.analyst_error, clean_analyst_name, self.analyst_combo.name()) and ok
         try:
             normalize_tags(self.tags_edit.tags())
         except ForecastError as exc:
@@ -303,11 +310,7 @@ class UpdateForecastDialog(QDialog):
     @Slot()
     def _revalidate(self) -> None:
         ok = self.probability.is_valid()
-        if not self.analyst_combo.name():
-            ok = False
-            self.analyst_error.show_error("the analyst name is empty; say who made the forecast")
-        else:
-            self.analyst_error.show_error(None)
+        ok = _shown_check(self.analyst_error, clean_analyst_name, self.analyst_combo.name()) and ok
         q = self._detail.question
         made_on = from_qdate(self.made_on_edit.date())
         if q.outcome is not None and q.resolved_on is not None and made_on > q.resolved_on:
