@@ -91,7 +91,10 @@ def test_export_fatebook_writes_fatebooks_header_and_export_default_stays_json(r
     assert json.loads(out_json.read_text(encoding="utf-8"))["format"] == "forecastapp-ledger/1"
 
 
-def test_merge_conflicts_and_settle_from_the_command_line(run_cli, tmp_path):
+def _bo_resolves_ann_question_no(run_cli, tmp_path) -> tuple[str, Path]:
+    """Ann's ledger (the test's) with one question; Bo's (bo.db) started from Ann's export and resolved it no.
+
+    Returns the question's id and Bo's ledger."""
     run_cli("init", "--empty")
     qid = run_cli("add", "Will X happen?", "-p", "60%", "-a", "Ann", "--made-on", "2026-01-01")[1].strip()
     shared = tmp_path / "shared.json"
@@ -100,6 +103,11 @@ def test_merge_conflicts_and_settle_from_the_command_line(run_cli, tmp_path):
     run_cli("init", "--empty", db=bo)
     run_cli("import", str(shared), db=bo)
     run_cli("resolve", qid, "-o", "no", "--resolved-on", "2026-02-01", "--by", "bo", db=bo)
+    return qid, bo
+
+
+def test_merge_conflicts_and_settle_from_the_command_line(run_cli, tmp_path):
+    qid, bo = _bo_resolves_ann_question_no(run_cli, tmp_path)
     run_cli("add", "Bo's own question", "-p", "30%", "-a", "Bo", "--made-on", "2026-01-02", db=bo)
     run_cli("resolve", qid, "-o", "yes", "--resolved-on", "2026-02-01", "--by", "ann")
     code, out, err = run_cli("merge", str(bo))
@@ -138,14 +146,7 @@ def test_merge_takes_a_copy_of_a_database_file(run_cli, tmp_path, db_path):
 def test_importing_a_ledger_export_flags_a_different_resolution_instead_of_replacing_ours(run_cli, tmp_path, db_path):
     import sqlite3
 
-    run_cli("init", "--empty")
-    qid = run_cli("add", "Will X happen?", "-p", "60%", "-a", "Ann", "--made-on", "2026-01-01")[1].strip()
-    shared = tmp_path / "shared.json"
-    run_cli("export", str(shared))
-    bo = tmp_path / "bo.db"
-    run_cli("init", "--empty", db=bo)
-    run_cli("import", str(shared), db=bo)
-    run_cli("resolve", qid, "-o", "no", "--resolved-on", "2026-02-01", "--by", "bo", db=bo)
+    qid, bo = _bo_resolves_ann_question_no(run_cli, tmp_path)
     bo_export = tmp_path / "bo.json"
     run_cli("export", str(bo_export), db=bo)
     run_cli("resolve", qid, "-o", "yes", "--resolved-on", "2026-02-01", "--by", "ann")
@@ -175,14 +176,7 @@ def test_importing_a_ledger_export_flags_a_different_resolution_instead_of_repla
 
 @pytest.mark.parametrize("option", ["--by", "--note"])
 def test_settling_with_undecodable_text_is_one_line_and_settles_nothing(run_cli, tmp_path, option):
-    run_cli("init", "--empty")
-    qid = run_cli("add", "Will X happen?", "-p", "60%", "-a", "Ann", "--made-on", "2026-01-01")[1].strip()
-    shared = tmp_path / "shared.json"
-    run_cli("export", str(shared))
-    bo = tmp_path / "bo.db"
-    run_cli("init", "--empty", db=bo)
-    run_cli("import", str(shared), db=bo)
-    run_cli("resolve", qid, "-o", "no", "--resolved-on", "2026-02-01", db=bo)
+    qid, bo = _bo_resolves_ann_question_no(run_cli, tmp_path)
     run_cli("resolve", qid, "-o", "yes", "--resolved-on", "2026-02-01")
     run_cli("merge", str(bo))
     [conflict] = json.loads(run_cli("conflicts", "--format", "json")[1])
