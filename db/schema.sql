@@ -95,7 +95,7 @@ CREATE TABLE pair_scores (
     brier REAL NOT NULL,
     brier_time_averaged REAL NOT NULL,
     log_score REAL NOT NULL,
-    horizon_days INTEGER NOT NULL, final_backdated INTEGER NOT NULL DEFAULT 0 CHECK (final_backdated IN (0, 1)),
+    horizon_days INTEGER NOT NULL, final_backdated INTEGER NOT NULL DEFAULT 0 CHECK (final_backdated IN (0, 1)), final_origin_id TEXT,
     PRIMARY KEY (question_id, analyst_id)
 ) WITHOUT ROWID;
 
@@ -183,6 +183,13 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 
+CREATE TABLE unscored_forecasts (
+    forecast_id TEXT PRIMARY KEY,
+    question_id TEXT NOT NULL,
+    analyst_id TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('made_after', 'recorded_after'))
+) WITHOUT ROWID;
+
 CREATE VIEW scorecard_by_analyst AS
 SELECT
     a.name AS analyst,
@@ -255,6 +262,8 @@ CREATE INDEX questions_resolve_by ON questions (resolve_by);
 CREATE INDEX record_origins_origin ON record_origins (origin_id);
 
 CREATE INDEX resolutions_question ON resolutions (question_id, seq);
+
+CREATE INDEX unscored_forecasts_question ON unscored_forecasts (question_id);
 
 CREATE TRIGGER chain_no_delete BEFORE DELETE ON chain
 BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only'); END;

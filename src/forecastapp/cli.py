@@ -204,14 +204,19 @@ def update(ctx, question_id, probability, analyst, made_on, rationale) -> None:
     p = _probability(probability)
     made = _day(made_on, clock)
     db = _ledger(ctx)
+    qid = _question_id(db, question_id)
     fid = ledger.add_forecast(
-        db, question_id=_question_id(db, question_id), analyst=analyst, probability=p.value, term=p.term,
+        db, question_id=qid, analyst=analyst, probability=p.value, term=p.term,
         made_on=made, rationale=rationale, today=clock.today, now=clock.now,
     )
     click.echo(fid)
+    note = ledger.hindsight_note(db, qid)
+    if note:
+        click.echo(f"note: {note}", err=True)
 
 
-def _outcome_options(evidence_help: str, *, evidence_required: bool, by_help: str):
+def _outcome_options(evidence_help: str, *, evidence_required: bool, by_help: str,
+                     resolved_on_help: str = "When the outcome became known (default: today)."):
     """The options `resolve` and `correct` share, so both read outcomes the same way."""
 
     def decorate(fn):
@@ -219,7 +224,7 @@ def _outcome_options(evidence_help: str, *, evidence_required: bool, by_help: st
             click.argument("question_id"),
             click.option("--outcome", "-o", required=True,
                          type=click.Choice(["yes", "no", "annulled"], case_sensitive=False)),
-            click.option("--resolved-on", help="When the outcome became known (default: today)."),
+            click.option("--resolved-on", help=resolved_on_help),
             # click counts an explicit default=None as a value, so a required option gets none at all.
             click.option("--evidence", required=True, help=evidence_help) if evidence_required
             else click.option("--evidence", default="", help=evidence_help),
@@ -233,14 +238,16 @@ def _outcome_options(evidence_help: str, *, evidence_required: bool, by_help: st
     return decorate
 
 
-def _record_outcome(ctx, write, *, question_id, outcome, resolved_on, evidence, condition_not_met, recorded_by):
+def _record_outcome(ctx, write, *, question_id, outcome, resolved_on, evidence, condition_not_met, recorded_by,
+                    write_keeps_day: bool = False):
     """Parse and check a resolution's options, then call `write` (ledger.resolve or correct_resolution)."""
     from forecastapp.core.model import CONDITION_NOT_MET
 
     clock = _clock(ctx)
     if condition_not_met and outcome.lower() != "annulled":
         raise UserError("--condition-not-met goes with --outcome annulled")
-    day = _day(resolved_on, clock)
+    # A correction without --resolved-on keeps the day it corrects (ledger.correct_resolution).
+    day = None if write_keeps_day and resolved_on is None else _day(resolved_on, clock)
     db = _ledger(ctx)
     record_id = write(
         db, question_id=_question_id(db, question_id), outcome=outcome, resolved_on=day, evidence=evidence,
@@ -262,12 +269,13 @@ def resolve(ctx, **options) -> None:
 
 @cli.command()
 @_outcome_options("Why the resolution in force was wrong.", evidence_required=True,
-                  by_help="Who records the correction (default: your login name).")
+                  by_help="Who records the correction (default: your login name).",
+                  resolved_on_help="When the outcome became known (default: the day of the resolution it corrects).")
 def correct(ctx, **options) -> None:
     """Correct a resolution with a new record that supersedes it (both stay visible)."""
     from forecastapp.core import ledger
 
-    _record_outcome(ctx, ledger.correct_resolution, **options)
+    _record_outcome(ctx, ledger.correct_resolution, write_keeps_day=True, **options)
 
 
 @cli.command()
@@ -812,10 +820,12 @@ SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
 @click.option("--until", help="Only pairs whose question resolved on or before this day.")
 @click.option("--exclude-backdated", is_flag=True,
               help="Leave out pairs whose final forecast was made on more than a day before it was recorded.")
+@click.option("--exclude-imported", is_flag=True,
+              help="Leave out pairs whose final forecast came from an imported or merged file.")
 @click.option("--verify/--no-verify", "verify", default=True, show_default=True,
               help="Recompute the ledger's hash chain and state the result (slow on a very large ledger).")
 @click.pass_context
-def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, verify) -> None:
+def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, exclude_imported, verify) -> None:
     """Score the track record as SCORING.md defines it and export the scorecard."""
     from forecastapp.core import report
     from forecastapp.core.scorecard import build_scorecard
@@ -829,10 +839,13 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, v
     if output is not None:
         _refuse_own_file(ctx, Path(output))
     card = build_scorecard(db, analyst=analyst, tag=tag, since=since_day, until=until_day,
-                           exclude_backdated=exclude_backdated, verify=verify, today=clock.today, now=clock.now)
+                           exclude_backdated=exclude_backdated, exclude_imported=exclude_imported, verify=verify,
+                           today=clock.today, now=clock.now)
     if card["ledger"]["verified"] is False:
         # The scorecard still comes out (it says so itself), but whoever runs it must not miss it.
-        click.echo(f"warning: the ledger's hash chain is {card['ledger']['verify']}", err=True)
+        summary = card["ledger"]["verify"]
+        chain = "" if summary.startswith("derived") else "the ledger's hash chain is "
+        click.echo(f"warning: {chain}{summary}", err=True)
     if output is None:
         # On stdout a Markdown report carries its chart inside, as a data: URI.
         click.echo(report.scorecard_text(card, fmt), nl=False)

@@ -49,9 +49,10 @@ def test_a_forecast_after_the_resolution_date_is_refused(ledger):
     with pytest.raises(ValidationError, match="hindsight"):
         ops.add_forecast(ledger, question_id=qid, analyst="Bo", probability=0.9, made_on=date(2026, 6, 2),
                          today=TODAY, now=NOW)
-    # made on the resolution day itself is still a forecast (the outcome may come late that day)
-    ops.add_forecast(ledger, question_id=qid, analyst="Bo", probability=0.9, made_on=date(2026, 6, 1),
-                     today=TODAY, now=NOW)
+    # Made on the resolution day, but recorded after the resolution was: refused too (issue 11, item 1).
+    with pytest.raises(ValidationError, match="recorded after its resolution would be hindsight"):
+        ops.add_forecast(ledger, question_id=qid, analyst="Bo", probability=0.9, made_on=date(2026, 6, 1),
+                         today=TODAY, now=NOW)
 
 
 def test_seed_forecasts_are_backdated_with_the_excerpt_as_evidence(seeded_ledger):

@@ -113,12 +113,13 @@ def test_every_added_record_carries_its_origin(ledger):
 
 
 def test_an_import_that_fails_midway_writes_nothing(ledger, monkeypatch):
-    import forecastapp.core.transfer as transfer
+    import forecastapp.core.merge as merge
 
     def boom(db, ids):
         raise RuntimeError("disk trouble")
 
-    monkeypatch.setattr(transfer, "refresh_pair_scores", boom)
+    # The last step of the import's transaction: the scored pairs, once the records' origins are noted.
+    monkeypatch.setattr(merge, "refresh_pair_scores", boom)
     with pytest.raises(RuntimeError):
         apply_plan(ledger, read_plan(DATA / "fatebook-forecasts.csv", today=TODAY), origin=ORIGIN, now=NOW)
     for table in ("questions", "forecasts", "resolutions", "analysts", "origins", "record_origins"):

@@ -318,10 +318,12 @@ def test_a_core_refusal_is_explained_and_nothing_is_pushed(window, qtbot, monkey
     def fill(dialog):
         assert not _ok(dialog).isEnabled()
         assert "hindsight" in dialog.made_on_error.text()
+        # Dated before the resolution, it is still recorded after it: refused all the same (issue 11).
         _set_date(dialog, "madeOnEdit", date(2025, 6, 1))
-        assert _ok(dialog).isEnabled()
-        qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+        assert not _ok(dialog).isEnabled()
+        assert "recorded after its resolution would be hindsight" in dialog.made_on_error.text()
+        dialog.reject()
 
     count = window.undo_stack.count()
     run_modal(qtbot, window.action_update.trigger, fill, name="UpdateForecastDialog")
-    assert window.undo_stack.count() == count + 1 and messages == []
+    assert window.undo_stack.count() == count and messages == []

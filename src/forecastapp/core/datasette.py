@@ -139,6 +139,15 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "final_term": "its ICD 203 term, if any", "brier": _BRIER, "brier_time_averaged": _BRIER_TA,
             "log_score": _LOG, "horizon_days": "days from first forecast to resolution",
             "final_backdated": "1 if the final forecast was made on more than a day before it was recorded",
+            "final_origin_id": "origins.id of the import or merge the final forecast came from (empty: made here)",
+        },
+    ),
+    "unscored_forecasts": (
+        "Derived: forecasts the scores leave out as hindsight, made after the resolution day or recorded after "
+        "a resolution of their question was.",
+        {
+            "forecast_id": "forecasts.id", "question_id": "questions.id", "analyst_id": "analysts.id",
+            "reason": "made_after or recorded_after",
         },
     ),
     "origins": (

@@ -105,9 +105,15 @@ class VerifyResult:
     checked: int
     first_bad: BadRecord | None
     head: str
+    #: With an intact chain: the first derived value (a question's outcome, a scored pair, ...) that
+    #: the chained history does not give, in one line; None when everything derived agrees.
+    derived: str | None = None
 
     def summary(self) -> str:
-        """One line: 'verified: N records, head H' or 'broken at record N (table id): reason'."""
+        """One line: 'verified: N records, head H', 'broken at record N (table id): reason', or
+        'derived data does not match the history: ...'."""
+        if self.derived is not None:
+            return f"derived data does not match the history ({self.checked} records verified): {self.derived}"
         if self.first_bad is None:
             return f"verified: {self.checked} records, head {self.head}"
         bad = self.first_bad
@@ -133,7 +139,23 @@ def _chain_query() -> str:
 
 
 def verify_ledger(db: Database) -> VerifyResult:
-    """Re-compute every link from the stored records; report the first record that does not match."""
+    """Re-compute every link from the stored records, then check what is derived from them; report the
+    first record (or derived value) that does not match.
+
+    Everything is read in one read transaction (unless the caller holds one already), so a write
+    committed by another program half-way through is not taken for a mismatch.
+    """
+    own = not db.conn.in_transaction
+    if own:
+        db.conn.execute("BEGIN")
+    try:
+        return _verify_ledger(db)
+    finally:
+        if own and db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")  # a read transaction: nothing to keep
+
+
+def _verify_ledger(db: Database) -> VerifyResult:
     head = chain_head(db)
     prev = GENESIS
     position = 0
@@ -173,7 +195,49 @@ def verify_ledger(db: Database) -> VerifyResult:
         if row:
             return _broken(position, position + 1, table, row[0], "the record is not in the chain (added outside the app)",
                            head)
+    problem = derived_problem(db)
+    if problem is not None:
+        return VerifyResult(ok=False, checked=position, first_bad=None, head=head, derived=problem)
     return VerifyResult(ok=True, checked=position, first_bad=None, head=head)
+
+
+# What the history says each question's derived columns must hold: the outcome and day of its latest
+# resolution record (none, or a withdrawal, leaves both empty) and whether its latest log entry is a delete.
+_QUESTION_STATE_SQL = """
+SELECT id, outcome, resolved_on, deleted, r_outcome, r_resolved_on, l_deleted FROM (
+    SELECT q.id, q.outcome, q.resolved_on, q.deleted,
+           (SELECT r.outcome FROM resolutions r WHERE r.question_id = q.id ORDER BY r.seq DESC LIMIT 1) AS r_outcome,
+           (SELECT r.resolved_on FROM resolutions r WHERE r.question_id = q.id ORDER BY r.seq DESC LIMIT 1)
+               AS r_resolved_on,
+           coalesce((SELECT l.action = 'delete' FROM question_log l WHERE l.question_id = q.id
+                     ORDER BY l.seq DESC LIMIT 1), 0) AS l_deleted
+    FROM questions q
+)
+WHERE outcome IS NOT r_outcome OR resolved_on IS NOT r_resolved_on OR deleted IS NOT l_deleted
+ORDER BY id LIMIT 1
+"""
+
+
+def derived_problem(db: Database) -> str | None:
+    """The first derived value a scorecard reads that the chained history does not give, or None.
+
+    Checked: each question's outcome, resolution day and deleted flag (from its resolution records and
+    its log), then every scored pair and every forecast left out as hindsight, recomputed from the
+    history (pairs.derived_mismatch). A scorecard reads its figures from those, so a score edited in
+    place, or an outcome set without a resolution record, fails here even with the chain intact.
+    """
+    row = db.execute(_QUESTION_STATE_SQL).fetchone()
+    if row is not None:
+        qid, outcome, resolved_on, deleted, r_outcome, r_resolved_on, l_deleted = row
+        if deleted != l_deleted:
+            state = "deleted" if deleted else "not deleted"
+            return f"question {qid[:8]} is marked {state}, but its log says otherwise"
+        said = f"{r_outcome} on {r_resolved_on}" if r_outcome else "no outcome in force"
+        return (f"question {qid[:8]} is stored as resolved {outcome or 'nothing'}"
+                f"{f' on {resolved_on}' if resolved_on else ''}, but its resolution records give {said}")
+    from forecastapp.core.pairs import derived_mismatch  # pairs reads queries; integrity stays light
+
+    return derived_mismatch(db)
 
 
 def _broken(checked: int, position: int, table: str, record_id: str, reason: str, head: str) -> VerifyResult:

@@ -229,11 +229,35 @@ def _check_made_on(made_on: date, today: date) -> None:
 
 def _check_forecast(q: dict, *, made_on: date, today: date) -> None:
     _check_made_on(made_on, today)
-    if q["outcome"] is not None and made_on.isoformat() > q["resolved_on"]:
+    if q["outcome"] is None:
+        return
+    if made_on.isoformat() > q["resolved_on"]:
         raise ValidationError(
             f"question {q['id'][:8]} resolved {q['outcome']} on {q['resolved_on']}; "
             f"a forecast made on {made_on.isoformat()} would be hindsight and is refused"
         )
+    # Whatever its made-on day, a forecast recorded now is recorded knowing the outcome.
+    raise ValidationError(
+        f"question {q['id'][:8]} resolved {q['outcome']} on {q['resolved_on']}; a forecast recorded after its "
+        "resolution would be hindsight and is refused"
+    )
+
+
+def hindsight_note(db: Database, question_id: str) -> str | None:
+    """Why a forecast recorded now on this open question will never be scored, or None.
+
+    A question whose resolution was withdrawn (or corrected and withdrawn) is open again and takes
+    forecasts, but its outcome was on the record once: forecasts recorded since are kept in the
+    history and left out of every score (pairs.py, "recorded_after").
+    """
+    row = db.execute(
+        "SELECT min(resolved_on), count(*) FROM resolutions WHERE question_id = ? AND outcome IS NOT NULL",
+        [question_id],
+    ).fetchone()
+    if not row or not row[1]:
+        return None
+    return (f"question {question_id[:8]} was resolved once (its resolution was withdrawn), so this forecast is "
+            "kept in the history but never scored")
 
 
 def _insert_forecast(
@@ -406,14 +430,18 @@ def correct_resolution(
     *,
     question_id: str,
     outcome: Outcome | str,
-    resolved_on: date,
+    resolved_on: date | None,
     evidence: str,
     recorded_by: str = "",
     annul_reason: str | None = None,
     today: date,
     now: datetime,
 ) -> str:
-    """Replace the effective resolution with a new, visible record that supersedes it."""
+    """Replace the effective resolution with a new, visible record that supersedes it.
+
+    `resolved_on` None keeps the day of the resolution it corrects: a correction of the outcome alone
+    must not move the day the outcome became known (which decides what counts as hindsight).
+    """
     evidence = clean_text(evidence, "evidence")
     check_text(recorded_by, "recorder's name")
     with writing(db):
@@ -422,6 +450,8 @@ def correct_resolution(
         if current is None:
             raise ValidationError(f"question {question_id[:8]} is not resolved; resolve it instead")
         outcome, annul_reason = _check_outcome(q, outcome, annul_reason)
+        if resolved_on is None:
+            resolved_on = date.fromisoformat(current["resolved_on"])
         _check_resolved_on(resolved_on, today)
         if (current["outcome"], current["resolved_on"], current["annul_reason"]) == (
             outcome.value, resolved_on.isoformat(), annul_reason

@@ -37,6 +37,7 @@ from sqlite_utils import Database
 from forecastapp.core import ledger
 from forecastapp.core.errors import ImportFormatError, NotFoundError, ValidationError
 from forecastapp.core.model import moment_iso, new_id, short_id
+from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.store import is_ledger_file, writing
 from forecastapp.core.transfer import TABLES, check_export, existing_id, export_ledger, import_ledger, read_export
 
@@ -250,7 +251,8 @@ def bring_in(
     with _large_cache(db, records), writing(db):
         marks = {t: db.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0] for t in ORIGIN_TABLES}
         screened = _screen_resolutions(db, data.get("resolutions", []))
-        report = import_ledger(db, {**data, "resolutions": screened.kept, "settings": {}}, progress=progress)
+        report = import_ledger(db, {**data, "resolutions": screened.kept, "settings": {}}, progress=progress,
+                               refresh=False)
         new_conflicts = [c for c in screened.conflicts if not _known_conflict(db, c[2]["id"])]
         origin_id = None
         if sum(report.added.values()) or new_conflicts:
@@ -266,6 +268,8 @@ def bring_in(
                     f" SELECT ?, id, ? FROM {table} WHERE rowid > ?",
                     [table, origin_id, marks[table]],
                 )
+        # After the origins: a scored pair notes the import its final forecast came from.
+        refresh_pair_scores(db, report.touched)
         conflict_ids = []
         for qid, ours_id, theirs in new_conflicts:
             conflict_id = new_id()

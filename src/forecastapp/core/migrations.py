@@ -480,3 +480,29 @@ def m0006_backdated_pairs(db: Database) -> None:
              FROM forecasts f WHERE f.id = pair_scores.final_forecast_id), 0);
         """,
     )
+
+
+@migrations(name="0009_hindsight_and_imports")
+def m0009_hindsight_and_imports(db: Database) -> None:
+    """Leave hindsight out of the scores and say which scored pairs rest on imported history."""
+    # Both derived, kept by pairs.refresh_pair_scores and checked by `verify` against the history:
+    # - unscored_forecasts lists each forecast the scores leave out as hindsight (made after the
+    #   resolution day, or recorded after a resolution of its question was), so a scorecard can count them;
+    # - pair_scores.final_origin_id names the import or merge a pair's final forecast came from.
+    # (0007 and 0008 are left to changes made alongside this one; gaps in the names are harmless.)
+    _run(
+        db,
+        """
+        ALTER TABLE pair_scores ADD COLUMN final_origin_id TEXT;
+        CREATE TABLE unscored_forecasts (
+            forecast_id TEXT PRIMARY KEY,
+            question_id TEXT NOT NULL,
+            analyst_id TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('made_after', 'recorded_after'))
+        ) WITHOUT ROWID;
+        CREATE INDEX unscored_forecasts_question ON unscored_forecasts (question_id);
+        """,
+    )
+    from forecastapp.core.pairs import rebuild_pair_scores
+
+    rebuild_pair_scores(db)

@@ -13,33 +13,68 @@ from sqlite_utils import Database
 
 from forecastapp.core.queries import BACKDATED_SQL
 
-# Per pair, from the unretracted forecasts made on or before the resolution date:
+# Hindsight (docs/RELIABILITY.md): an unretracted forecast on a question resolved yes or no is left out
+# of the scores, and listed in `unscored_forecasts`, when
+# - it was made on a day after the resolution in force says the question resolved ("made_after"), or
+# - it was recorded after a resolution of its question was first recorded, whatever its made-on day,
+#   and whether that resolution is still in force, corrected or withdrawn ("recorded_after"). For a
+#   record made in this ledger, "after" is its place in the hash chain, which nobody can reorder
+#   without breaking the chain (a clock set back changes recorded_at, not the chain). For an imported
+#   record it is the recorded_at its source states, compared with the earliest recorded resolution:
+#   an import enters records in its own order, and the source's own chronology is all there is; such
+#   pairs are marked imported instead (final_origin_id).
+_CANDIDATES_SQL = """
+WITH resolved AS (
+    SELECT q.id AS question_id, CASE q.outcome WHEN 'yes' THEN 1 ELSE 0 END AS o, q.resolved_on,
+           julianday(q.resolved_on) AS r_jd,
+           (SELECT min(c.seq) FROM resolutions r0
+            JOIN chain c ON c.record_table = 'resolutions' AND c.record_id = r0.id
+            WHERE r0.question_id = q.id AND r0.outcome IS NOT NULL) AS first_res_seq,
+           (SELECT min(r0.recorded_at) FROM resolutions r0
+            WHERE r0.question_id = q.id AND r0.outcome IS NOT NULL) AS first_res_at,
+           (SELECT min(julianday(r0.recorded_at)) FROM resolutions r0
+            WHERE r0.question_id = q.id AND r0.outcome IS NOT NULL) AS first_res_jd
+    FROM questions q
+    WHERE q.outcome IN ('yes', 'no') AND q.deleted = 0 {question_filter}
+),
+candidates AS (
+    SELECT f.question_id, f.analyst_id, f.id, f.seq, f.probability AS p, f.estimative_term, f.made_on,
+           f.recorded_at, ro.origin_id, r.o, r.resolved_on, r.r_jd,
+           CASE
+               WHEN f.made_on > r.resolved_on THEN 'made_after'
+               WHEN ro.origin_id IS NULL
+                    AND (SELECT c.seq FROM chain c WHERE c.record_table = 'forecasts' AND c.record_id = f.id)
+                        > r.first_res_seq THEN 'recorded_after'
+               WHEN ro.origin_id IS NOT NULL
+                    AND coalesce(julianday(f.recorded_at) > r.first_res_jd, f.recorded_at > r.first_res_at)
+                    THEN 'recorded_after'
+           END AS hindsight
+    FROM forecasts f JOIN resolved r ON r.question_id = f.question_id
+    LEFT JOIN record_origins ro ON ro.record_table = 'forecasts' AND ro.record_id = f.id
+    WHERE NOT EXISTS (SELECT 1 FROM retractions x WHERE x.forecast_id = f.id)
+)"""
+
+# Per pair, from the candidates that are not hindsight:
 # - the last forecast recorded on each day stands for that day (rn_day = 1);
 # - each day-forecast holds from its day until the next one, the last until R;
 # - time-averaged Brier = sum(span * (p - o)^2) / (R - F), or the final Brier when R = F;
 # - final_backdated: the final forecast was made on more than a day before it was recorded
 #   (queries.BACKDATED_SQL), so the pair's score may rest on hindsight; 0 when an imported record's
-#   recorded_at is not a moment SQLite can read (nothing shows it was back-dated).
-_PAIRS_SQL = """
-WITH resolved AS (
-    SELECT id AS question_id, CASE outcome WHEN 'yes' THEN 1 ELSE 0 END AS o, resolved_on,
-           julianday(resolved_on) AS r_jd
-    FROM questions
-    WHERE outcome IN ('yes', 'no') AND deleted = 0 {question_filter}
-),
+#   recorded_at is not a moment SQLite can read (nothing shows it was back-dated);
+# - final_origin_id: the import or merge the final forecast came from (NULL: made in this ledger).
+_PAIRS_SQL = _CANDIDATES_SQL + """,
 f AS (
-    SELECT f.question_id, f.analyst_id, f.id, f.probability AS p, f.estimative_term, f.made_on,
-           coalesce({backdated}, 0) AS backdated, r.o, r.resolved_on, r.r_jd,
+    SELECT question_id, analyst_id, id, p, estimative_term, made_on, origin_id,
+           coalesce({backdated}, 0) AS backdated, o, resolved_on, r_jd,
            row_number() OVER (
-               PARTITION BY f.question_id, f.analyst_id, f.made_on
-               ORDER BY f.recorded_at DESC, f.seq DESC
+               PARTITION BY question_id, analyst_id, made_on
+               ORDER BY recorded_at DESC, seq DESC
            ) AS rn_day
-    FROM forecasts f JOIN resolved r ON r.question_id = f.question_id
-    WHERE f.made_on <= r.resolved_on
-      AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.forecast_id = f.id)
+    FROM candidates f
+    WHERE hindsight IS NULL
 ),
 d AS (
-    SELECT question_id, analyst_id, id, p, estimative_term, backdated, o, resolved_on, r_jd,
+    SELECT question_id, analyst_id, id, p, estimative_term, backdated, origin_id, o, resolved_on, r_jd,
            julianday(made_on) AS jd,
            lead(julianday(made_on)) OVER w AS next_jd,
            row_number() OVER (PARTITION BY question_id, analyst_id ORDER BY made_on DESC) AS rn_last
@@ -53,6 +88,7 @@ g AS (
            max(CASE WHEN rn_last = 1 THEN p END) AS final_p,
            max(CASE WHEN rn_last = 1 THEN estimative_term END) AS final_term,
            max(CASE WHEN rn_last = 1 THEN backdated END) AS final_backdated,
+           max(CASE WHEN rn_last = 1 THEN origin_id END) AS final_origin_id,
            sum((coalesce(next_jd, r_jd) - jd) * (p - o) * (p - o)) AS weighted
     FROM d
     GROUP BY question_id, analyst_id
@@ -67,14 +103,22 @@ SELECT question_id, analyst_id, o AS outcome, resolved_on,
             ELSE (final_p - o) * (final_p - o) END AS brier_time_averaged,
        CASE o WHEN 1 THEN ln(final_p) ELSE ln(1 - final_p) END AS log_score,
        CAST(round(r_jd - first_jd) AS INTEGER) AS horizon_days,
-       final_backdated
+       final_backdated,
+       final_origin_id
 FROM g
 """.replace("{backdated}", BACKDATED_SQL)
 
+# The forecasts the scores leave out as hindsight, and why.
+_UNSCORED_SQL = _CANDIDATES_SQL + """
+SELECT id, question_id, analyst_id, hindsight FROM candidates WHERE hindsight IS NOT NULL
+"""
+
 _COLUMNS = (
     "question_id, analyst_id, outcome, resolved_on, first_made_on, final_forecast_id, "
-    "final_probability, final_term, brier, brier_time_averaged, log_score, horizon_days, final_backdated"
+    "final_probability, final_term, brier, brier_time_averaged, log_score, horizon_days, final_backdated, "
+    "final_origin_id"
 )
+_UNSCORED_COLUMNS = "forecast_id, question_id, analyst_id, reason"
 
 
 def refresh_pair_scores(db: Database, question_ids: Iterable[str]) -> None:
@@ -86,12 +130,78 @@ def refresh_pair_scores(db: Database, question_ids: Iterable[str]) -> None:
     db.execute("DELETE FROM _refresh_ids")
     db.conn.executemany("INSERT OR IGNORE INTO _refresh_ids (id) VALUES (?)", [(i,) for i in ids])
     db.execute("DELETE FROM pair_scores WHERE question_id IN (SELECT id FROM _refresh_ids)")
-    sql = _PAIRS_SQL.format(question_filter="AND id IN (SELECT id FROM _refresh_ids)")
-    db.execute(f"INSERT INTO pair_scores ({_COLUMNS}) {sql}")
+    db.execute("DELETE FROM unscored_forecasts WHERE question_id IN (SELECT id FROM _refresh_ids)")
+    only = "AND q.id IN (SELECT id FROM _refresh_ids)"
+    db.execute(f"INSERT INTO pair_scores ({_COLUMNS}) {_PAIRS_SQL.format(question_filter=only)}")
+    db.execute(f"INSERT INTO unscored_forecasts ({_UNSCORED_COLUMNS}) {_UNSCORED_SQL.format(question_filter=only)}")
     db.execute("DELETE FROM _refresh_ids")
 
 
 def rebuild_pair_scores(db: Database) -> None:
     """Recompute every scored pair (after a bulk load or an import)."""
     db.execute("DELETE FROM pair_scores")
+    db.execute("DELETE FROM unscored_forecasts")
     db.execute(f"INSERT INTO pair_scores ({_COLUMNS}) {_PAIRS_SQL.format(question_filter='')}")
+    db.execute(f"INSERT INTO unscored_forecasts ({_UNSCORED_COLUMNS}) {_UNSCORED_SQL.format(question_filter='')}")
+
+
+def derived_mismatch(db: Database) -> str | None:
+    """Recompute `pair_scores` and `unscored_forecasts` from the history into temporary tables and
+    compare: None when they agree, else one line naming the first pair or forecast that differs.
+
+    `verify` calls this, so a scorecard's figures (all read from these two tables) are checked against
+    the records they derive from, not trusted as stored. Scores are compared to 1e-9: a sum of floats
+    may differ in its last bit with the order SQLite adds it up in, a forged score does not.
+    """
+    db.execute("DROP TABLE IF EXISTS temp._pairs_check")
+    db.execute("DROP TABLE IF EXISTS temp._unscored_check")
+    try:
+        db.execute(f"CREATE TEMP TABLE _pairs_check AS SELECT {_COLUMNS} FROM pair_scores WHERE 0")
+        db.execute(f"INSERT INTO _pairs_check ({_COLUMNS}) {_PAIRS_SQL.format(question_filter='')}")
+        db.execute(f"CREATE TEMP TABLE _unscored_check AS SELECT {_UNSCORED_COLUMNS} FROM unscored_forecasts WHERE 0")
+        db.execute(f"INSERT INTO _unscored_check ({_UNSCORED_COLUMNS}) {_UNSCORED_SQL.format(question_filter='')}")
+        return _first_difference(db, "pair_scores", "temp._pairs_check", ("question_id", "analyst_id"),
+                                 "scored pair") or _first_difference(
+            db, "unscored_forecasts", "temp._unscored_check", ("forecast_id",), "unscored forecast")
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp._pairs_check")
+        db.execute("DROP TABLE IF EXISTS temp._unscored_check")
+
+
+_REAL_COLUMNS = frozenset({"final_probability", "brier", "brier_time_averaged", "log_score"})
+
+
+def _differs(column: str, a: str, b: str) -> str:
+    if column in _REAL_COLUMNS:
+        return f"(({a} IS NULL) <> ({b} IS NULL) OR abs({a} - {b}) > 1e-9)"
+    return f"{a} IS NOT {b}"
+
+
+def _first_difference(db: Database, stored: str, fresh: str, key: tuple[str, ...], what: str) -> str | None:
+    """One line for the first row (in key order) that the stored table and the recomputed one disagree on."""
+    columns = [c.strip() for c in (_COLUMNS if stored == "pair_scores" else _UNSCORED_COLUMNS).split(",")]
+    on = " AND ".join(f"s.{k} = f.{k}" for k in key)
+    differs = " OR ".join(_differs(c, f"s.{c}", f"f.{c}") for c in columns if c not in key)
+    keys_s = ", ".join(f"s.{k}" for k in key)
+    keys_f = ", ".join(f"f.{k}" for k in key)
+    row = db.execute(
+        f"SELECT {keys_s} FROM main.{stored} s LEFT JOIN {fresh} f ON {on} WHERE f.{key[0]} IS NULL OR {differs}"
+        f" UNION ALL SELECT {keys_f} FROM {fresh} f LEFT JOIN main.{stored} s ON {on} WHERE s.{key[0]} IS NULL"
+        f" ORDER BY 1{', 2' if len(key) > 1 else ''} LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    where = " AND ".join(f"{k} = ?" for k in key)
+    label = ", ".join(f"{k.removesuffix('_id')} {str(v)[:8]}" for k, v in zip(key, row))
+    have = db.execute(f"SELECT {', '.join(columns)} FROM main.{stored} WHERE {where}", list(row)).fetchone()
+    want = db.execute(f"SELECT {', '.join(columns)} FROM {fresh} WHERE {where}", list(row)).fetchone()
+    if have is None:
+        return f"{stored}: the {what} ({label}) is missing, though the history gives it"
+    if want is None:
+        return f"{stored}: the {what} ({label}) is stored, but the history gives no such {what}"
+    for name, a, b in zip(columns, have, want):
+        if name in _REAL_COLUMNS and a is not None and b is not None and abs(a - b) <= 1e-9:
+            continue
+        if a != b:
+            return f"{stored}: the {what} ({label}) has {name} {a!r}, the history gives {b!r}"
+    return f"{stored}: the {what} ({label}) differs from the history"

@@ -49,11 +49,11 @@ GROUP_SECTIONS = (("analysts", "analyst", "name"), ("tags", "tag", "tag"), ("doc
 CSV_GROUP_COLUMNS = (
     "group", "name", "n", "brier", "brier_ci90_low", "brier_ci90_high", "brier_time_averaged", "log_score",
     "base_rate", "brier_skill_vs_50", "brier_skill_vs_base_rate", "reliability", "resolution", "uncertainty",
-    "relative_brier", "relative_brier_n", "term_range", "happened", "backdated_pairs",
+    "relative_brier", "relative_brier_n", "term_range", "happened", "backdated_pairs", "imported_pairs",
 )
 CSV_PAIR_COLUMNS = (
     "question_id", "statement", "analyst", "final_probability", "final_term", "outcome", "resolved_on", "brier",
-    "brier_time_averaged", "log_score",
+    "brier_time_averaged", "log_score", "backdated", "imported_format", "imported_from", "imported_at",
 )
 
 # --- JSON -----------------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def _group_csv_row(group: str, name: str | None, g: dict[str, Any]) -> list[obje
         group, name, g["n"], g["brier"], ci[0], ci[1], g["brier_time_averaged"], g["log_score"], g["base_rate"],
         g["brier_skill_vs_50"], g["brier_skill_vs_base_rate"], murphy.get("reliability"), murphy.get("resolution"),
         murphy.get("uncertainty"), g.get("relative_brier"), g.get("relative_brier_n"), g.get("range"),
-        g.get("happened"), g.get("backdated_pairs"),
+        g.get("happened"), g.get("backdated_pairs"), g.get("imported_pairs"),
     ]
 
 
@@ -345,6 +345,8 @@ def _filters_text(filters: dict[str, Any]) -> str:
         parts.append(f"resolved on or before {filters['until']}")
     if filters.get("exclude_backdated"):
         parts.append("back-dated forecasts left out")
+    if filters.get("exclude_imported"):
+        parts.append("imported forecasts left out")
     return "; ".join(parts) if parts else "none (every scored pair)"
 
 
@@ -357,11 +359,38 @@ def integrity_text(ledger: dict[str, Any]) -> str:
         return f"Ledger verified: {fmt_count(ledger.get('chain_records') or 0)} records, chain head {head}."
     if ledger.get("verified") is False:
         summary = str(ledger.get("verify") or "")
+        if summary.startswith("derived"):
+            # The chain holds, but a stored figure or state does not follow from it (integrity.derived_problem).
+            return (f"Ledger check failed: {summary}. These figures may have been edited after they were "
+                    f"computed; chain head {head}.")
         # The summary reads "broken at record N (table id): reason".
         return (f"Ledger chain {summary}. These figures may rest on records changed after they were written; "
                 f"chain head {head}.")
     return (f"Ledger chain head {head} (the chain was not verified for this scorecard; "
             "forecastapp verify checks it).")
+
+
+def _imported_text(card: dict[str, Any]) -> str | None:
+    """How many scored pairs rest on imported history, or were left out for it; None if neither."""
+    left_out = (card.get("excluded") or {}).get("imported") or 0
+    if (card.get("filters") or {}).get("exclude_imported"):
+        return (f"{fmt_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast was "
+                f"imported from a file {'were' if left_out != 1 else 'was'} left out.")
+    n = card["overall"].get("imported_pairs")
+    if not n:
+        return None
+    return (f"{fmt_count(n)} of {fmt_count(card['overall']['n'])} scored pairs rest on a final forecast imported "
+            "from a file, whose dates are the file's word, not this ledger's record; "
+            "forecastapp scorecard --exclude-imported scores without them.")
+
+
+def _hindsight_text(card: dict[str, Any]) -> str | None:
+    """How many forecasts were left out as hindsight; None if none."""
+    n = (card.get("excluded") or {}).get("hindsight") or 0
+    if not n:
+        return None
+    return (f"{fmt_count(n)} forecast{'s' if n != 1 else ''} made or recorded after {'their' if n != 1 else 'its'} "
+            f"question's outcome was on the record {'are' if n != 1 else 'is'} kept in the history and never scored.")
 
 
 def _backdated_text(card: dict[str, Any]) -> str | None:
@@ -425,9 +454,9 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
                   "scores 0.25. Log scores use the natural log; higher (closer to 0) is better. Estimative "
                   f"terms follow {scale.get('terms', 'ICD 203')}."),
     ]
-    backdated = _backdated_text(card)
-    if backdated:
-        blocks.append(Paragraph(backdated))
+    for text in (_backdated_text(card), _imported_text(card), _hindsight_text(card)):
+        if text:
+            blocks.append(Paragraph(text))
     if n == 0:
         blocks.append(Paragraph("No scored pairs match these filters: nothing has resolved yes or no with a "
                                 "forecast made on or before its resolution. Every figure below is empty."))
@@ -439,6 +468,7 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
             (
                 ("Scored pairs (question, analyst)", fmt_count(n)),
                 ("Of which the final forecast was back-dated", fmt_count(o.get("backdated_pairs") or 0)),
+                ("Of which the final forecast was imported", fmt_count(o.get("imported_pairs") or 0)),
                 ("Brier, final forecast (0-1)", fmt_score(o["brier"])),
                 ("90% bootstrap interval of that Brier", fmt_ci(o["brier_ci90"])),
                 ("Brier, time-averaged over the days open", fmt_score(o["brier_time_averaged"])),
@@ -505,6 +535,11 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
                 *((("Scored pairs left out: final forecast back-dated",
                     fmt_count(card["excluded"].get("backdated") or 0)),)
                   if card["filters"].get("exclude_backdated") else ()),
+                *((("Scored pairs left out: final forecast imported",
+                    fmt_count(card["excluded"].get("imported") or 0)),)
+                  if card["filters"].get("exclude_imported") else ()),
+                ("Forecasts left out as hindsight (made or recorded after the outcome was on the record)",
+                 fmt_count(card["excluded"].get("hindsight") or 0)),
             ),
             (False, True),
         ),

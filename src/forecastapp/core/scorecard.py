@@ -23,11 +23,15 @@ Filters, as the scorecard applies them:
   before it was recorded: `pair_scores.final_backdated`, queries.BACKDATED_SQL), from every figure
   including the relative Brier. Without it every group states how many of its pairs rest on a
   back-dated final forecast (`backdated_pairs`), so a reader sees how much could be hindsight.
+- `exclude_imported` likewise drops the pairs whose final forecast came from an imported or merged file
+  (`pair_scores.final_origin_id`); every group states `imported_pairs`, and each pair names its file.
 - `excluded` counts the questions the same filters select: annulled and condition-not-met questions
   and questions with no forecast before resolution by their resolution day; `due` questions (still
   open after their resolve-by day) by their resolve-by day, since they have no resolution day. With
   `analyst`, only questions that analyst forecast (an unretracted forecast) are counted. `backdated`
-  counts *pairs*, not questions: those `exclude_backdated` left out (0 without it).
+  and `imported` count *pairs*, not questions: those the exclude_* filters left out (0 without them).
+  `hindsight` counts *forecasts*: those made or recorded after their question's outcome was on the
+  record (`unscored_forecasts`, pairs.py), which no score ever includes.
 
 Integrity: `ledger.chain_head` is the hash chain's head (core/integrity.py) read in the same read
 transaction as the figures, so `forecastapp verify --scorecard` can tie the scorecard to the ledger
@@ -91,7 +95,7 @@ for _term in TERMS:
 
 PAIR_KEYS = (
     "question_id", "statement", "analyst", "final_probability", "final_term", "outcome", "resolved_on",
-    "brier", "brier_time_averaged", "log_score",
+    "brier", "brier_time_averaged", "log_score", "backdated", "imported_format", "imported_from", "imported_at",
 )
 """Keys of one scored pair in the scorecard's `pairs`, in order."""
 
@@ -99,8 +103,21 @@ PAIR_KEYS = (
 # exactly as json.dumps writes them; only the key names and punctuation are spelled out here.
 _PAIR_JSON = (
     '{"question_id": %s, "statement": %s, "analyst": %s, "final_probability": %r, "final_term": %s, '
-    '"outcome": "%s", "resolved_on": "%s", "brier": %r, "brier_time_averaged": %r, "log_score": %r}'
+    '"outcome": "%s", "resolved_on": "%s", "brier": %r, "brier_time_averaged": %r, "log_score": %r, '
+    '"backdated": %s, "imported_format": %s, "imported_from": %s, "imported_at": %s}'
 )
+
+#: What a scored pair can rest on that a reader may want to leave out, and the SQL (over `pair_scores ps`)
+#: that is 1 for such a pair. Each has a `<mark>_pairs` count in every group, an `exclude_<mark>` filter
+#: and an `excluded.<mark>` count of the pairs the filter left out (docs/RELIABILITY.md):
+#: - backdated: the final forecast was made on more than a day before it was recorded;
+#: - imported: the final forecast came into this ledger from a file (an import or a merge), whose dates
+#:   are the file's word, not this ledger's record.
+MARKS: dict[str, str] = {
+    "backdated": "ps.final_backdated",
+    "imported": "(ps.final_origin_id IS NOT NULL)",
+}
+_MARK_SUMS = ", ".join(f"sum({sql})" for sql in MARKS.values())
 
 
 class ScoredPairs(Sequence[dict[str, Any]]):
@@ -151,25 +168,26 @@ class ScoredPairs(Sequence[dict[str, Any]]):
 
 
 class _Sums(GroupAccumulator):
-    """A group's sums, fed with rows already grouped by (final probability, outcome), and its back-dated pairs."""
+    """A group's sums, fed with rows already grouped by (final probability, outcome), and its marked pairs."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.backdated = 0
+        self.marked = [0] * len(MARKS)
 
     def add_rows(
-        self, k: int, p: float, o: int, b: float, count: int, sum_ta: float, sum_log: float, backdated: int
+        self, k: int, p: float, o: int, b: float, count: int, sum_ta: float, sum_log: float, *marked: int
     ) -> None:
         """Add `count` pairs that share final probability `p` (bin `k`), outcome `o` and Brier `b`.
 
-        `backdated` of them rest on a back-dated final forecast.
+        `marked` says how many of them carry each of MARKS, in its order.
         """
-        self.backdated += backdated
+        for i, n in enumerate(marked):
+            self.marked[i] += n
         self.add_alike(k, p, o, b, count, sum_ta, sum_log)
 
     def figures(self) -> dict[str, Any]:
-        """The group's figures (scoring.summarize) and how many of its pairs rest on back-dated forecasts."""
-        return {**summarize(self.totals()), "backdated_pairs": self.backdated}
+        """The group's figures (scoring.summarize) and how many of its pairs carry each mark."""
+        return {**summarize(self.totals()), **{f"{m}_pairs": n for m, n in zip(MARKS, self.marked)}}
 
 
 class _Filters:
@@ -177,7 +195,7 @@ class _Filters:
 
     def __init__(
         self, analyst: str | None, tag: str | None, since: date | None, until: date | None,
-        exclude_backdated: bool = False,
+        exclude_backdated: bool = False, exclude_imported: bool = False,
     ) -> None:
         self.analyst = " ".join(analyst.split()) if analyst and analyst.strip() else None
         self.tag = " ".join(tag.strip().lower().split()) if tag and tag.strip() else None
@@ -188,6 +206,10 @@ class _Filters:
         self.since = since
         self.until = until
         self.exclude_backdated = bool(exclude_backdated)
+        self.exclude_imported = bool(exclude_imported)
+        #: The marks whose pairs are left out, in MARKS order.
+        self.excluded_marks = tuple(m for m, on in (("backdated", self.exclude_backdated),
+                                                    ("imported", self.exclude_imported)) if on)
         self.params: dict[str, Any] = {
             "analyst": self.analyst,
             "tag": self.tag,
@@ -197,12 +219,12 @@ class _Filters:
 
     analysts_sql = "(SELECT id FROM analysts WHERE name = :analyst COLLATE NOCASE)"
 
-    def question_clauses(self, alias: str = "ps", *, keep_backdated: bool = False) -> list[str]:
-        """Clauses over `pair_scores` that select questions (tag, resolution day) and drop back-dated pairs
-        when asked (unless `keep_backdated`)."""
+    def question_clauses(self, alias: str = "ps", *, keep_marked: bool = False) -> list[str]:
+        """Clauses over `pair_scores` that select questions (tag, resolution day) and drop the marked pairs
+        the filters leave out (unless `keep_marked`)."""
         out: list[str] = []
-        if self.exclude_backdated and not keep_backdated:
-            out.append(f"{alias}.final_backdated = 0")
+        if not keep_marked:
+            out += [f"NOT {MARKS[m].replace('ps.', f'{alias}.')}" for m in self.excluded_marks]
         if self.tag:
             out.append(f"{alias}.question_id IN (SELECT question_id FROM question_tags WHERE tag = :tag)")
         if self.since:
@@ -211,21 +233,21 @@ class _Filters:
             out.append(f"{alias}.resolved_on <= :until")
         return out
 
-    def pair_clauses(self, *, keep_backdated: bool = False) -> list[str]:
-        """Clauses keeping the selected pairs of `pair_scores ps` (back-dated ones too if `keep_backdated`)."""
-        clauses = self.question_clauses(keep_backdated=keep_backdated)
+    def pair_clauses(self, *, keep_marked: bool = False) -> list[str]:
+        """Clauses keeping the selected pairs of `pair_scores ps` (marked ones too if `keep_marked`)."""
+        clauses = self.question_clauses(keep_marked=keep_marked)
         if self.analyst:
             clauses.append(f"ps.analyst_id IN {self.analysts_sql}")
         return clauses
 
-    def pair_where(self, *, keep_backdated: bool = False) -> str:
+    def pair_where(self, *, keep_marked: bool = False) -> str:
         """`pair_clauses` as a WHERE clause (empty when nothing is filtered)."""
-        clauses = self.pair_clauses(keep_backdated=keep_backdated)
+        clauses = self.pair_clauses(keep_marked=keep_marked)
         return ("WHERE " + " AND ".join(clauses)) if clauses else ""
 
     def as_json(self) -> dict[str, Any]:
         """The filters as the scorecard reports them (null when not given)."""
-        return {**self.params, "exclude_backdated": self.exclude_backdated}
+        return {**self.params, "exclude_backdated": self.exclude_backdated, "exclude_imported": self.exclude_imported}
 
 
 def build_scorecard(
@@ -236,12 +258,13 @@ def build_scorecard(
     since: date | None = None,
     until: date | None = None,
     exclude_backdated: bool = False,
+    exclude_imported: bool = False,
     verify: bool = False,
     today: date,
     now: datetime,
 ) -> dict[str, Any]:
     """The scorecard as a JSON-ready dict (see the module docstring for each filter and for `verify`)."""
-    flt = _Filters(analyst, tag, since, until, exclude_backdated)
+    flt = _Filters(analyst, tag, since, until, exclude_backdated, exclude_imported)
     with _second_reader(db) as reader:
         names = dict(db.execute("SELECT id, name FROM analysts").fetchall())
         if reader is None:
@@ -391,17 +414,17 @@ def _main_groups(db: Database, flt: _Filters) -> tuple[_Sums, dict[str, _Sums], 
     # lookup per pair; a plain scan and one sort is 1.5x faster.
     sql = f"""
         SELECT ps.analyst_id, ps.final_term, {_HORIZON_SQL} AS h, ps.final_probability, ps.outcome,
-               min(ps.brier), count(*), sum(ps.brier_time_averaged), sum(ps.log_score), sum(ps.final_backdated)
+               min(ps.brier), count(*), sum(ps.brier_time_averaged), sum(ps.log_score), {_MARK_SUMS}
         FROM pair_scores ps
         {flt.pair_where()}
         GROUP BY +ps.analyst_id, ps.final_term, h, ps.final_probability, ps.outcome
     """
     bins: dict[float, int] = {}
-    for analyst_id, term, h, p, o, b, count, sum_ta, sum_log, backdated in db.execute(sql, flt.params):
+    for analyst_id, term, h, p, o, b, count, sum_ta, sum_log, *marked in db.execute(sql, flt.params):
         k = bins.get(p)
         if k is None:
             k = bins[p] = calibration_bin(p)
-        row = (k, p, o, b, count, sum_ta, sum_log, backdated)
+        row = (k, p, o, b, count, sum_ta, sum_log, *marked)
         overall.add_rows(*row)
         by_analyst[analyst_id].add_rows(*row)
         by_horizon[h].add_rows(*row)
@@ -412,10 +435,10 @@ def _main_groups(db: Database, flt: _Filters) -> tuple[_Sums, dict[str, _Sums], 
 
 def _grouped(db: Database, sql: str, params: dict[str, Any]) -> dict[str, _Sums]:
     """Sums per key from rows (key, p, o, brier, count, sum of time-averaged Brier, sum of log score,
-    back-dated pairs)."""
+    then the marked pairs of each of MARKS)."""
     out: dict[str, _Sums] = defaultdict(_Sums)
-    for key, p, o, b, count, sum_ta, sum_log, backdated in db.execute(sql, params):
-        out[key].add_rows(calibration_bin(p), p, o, b, count, sum_ta, sum_log, backdated)
+    for key, p, o, b, count, sum_ta, sum_log, *marked in db.execute(sql, params):
+        out[key].add_rows(calibration_bin(p), p, o, b, count, sum_ta, sum_log, *marked)
     return out
 
 
@@ -425,7 +448,7 @@ def _document_groups(db: Database, flt: _Filters) -> dict[str, _Sums]:
     clauses = ["q.document_id IS NOT NULL", *flt.pair_clauses()]
     return _grouped(db, f"""
         SELECT q.document_id, ps.final_probability, ps.outcome, min(ps.brier), count(*),
-               sum(ps.brier_time_averaged), sum(ps.log_score), sum(ps.final_backdated)
+               sum(ps.brier_time_averaged), sum(ps.log_score), {_MARK_SUMS}
         FROM questions q CROSS JOIN pair_scores ps ON ps.question_id = q.id
         WHERE {" AND ".join(clauses)}
         GROUP BY q.document_id, ps.final_probability, ps.outcome
@@ -439,7 +462,7 @@ def _tag_groups(db: Database, flt: _Filters) -> dict[str, _Sums]:
     clauses = ["ps.question_id >= ''", *flt.pair_clauses()]
     return _grouped(db, f"""
         SELECT t.tag, ps.final_probability, ps.outcome, min(ps.brier), count(*),
-               sum(ps.brier_time_averaged), sum(ps.log_score), sum(ps.final_backdated)
+               sum(ps.brier_time_averaged), sum(ps.log_score), {_MARK_SUMS}
         FROM pair_scores ps CROSS JOIN question_tags t ON t.question_id = ps.question_id
         WHERE {" AND ".join(clauses)}
         GROUP BY +t.tag, ps.final_probability, ps.outcome
@@ -514,7 +537,7 @@ def _pair_rows(
         f"""
         SELECT ps.question_id, ps.analyst_id, ps.final_probability, ps.final_term,
                CASE ps.outcome WHEN 1 THEN 'yes' ELSE 'no' END, ps.resolved_on,
-               ps.brier, ps.brier_time_averaged, ps.log_score
+               ps.brier, ps.brier_time_averaged, ps.log_score, ps.final_backdated, ps.final_origin_id
         FROM pair_scores ps {flt.pair_where()}
         ORDER BY ps.question_id, ps.analyst_id
         """,
@@ -526,7 +549,12 @@ def _pair_rows(
     current_id = ""
     current: dict[str, float] = {}
     qid_json = statement_json = ""
-    for qid, analyst_id, p, term, outcome, resolved_on, b, ta, ls in rows:
+    origins = {
+        origin_id: (enc(fmt), enc(source), enc(at))
+        for origin_id, fmt, source, at in db.execute("SELECT id, format, source, recorded_at FROM origins")
+    }
+    not_imported = ("null", "null", "null")
+    for qid, analyst_id, p, term, outcome, resolved_on, b, ta, ls, backdated, origin_id in rows:
         if qid != current_id:
             if len(current) > 1:
                 shared.append((current_id, current))
@@ -536,7 +564,8 @@ def _pair_rows(
         # resolved_on is a checked ISO date and outcome a literal from the SQL: nothing to escape.
         lines.append(_PAIR_JSON % (
             qid_json, statement_json, analysts[analyst_id], p, "null" if term is None else enc(term), outcome,
-            resolved_on, b, ta, ls,
+            resolved_on, b, ta, ls, "true" if backdated else "false",
+            *(origins.get(origin_id, not_imported) if origin_id else not_imported),
         ))
         days.append(resolved_on)
     if len(current) > 1:
@@ -580,26 +609,42 @@ def _question_counts(db: Database, flt: _Filters, today: date) -> dict[str, int]
     ).fetchone()
     # Every scored pair belongs to a live question resolved yes or no that the same filters select,
     # so the resolved questions without one are the difference (no lookup per question needed).
-    # Back-dated pairs left out by exclude_backdated still count as forecasts before resolution here.
-    keep_all = flt.pair_where(keep_backdated=True)
+    # Marked pairs left out by the exclude_* filters still count as forecasts before resolution here.
+    keep_all = flt.pair_where(keep_marked=True)
     scored = db.execute(
         f"SELECT count(*) FROM (SELECT ps.question_id FROM pair_scores ps {keep_all} GROUP BY ps.question_id)",
         flt.params,
     ).fetchone()[0]
-    backdated = 0
-    if flt.exclude_backdated:
-        backdated = db.execute(
-            f"SELECT count(*) FROM pair_scores ps {keep_all} {'AND' if keep_all else 'WHERE'} ps.final_backdated = 1",
+    left_out = dict.fromkeys(MARKS, 0)
+    for mark in flt.excluded_marks:
+        left_out[mark] = db.execute(
+            f"SELECT count(*) FROM pair_scores ps {keep_all} {'AND' if keep_all else 'WHERE'} {MARKS[mark]}",
             flt.params,
         ).fetchone()[0]
+    hindsight = _hindsight_count(db, flt)
     return {
         "live": live,
         "annulled": annulled,
         "condition_not_met": cnm,
         "no_forecast_before_resolution": resolved - scored,
         "due": due,
-        "backdated": backdated,
+        **left_out,
+        "hindsight": hindsight,
     }
+
+
+def _hindsight_count(db: Database, flt: _Filters) -> int:
+    """Forecasts on the selected questions that the scores leave out as hindsight (`unscored_forecasts`)."""
+    clauses = []
+    if flt.tag:
+        clauses.append("u.question_id IN (SELECT question_id FROM question_tags WHERE tag = :tag)")
+    if flt.analyst:
+        clauses.append(f"u.analyst_id IN {flt.analysts_sql}")
+    if flt.since or flt.until:
+        days = [*(["q.resolved_on >= :since"] if flt.since else []), *(["q.resolved_on <= :until"] if flt.until else [])]
+        clauses.append(f"u.question_id IN (SELECT q.id FROM questions q WHERE {' AND '.join(days)})")
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return db.execute(f"SELECT count(*) FROM unscored_forecasts u {where}", flt.params).fetchone()[0]
 
 
 def _forecast_count(db: Database) -> int:

@@ -87,6 +87,8 @@ class ImportReport:
 
     added: dict[str, int]
     skipped: dict[str, int]
+    #: The questions whose records the import added to (their scored pairs may have changed).
+    touched: frozenset[str] = frozenset()
 
     def summary(self) -> str:
         """One line for a person: 'added 3 questions, 5 forecasts; 12 records already present'."""
@@ -182,9 +184,13 @@ def existing_id(db: Database, table: str, record: dict) -> str | None:
 
 
 def import_ledger(
-    db: Database, data: dict, *, progress: Callable[[int, int], None] | None = None
+    db: Database, data: dict, *, progress: Callable[[int, int], None] | None = None, refresh: bool = True
 ) -> ImportReport:
-    """Add every record of an export that this ledger does not have yet, in one transaction."""
+    """Add every record of an export that this ledger does not have yet, in one transaction.
+
+    With `refresh=False` the caller refreshes the touched questions' scored pairs itself, in the same
+    transaction (merge.bring_in does, once the records' origins are noted: a pair's provenance is part of it).
+    """
     check_export(data)
     added = {t: 0 for t in TABLES}
     skipped = {t: 0 for t in TABLES}
@@ -237,7 +243,8 @@ def import_ledger(
                     touched.add(qid)
         for key, value in (data.get("settings") or {}).items():
             db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [str(key), str(value)])
-        refresh_pair_scores(db, touched)
+        if refresh:
+            refresh_pair_scores(db, touched)
     if progress:
         progress(total, total)
-    return ImportReport(added=added, skipped=skipped)
+    return ImportReport(added=added, skipped=skipped, touched=frozenset(touched))

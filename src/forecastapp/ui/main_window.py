@@ -777,8 +777,11 @@ class MainWindow(QMainWindow):
                 "Integrity: verified",
                 f"Every history record matches the hash chain ({state.checked:,} records).\n{state.summary}")
         else:
+            # No record position: the chain holds but a stored score or state does not follow from it.
+            headline = (f"Integrity: broken at record {state.broken_at:,}" if state.broken_at is not None
+                        else "Integrity: stored scores do not match the history")
             self._show_integrity(
-                f"Integrity: broken at record {state.broken_at:,}",
+                headline,
                 f"{state.summary}\nRun \u201cforecastapp verify\u201d for details; docs/RELIABILITY.md explains the "
                 "chain.", broken=True)
 

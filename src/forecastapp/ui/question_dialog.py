@@ -283,6 +283,14 @@ class UpdateForecastDialog(QDialog):
         self.analyst_error = ErrorLabel("analystError")
         self.made_on_edit = date_edit("madeOnEdit", "Made on", self._today, maximum=self._today)
         self.made_on_error = ErrorLabel("madeOnError")
+        # A reopened question (its resolution withdrawn) takes forecasts, but its outcome was once on the
+        # record: say before the user writes one that it will never be scored (core/pairs.py).
+        self.hindsight_note = HintLabel("hindsightNote")
+        once = q.outcome is None and any(r.outcome is not None for r in detail.resolutions)
+        self.hindsight_note.setText(
+            "This question was resolved once and reopened: a forecast recorded now is kept in the history but "
+            "never scored." if once else "")
+        self.hindsight_note.setVisible(once)
         self.rationale_edit = plain_text_edit(
             "rationaleEdit", "Rationale", "Optional: what changed your mind", 3
         )
@@ -297,6 +305,7 @@ class UpdateForecastDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(statement)
         layout.addWidget(latest)
+        layout.addWidget(self.hindsight_note)
         layout.addLayout(form)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
@@ -318,6 +327,13 @@ class UpdateForecastDialog(QDialog):
             self.made_on_error.show_error(
                 f"the question resolved {q.outcome.value} on {q.resolved_on.isoformat()}; a forecast made on "
                 f"{made_on.isoformat()} would be hindsight"
+            )
+        elif q.outcome is not None and q.resolved_on is not None:
+            # Whatever day it is dated, a forecast recorded now is recorded knowing the outcome (the core refuses it).
+            ok = False
+            self.made_on_error.show_error(
+                f"the question resolved {q.outcome.value} on {q.resolved_on.isoformat()}; a forecast recorded after "
+                "its resolution would be hindsight, whatever day it is dated"
             )
         else:
             self.made_on_error.show_error(None)

@@ -27,6 +27,7 @@ class ScorecardRequest:
     today: date
     now: datetime
     exclude_backdated: bool = False
+    exclude_imported: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def compute_scorecard(
             # time would cost seconds on a big ledger; the status bar and `forecastapp verify` state it.
             card = build_scorecard(
                 db, analyst=request.analyst, tag=request.tag, since=request.since, until=request.until,
-                exclude_backdated=request.exclude_backdated, today=request.today, now=request.now,
+                exclude_backdated=request.exclude_backdated, exclude_imported=request.exclude_imported,
+                today=request.today, now=request.now,
             )
         except ForecastError as exc:  # a bad filter (since after until): said beside the filters
             return ScorecardResult(generation, None, analysts, tags, error=str(exc))

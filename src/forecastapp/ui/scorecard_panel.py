@@ -230,6 +230,13 @@ class ScorecardPanel(QWidget):
             "Leave out scored pairs whose final forecast was made on more than a day before it was recorded: "
             "such a forecast could have been made with hindsight."))
         self._exclude_backdated.toggled.connect(self._on_filter_changed)
+        self._exclude_imported = QCheckBox(self.tr("Exclude &imported forecasts"),
+                                           objectName="scorecardExcludeImported")
+        self._exclude_imported.setAccessibleName(self.tr("Exclude imported forecasts"))
+        self._exclude_imported.setToolTip(self.tr(
+            "Leave out scored pairs whose final forecast came from an imported or merged file: its dates are the "
+            "file's word, not this ledger's record."))
+        self._exclude_imported.toggled.connect(self._on_filter_changed)
 
         analyst_label = QLabel(self.tr("&Analyst:"))
         analyst_label.setBuddy(self._analyst)
@@ -248,6 +255,7 @@ class ScorecardPanel(QWidget):
         row.addWidget(self._until)
         row.addSpacing(8)
         row.addWidget(self._exclude_backdated)
+        row.addWidget(self._exclude_imported)
         self._filter_row = row
 
     def _build_content(self) -> QWidget:
@@ -353,13 +361,15 @@ class ScorecardPanel(QWidget):
             "since": self._since.date().toPython() if self._since_check.isChecked() else None,
             "until": self._until.date().toPython() if self._until_check.isChecked() else None,
             "exclude_backdated": self._exclude_backdated.isChecked(),
+            "exclude_imported": self._exclude_imported.isChecked(),
         }
 
     def set_filters(self, *, analyst: str | None = None, tag: str | None = None, since: date | None = None,
-                    until: date | None = None, exclude_backdated: bool = False) -> None:
+                    until: date | None = None, exclude_backdated: bool = False,
+                    exclude_imported: bool = False) -> None:
         """Set every filter at once (None or False clears one) and refresh once."""
         widgets = (self._analyst, self._tag, self._since_check, self._since, self._until_check, self._until,
-                   self._exclude_backdated)
+                   self._exclude_backdated, self._exclude_imported)
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -372,6 +382,7 @@ class ScorecardPanel(QWidget):
                 if value is not None:
                     edit.setDate(QDate(value.year, value.month, value.day))
             self._exclude_backdated.setChecked(exclude_backdated)
+            self._exclude_imported.setChecked(exclude_imported)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -400,7 +411,7 @@ class ScorecardPanel(QWidget):
         request = ScorecardRequest(
             path=Path(self._service.path), analyst=flt["analyst"], tag=flt["tag"], since=flt["since"],
             until=flt["until"], today=self._service.today(), now=self._service.now(),
-            exclude_backdated=flt["exclude_backdated"],
+            exclude_backdated=flt["exclude_backdated"], exclude_imported=flt["exclude_imported"],
         )
         generation = self._generation
 
@@ -468,7 +479,7 @@ class ScorecardPanel(QWidget):
 
     def _filtered(self) -> bool:
         flt = self.filters()
-        return flt["exclude_backdated"] or any(flt[k] is not None for k in ("analyst", "tag", "since", "until"))
+        return flt["exclude_backdated"] or flt["exclude_imported"] or any(flt[k] is not None for k in ("analyst", "tag", "since", "until"))
 
     def _show_empty(self, text: str) -> None:
         self._empty.setText(text)
@@ -477,7 +488,8 @@ class ScorecardPanel(QWidget):
     def _render(self, card: dict[str, Any]) -> None:
         overall = card["overall"]
         excluded = card["excluded"]
-        self._set_message(html.escape(self._backdated_note(card)))
+        self._set_message(html.escape(" ".join(n for n in (self._backdated_note(card), self._imported_note(card),
+                                                          self._hindsight_note(card)) if n)))
         if overall["n"] == 0:
             if self._filtered():
                 text = self.tr("No resolved forecasts match these filters.")
@@ -531,6 +543,28 @@ class ScorecardPanel(QWidget):
         return self.tr("%1 of %2 scored pairs rest on a back-dated final forecast (made on more than a day before "
                        "it was recorded), which could be hindsight.").replace("%1", str(n)).replace(
                            "%2", str(card["overall"]["n"]))
+
+    def _imported_note(self, card: dict[str, Any]) -> str:
+        """One line on imported history: how many scored pairs rest on it, or were left out ("" if none)."""
+        left_out = card["excluded"].get("imported", 0)
+        if card["filters"].get("exclude_imported"):
+            if not left_out:
+                return ""
+            return self.tr("%1 scored pair(s) whose final forecast was imported are left out.").replace(
+                "%1", str(left_out))
+        n = card["overall"].get("imported_pairs", 0)
+        if not n:
+            return ""
+        return self.tr("%1 of %2 scored pairs rest on a final forecast imported from a file, whose dates are the "
+                       "file's word.").replace("%1", str(n)).replace("%2", str(card["overall"]["n"]))
+
+    def _hindsight_note(self, card: dict[str, Any]) -> str:
+        """One line on forecasts left out as hindsight ("" if none)."""
+        n = card["excluded"].get("hindsight", 0)
+        if not n:
+            return ""
+        return self.tr("%1 forecast(s) made or recorded after the outcome was on the record are never "
+                       "scored.").replace("%1", str(n))
 
     def _fill_tables(self, card: dict[str, Any]) -> None:
         def rows(table: QTableWidget, data: list[list[tuple[str, Any, bool]]]) -> None:
