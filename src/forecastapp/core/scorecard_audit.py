@@ -111,7 +111,10 @@ def audit_scorecard(
         finally:
             scratch.close()
     fresh = _as_json(fresh)
-    fresh["ledger"]["chain_records"] = head.position
+    # A verified scorecard states how many links it verified: the chain up to its head. An unverified
+    # one states null there, which is no figure.
+    stated = card.get("ledger") or {}
+    fresh["ledger"]["chain_records"] = head.position if _is_number(stated.get("chain_records")) else None
     where = f"{head.source} at record {head.position}"
     counter = [0]
     difference = next(_differences(card, fresh, (), where, counter), None)
