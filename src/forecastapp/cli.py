@@ -670,19 +670,21 @@ def _import_ledger(ctx, path: Path, dry_run: bool) -> None:
     one in force here is flagged as a conflict instead of replacing it, and the new records note
     where they came from. Into an empty ledger (a restore) that is a plain copy.
     """
-    from forecastapp.core.merge import Origin, bring_in, file_sha256, preview
-    from forecastapp.core.transfer import ImportReport, read_export
+    from forecastapp.core.merge import Origin, bring_in, file_sha256, preview, read_ledger_source
+    from forecastapp.core.transfer import ImportReport
 
     if path.is_dir():
         raise UserError(f"'{path.name}' is a folder; a ledger export is one .json file")
-    data = read_export(path)
+    # The core's one reader of another ledger: its hash chain must verify, or nothing is written.
+    data, fmt = read_ledger_source(path, now=_clock(ctx).now)
     db = _ledger(ctx)
     if dry_run:
         for line in preview(db, data).lines(verb="would add"):
             click.echo(line)
         click.echo("dry run: nothing was written")
         return
-    origin = Origin(action="import", format="ledger", source=path.name, sha256=file_sha256(path), host=_host())
+    origin = Origin(action="import" if fmt == "ledger" else "merge", format=fmt, source=path.name,
+                    sha256=file_sha256(path), host=_host())
     report = bring_in(db, data, origin=origin, now=_clock(ctx).now, progress=_progress())
     # The first line keeps the plain import's wording ("added 3 questions, ...; N records already present").
     click.echo(ImportReport(added=report.added, skipped=report.present).summary())
