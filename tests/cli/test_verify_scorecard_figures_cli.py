@@ -212,6 +212,8 @@ def test_a_filtered_scorecard_is_recomputed_with_its_filters(scored, tmp_path, a
 @pytest.mark.parametrize("filters, message", [
     ({"since": "last spring"}, "the scorecard's filters.since 'last spring' is not a day (YYYY-MM-DD)"),
     ({"analyst": 5}, "the scorecard's filters.analyst 5 is malformed"),
+    ({"tag": True}, "the scorecard's filters.tag True is malformed"),
+    ({"exclude_backdated": "yes"}, "the scorecard's filters.exclude_backdated 'yes' is malformed"),
     ({"colour": "blue"}, ("the scorecard was made with the filter colour = 'blue', which this forecastapp cannot "
                           "apply, so its figures cannot be recomputed")),
     ("all", "the scorecard's filters are not an object, so its figures cannot be recomputed"),

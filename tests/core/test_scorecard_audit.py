@@ -94,3 +94,10 @@ def test_a_head_from_elsewhere_is_still_refused_before_any_recomputation(scored)
     card["ledger"]["chain_head"] = "cd" * 32
     with pytest.raises(ValidationError, match="is not in the ledger's chain"):
         audit_scorecard(card, db=scored, now=NOW)
+
+
+def test_a_scorecard_nested_hundreds_deep_is_refused_in_one_line_not_a_recursion_error(scored):
+    card = _card(scored)
+    card["extra"] = json.loads("[" * 900 + "]" * 900)
+    with pytest.raises(ValidationError, match="^the scorecard nests too deeply to be one forecastapp wrote"):
+        audit_scorecard(card, db=scored, now=NOW)

@@ -117,7 +117,11 @@ def audit_scorecard(
     fresh["ledger"]["chain_records"] = head.position if _is_number(stated.get("chain_records")) else None
     where = f"{head.source} at record {head.position}"
     counter = [0]
-    difference = next(_differences(card, fresh, (), where, counter), None)
+    try:
+        difference = next(_differences(card, fresh, (), where, counter), None)
+    except RecursionError:  # JSON nested hundreds deep: readable, but no scorecard forecastapp wrote
+        raise ValidationError("the scorecard nests too deeply to be one forecastapp wrote, so its figures cannot "
+                              "be compared") from None
     return ScorecardAudit(head=head, compared=counter[0], difference=difference)
 
 
@@ -130,7 +134,8 @@ def scorecard_filters(card: dict) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise ValidationError("the scorecard's filters are not an object, so its figures cannot be recomputed")
-    known = set(inspect.signature(build_scorecard).parameters) - _NOT_FILTERS
+    parameters = inspect.signature(build_scorecard).parameters
+    known = set(parameters) - _NOT_FILTERS
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if value is None or value is False:
@@ -143,7 +148,8 @@ def scorecard_filters(card: dict) -> dict[str, Any]:
                 value = date.fromisoformat(value)
             except (TypeError, ValueError):
                 raise ValidationError(f"the scorecard's filters.{key} {value!r} is not a day (YYYY-MM-DD)") from None
-        elif not isinstance(value, (str, bool)):
+        elif not isinstance(value, bool if isinstance(parameters[key].default, bool) else str):
+            # A flag takes true or false, any other filter text (the scorecard writes nothing else).
             raise ValidationError(f"the scorecard's filters.{key} {value!r} is malformed")
         out[key] = value
     return out
