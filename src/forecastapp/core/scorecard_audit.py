@@ -173,9 +173,9 @@ def ledger_at(data: dict, position: int) -> dict:
     kept = {(t, i) for t, i in order[:position]}
     out = dict(data)
     for table in CHAINED_COLUMNS:
-        out[table] = [r for r in data.get(table) or [] if (table, r.get("id")) in kept]
+        out[table] = [r for r in data.get(table) or [] if isinstance(r, dict) and (table, r.get("id")) in kept]
     asked = {r.get("question_id") for table in ("forecasts", "resolutions", "question_log") for r in out[table]}
-    out["questions"] = [q for q in data.get("questions") or [] if q.get("id") in asked]
+    out["questions"] = [q for q in data.get("questions") or [] if isinstance(q, dict) and q.get("id") in asked]
     out["chain"] = order[:position]
     out.pop("chain_hashes", None)
     out.pop("chain_head", None)
