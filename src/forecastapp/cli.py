@@ -678,19 +678,21 @@ def _import_ledger(ctx, path: Path, dry_run: bool) -> None:
     one in force here is flagged as a conflict instead of replacing it, and the new records note
     where they came from. Into an empty ledger (a restore) that is a plain copy.
     """
-    from forecastapp.core.merge import Origin, bring_in, file_sha256, preview
-    from forecastapp.core.transfer import ImportReport, read_export
+    from forecastapp.core.merge import Origin, bring_in, file_sha256, preview, read_ledger_source
+    from forecastapp.core.transfer import ImportReport
 
     if path.is_dir():
         raise UserError(f"'{path.name}' is a folder; a ledger export is one .json file")
-    data = read_export(path)
+    # The core's one reader of another ledger: its hash chain must verify, or nothing is written.
+    data, fmt = read_ledger_source(path, now=_clock(ctx).now)
     db = _ledger(ctx)
     if dry_run:
         for line in preview(db, data).lines(verb="would add"):
             click.echo(line)
         click.echo("dry run: nothing was written")
         return
-    origin = Origin(action="import", format="ledger", source=path.name, sha256=file_sha256(path), host=_host())
+    origin = Origin(action="import" if fmt == "ledger" else "merge", format=fmt, source=path.name,
+                    sha256=file_sha256(path), host=_host())
     report = bring_in(db, data, origin=origin, now=_clock(ctx).now, progress=_progress())
     # The first line keeps the plain import's wording ("added 3 questions, ...; N records already present").
     click.echo(ImportReport(added=report.added, skipped=report.present).summary())
@@ -761,22 +763,31 @@ def settle(ctx, conflict_id, keep, note, recorded_by) -> None:
 @click.option("--ledger", "ledger_file", type=click.Path(exists=True, dir_okay=False),
               help="Check a ledger export (forecastapp export) instead of the database.")
 @click.option("--scorecard", "scorecard_file", type=click.Path(exists=True, dir_okay=False),
-              help="Check that a scorecard JSON was drawn from the ledger (or from --ledger's export).")
+              help="Check that a scorecard JSON was drawn from the ledger (or from --ledger's export) and recompute "
+                   "its figures there.")
 @click.pass_context
 def verify(ctx, ledger_file, scorecard_file) -> None:
-    """Re-compute the ledger's hash chain; exit status 1 and the first bad record if it was tampered with."""
-    from forecastapp.core.integrity import check_scorecard, verify_export, verify_ledger
+    """Re-compute the ledger's hash chain; exit status 1 and the first bad record if it was tampered with.
+
+    With --scorecard, also find the scorecard's chain head in the chain and recompute its figures from
+    the ledger as it stood at that record; exit status 1 and the first figure that differs if one does.
+    """
+    from forecastapp.core.integrity import scorecard_head, verify_export, verify_ledger
+    from forecastapp.core.scorecard_audit import audit_scorecard
     from forecastapp.core.store import resolve_db_path
 
-    export = _read_json(Path(ledger_file)) if ledger_file else None
-    scorecard = _read_json(Path(scorecard_file)) if scorecard_file else None
-    if export is not None:
-        result = verify_export(export)
+    # A file holding `null` is still a file given: it is checked (and refused), never taken for no file.
+    export = _read_json(Path(ledger_file)) if ledger_file is not None else None
+    scorecard = _read_json(Path(scorecard_file)) if scorecard_file is not None else None
+    if scorecard_file is not None:
+        scorecard_head(scorecard)  # no scorecard (or no head in it): one line before any work
+    if ledger_file is not None:
+        result = verify_export(export, name=f"'{Path(ledger_file).name}'")
         click.echo(result.summary())
         if not result.ok:
             ctx.exit(1)
-        if scorecard is not None:
-            click.echo(check_scorecard(scorecard, export=export))
+        if scorecard_file is not None:
+            _echo_audit(ctx, audit_scorecard(scorecard, export=export, now=_clock(ctx).now))  # type: ignore[arg-type]
         return
     path = resolve_db_path(_state(ctx).get("db_path"))
     if not path.exists():
@@ -787,8 +798,15 @@ def verify(ctx, ledger_file, scorecard_file) -> None:
     click.echo(result.summary())
     if not result.ok:
         ctx.exit(1)
-    if scorecard is not None:
-        click.echo(check_scorecard(scorecard, db=db))
+    if scorecard_file is not None:
+        _echo_audit(ctx, audit_scorecard(scorecard, db=db, now=_clock(ctx).now))
+
+
+def _echo_audit(ctx: click.Context, audit) -> None:
+    """Print a scorecard check's line; a figure that differs exits with status 1, as a broken chain does."""
+    click.echo(audit.summary())
+    if not audit.ok:
+        ctx.exit(1)
 
 
 def _read_json(path: Path) -> object:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 
 def _export(run_cli, tmp_path):
     path = tmp_path / "ledger.json"
@@ -14,9 +16,13 @@ def _export(run_cli, tmp_path):
 
 
 def _card(tmp_path, head, name="card.json"):
+    """A scorecard stating only its chain head (no figures to recompute)."""
     path = tmp_path / name
-    path.write_text(json.dumps({"ledger": {"questions": 1, "chain_head": head}}), encoding="utf-8")
+    path.write_text(json.dumps({"ledger": {"chain_head": head}}), encoding="utf-8")
     return path
+
+
+NO_FIGURES = "; the scorecard states no figures to recompute"
 
 
 def _db_head(path):
@@ -50,9 +56,9 @@ def test_a_scorecard_with_the_ledger_head_matches(run_cli, seeded_path, tmp_path
     card = _card(tmp_path, head)
     export = _export(run_cli, tmp_path)
     code, out, _ = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
-    assert code == 0 and out.splitlines()[-1] == f"scorecard matches the ledger export at record {n} of {n}"
+    assert code == 0 and out.splitlines()[-1] == f"scorecard matches the ledger export at record {n} of {n}{NO_FIGURES}"
     code, out, _ = run_cli("verify", "--scorecard", str(card))
-    assert code == 0 and out.splitlines()[-1] == f"scorecard matches the ledger at record {n} of {n}"
+    assert code == 0 and out.splitlines()[-1] == f"scorecard matches the ledger at record {n} of {n}{NO_FIGURES}"
 
 
 def test_a_scorecard_from_an_earlier_state_still_matches_and_says_what_came_after(run_cli, seeded_path, tmp_path):
@@ -60,7 +66,8 @@ def test_a_scorecard_from_an_earlier_state_still_matches_and_says_what_came_afte
     card = _card(tmp_path, head)
     run_cli("update", "eb0b7891", "-p", "40%", "-a", "Ann")
     code, out, _ = run_cli("verify", "--scorecard", str(card))
-    assert out.splitlines()[-1] == f"scorecard matches the ledger at record {n} of {n + 1}; 1 record added since"
+    assert out.splitlines()[-1] == f"scorecard matches the ledger at record {n} of {n + 1}; 1 record added since" + (
+        NO_FIGURES)
 
 
 def test_a_scorecard_from_another_ledger_is_refused(run_cli, seeded_path, tmp_path):
@@ -89,15 +96,16 @@ def test_a_real_scorecard_is_tied_to_the_ledger_export_it_came_from(run_cli, see
     export = _export(run_cli, tmp_path)
     code, out, _ = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
     assert code == 0
+    recomputed = f"; its figures, recomputed from the ledger export as of record {n}, match"
     assert out.splitlines() == [f"verified: {n} records, head {head}",
-                                f"scorecard matches the ledger export at record {n} of {n}"]
+                                f"scorecard matches the ledger export at record {n} of {n}{recomputed}"]
     # The ledger grows: the scorecard still matches a later export, which says what came after.
     code, _, err = run_cli("update", "eb0b7891", "-p", "40%", "-a", "Ann")
     assert code == 0, err
     export = _export(run_cli, tmp_path)
     code, out, _ = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
     assert code == 0 and out.splitlines()[-1] == (
-        f"scorecard matches the ledger export at record {n} of {n + 1}; 1 record added since")
+        f"scorecard matches the ledger export at record {n} of {n + 1}; 1 record added since{recomputed}")
 
 
 def test_a_real_scorecard_with_an_edited_head_is_refused(run_cli, seeded_path, tmp_path):
@@ -122,3 +130,47 @@ def test_scorecard_of_a_tampered_ledger_warns_and_says_so_in_the_report(run_cli,
     assert code == 0
     assert err.startswith(f"warning: the ledger's hash chain is broken at record 1 (forecasts {target}):")
     assert "Ledger chain broken at record 1 (forecasts" in out
+
+
+@pytest.mark.parametrize("content, message", [
+    ("null", "'n.json' is not a forecastapp ledger export (it holds null)"),
+    ("[1]", "'n.json' is not a forecastapp ledger export (it holds a list)"),
+    ('"x"', "'n.json' is not a forecastapp ledger export (it holds a string)"),
+    ("5", "'n.json' is not a forecastapp ledger export (it holds a number)"),
+])
+def test_a_ledger_file_that_holds_no_export_is_refused_not_taken_for_no_file(run_cli, seeded_path, tmp_path, content,
+                                                                              message):
+    bad = tmp_path / "n.json"
+    bad.write_text(content, encoding="utf-8")
+    code, out, err = run_cli("verify", "--ledger", str(bad))
+    assert (code, out, err) == (2, "", f"Error: {message}\n")
+
+
+@pytest.mark.parametrize("content, message", [
+    ("null", "the file is not a forecastapp scorecard (it holds null)"),
+    ("[1]", "the file is not a forecastapp scorecard (it holds a list)"),
+    ('{"ledger": null}', "the scorecard states no ledger chain head, so it cannot be checked against a ledger"),
+    ('{"ledger": [1]}', "the scorecard states no ledger chain head, so it cannot be checked against a ledger"),
+])
+def test_a_scorecard_file_that_holds_no_scorecard_is_refused(run_cli, seeded_path, tmp_path, content, message):
+    bad = tmp_path / "n.json"
+    bad.write_text(content, encoding="utf-8")
+    code, out, err = run_cli("verify", "--scorecard", str(bad))
+    assert (code, out, err) == (2, "", f"Error: {message}\n")
+    code, out, err = run_cli("verify", "--scorecard", str(bad), "--ledger", str(_export(run_cli, tmp_path)))
+    assert (code, out, err) == (2, "", f"Error: {message}\n")
+
+
+def test_an_export_changed_at_its_first_forecast_is_broken_there_not_at_the_last_record(run_cli, seeded_path,
+                                                                                       tmp_path):
+    export = _export(run_cli, tmp_path)
+    data = json.loads(export.read_text())
+    first = data["forecasts"][0]
+    first["probability"] = 0.02 if first["probability"] != 0.02 else 0.03
+    export.write_text(json.dumps(data))
+    position = data["chain"].index(["forecasts", first["id"]]) + 1
+    assert position < len(data["chain"])
+    code, out, _ = run_cli("verify", "--ledger", str(export))
+    assert code == 1
+    assert out == (f"broken at record {position} (forecasts {first['id']}): the record does not match its hash (it was"
+                   " changed after it was recorded)\n")

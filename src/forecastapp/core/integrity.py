@@ -270,17 +270,42 @@ def build_chain(db: Database) -> int:
     return n
 
 
-def _replay_export(data: dict) -> tuple[VerifyResult, list[str]]:
-    """Recompute the chain of a ledger export from its records, in the order its `chain` lists."""
+def _kind(value: object) -> str:
+    """What a JSON value is, for a refusal: 'null', 'a list', 'a string', 'a number', ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _replay_export(data: object, *, name: str = "the file") -> tuple[VerifyResult, list[str]]:
+    """Recompute the chain of a ledger export from its records, in the order its `chain` lists.
+
+    An export carries each link's stored hash (`chain_hashes`, parallel to `chain`), so the first
+    record whose recomputed hash differs is the one named. An export made before it carried them
+    can only be checked against its stated head, so a changed record is named at the last link.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError(f"{name} is not a forecastapp ledger export (it holds {_kind(data)})")
     order = data.get("chain")
     stated = data.get("chain_head")
     if not isinstance(order, list) or not isinstance(stated, str):
         raise ValidationError("the ledger export carries no hash chain (made by an older forecastapp); export it again")
+    stored = data.get("chain_hashes")
+    if stored is not None and not (
+        isinstance(stored, list) and len(stored) == len(order) and all(isinstance(h, str) for h in stored)
+    ):
+        return _broken(0, 1, "?", "?", "the export's list of link hashes does not match its chain list",
+                       stated), []
     records: dict[tuple[str, str], dict] = {}
     for table, columns in CHAINED_COLUMNS.items():
-        for row in data.get(table) or []:
-            if isinstance(row, dict):
-                records[(table, row.get("id"))] = {c: row.get(c) for c in columns}
+        rows = data.get(table)
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and isinstance(row.get("id"), str):
+                records[(table, row["id"])] = {c: row.get(c) for c in columns}
     prev, hashes = GENESIS, []
     for position, link in enumerate(order, start=1):
         if not (isinstance(link, list) and len(link) == 2 and all(isinstance(x, str) for x in link)):
@@ -290,36 +315,67 @@ def _replay_export(data: dict) -> tuple[VerifyResult, list[str]]:
         if record is None:
             return _broken(position - 1, position, table, record_id, "the record is missing from the export",
                            stated), hashes
-        prev = record_hash(prev, table, record)
+        try:
+            expected = record_hash(prev, table, record)
+        except (ValueError, TypeError):  # NaN or infinity, which no ledger stores (json reads them)
+            return _broken(position - 1, position, table, record_id, "the record holds a value no ledger stores",
+                           stated), hashes
+        if stored is not None and expected != stored[position - 1]:
+            return _broken(position - 1, position, table, record_id,
+                           "the record does not match its hash (it was changed after it was recorded)", stated), hashes
+        prev = expected
         hashes.append(prev)
     if records:
         table, record_id = next(iter(records))
         return _broken(len(order), len(order) + 1, table, record_id, "the record is not in the chain", stated), hashes
     if prev != stated:
         where = len(order)
-        return _broken(where, where, *(order[-1] if order else ("?", "?")),
-                       "the records do not hash to the chain head the export states (a record was changed)",
-                       stated), hashes
+        reason = ("the chain head the export states is not its last link's hash (the head was changed)"
+                  if stored is not None else
+                  "the records do not hash to the chain head the export states (a record was changed; this export"
+                  " carries no link hashes to name it: export the ledger again)")
+        return _broken(where, where, *(order[-1] if order else ("?", "?")), reason, stated), hashes
     return VerifyResult(ok=True, checked=len(order), first_bad=None, head=prev), hashes
 
 
-def verify_export(data: dict) -> VerifyResult:
-    """Recompute the hash chain of a ledger export (`forecastapp export`) and compare its stated head."""
-    return _replay_export(data)[0]
+def verify_export(data: object, *, name: str = "the file") -> VerifyResult:
+    """Recompute the hash chain of a ledger export (`forecastapp export`) and compare its stated head.
+
+    Raises ValidationError (one line) for something that is no export (`name` says which file) or carries no chain.
+    """
+    return _replay_export(data, name=name)[0]
 
 
 def scorecard_head(scorecard: object) -> str:
     """The chain head a scorecard states it was drawn from (`"ledger": {"chain_head": ...}`)."""
-    head = scorecard.get("ledger", {}).get("chain_head") if isinstance(scorecard, dict) else None
+    if not isinstance(scorecard, dict):
+        raise ValidationError(f"the file is not a forecastapp scorecard (it holds {_kind(scorecard)})")
+    ledger = scorecard.get("ledger")
+    head = ledger.get("chain_head") if isinstance(ledger, dict) else None
     if not isinstance(head, str) or len(head) != 64:
         raise ValidationError("the scorecard states no ledger chain head, so it cannot be checked against a ledger")
     return head
 
 
-def check_scorecard(scorecard: object, *, db: Database | None = None, export: dict | None = None) -> str:
-    """Check a scorecard came from this ledger (or export): its chain head is a link of the ledger's chain.
+@dataclass(frozen=True)
+class HeadMatch:
+    """Where a scorecard's chain head sits in a ledger's (or export's) chain: 1-based position of total links."""
 
-    Returns a one-line confirmation; raises ValidationError when the ledger is broken or the head is not in it.
+    position: int
+    total: int
+    source: str  # "the ledger" or "the ledger export"
+
+    def summary(self) -> str:
+        """'scorecard matches the ledger at record P of N[; K records added since]'."""
+        later = self.total - self.position
+        tail = f"; {later} record{'s' if later != 1 else ''} added since" if later else ""
+        return f"scorecard matches {self.source} at record {self.position} of {self.total}{tail}"
+
+
+def locate_scorecard_head(scorecard: object, *, db: Database | None = None, export: dict | None = None) -> HeadMatch:
+    """Find a scorecard's chain head among the links of the ledger's (or export's) chain, which must verify.
+
+    Raises ValidationError when the ledger is broken or the head is not in it.
     """
     head = scorecard_head(scorecard)
     if export is not None:
@@ -337,7 +393,13 @@ def check_scorecard(scorecard: object, *, db: Database | None = None, export: di
             f"the scorecard's chain head {head[:16]}... is not in {source}'s chain: it was drawn from another or a"
             " rewritten ledger"
         )
-    position = hashes.index(head) + 1
-    later = len(hashes) - position
-    tail = f"; {later} record{'s' if later != 1 else ''} added since" if later else ""
-    return f"scorecard matches {source} at record {position} of {len(hashes)}{tail}"
+    return HeadMatch(position=hashes.index(head) + 1, total=len(hashes), source=source)
+
+
+def check_scorecard(scorecard: object, *, db: Database | None = None, export: dict | None = None) -> str:
+    """Check a scorecard came from this ledger (or export): its chain head is a link of the ledger's chain.
+
+    Returns a one-line confirmation; raises ValidationError when the ledger is broken or the head is not in it.
+    This checks the head only; `core.scorecard_audit.audit_scorecard` also recomputes the figures.
+    """
+    return locate_scorecard_head(scorecard, db=db, export=export).summary()

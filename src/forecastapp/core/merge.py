@@ -36,6 +36,7 @@ from sqlite_utils import Database
 
 from forecastapp.core import ledger
 from forecastapp.core.errors import ImportFormatError, NotFoundError, ValidationError
+from forecastapp.core.integrity import verify_export, verify_ledger
 from forecastapp.core.model import moment_iso, new_id, short_id
 from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.store import is_ledger_file, writing
@@ -129,8 +130,15 @@ def is_sqlite_file(path: Path) -> bool:
         return False
 
 
+#: The migration that added the hash chain: a ledger database that applied it must still have its chain.
+_CHAIN_MIGRATION = "0003_hash_chain"
+
+
 def read_ledger_database(path: Path, *, now: datetime) -> dict:
-    """Another ledger database as a ledger export dict, read through a read-only connection."""
+    """Another ledger database as a ledger export dict, read through a read-only connection.
+
+    Its hash chain must verify first (`integrity.verify_ledger`): a broken one is refused in one line.
+    """
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -139,10 +147,20 @@ def read_ledger_database(path: Path, *, now: datetime) -> dict:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not set(TABLES) <= names:
             raise ImportFormatError(f"'{path.name}' is an SQLite database but not a forecastapp ledger")
-        if "chain" not in names:
-            # A ledger from before the hash chain (migration 0003), never opened since: the export
-            # reads the chain, so an empty one stands in (in the connection's own temporary schema;
-            # the file stays untouched). A merge does not use the chain.
+        if "chain" in names:
+            result = verify_ledger(Database(conn))
+            if not result.ok:
+                raise ImportFormatError(f"refused: the ledger database '{path.name}' does not verify: "
+                                        f"{result.summary()}; nothing was imported")
+        elif "_sqlite_migrations" in names and conn.execute(
+            "SELECT 1 FROM _sqlite_migrations WHERE name = ?", [_CHAIN_MIGRATION]
+        ).fetchone():
+            raise ImportFormatError(f"refused: the ledger database '{path.name}' has had its hash chain removed, so "
+                                    "its history cannot be checked; nothing was imported")
+        else:
+            # A ledger from before the hash chain (migration 0003), never opened since: it has no chain
+            # to check (RELIABILITY.md). The export reads the chain, so an empty one stands in (in the
+            # connection's own temporary schema; the file stays untouched).
             conn.execute("CREATE TEMP TABLE chain (seq INTEGER PRIMARY KEY, record_table TEXT, record_id TEXT,"
                          " hash TEXT)")
         return export_ledger(Database(conn), now=now)
@@ -152,13 +170,35 @@ def read_ledger_database(path: Path, *, now: datetime) -> dict:
         conn.close()
 
 
+def read_ledger_export(path: Path) -> dict:
+    """A ledger export file, read and checked (`transfer.read_export`), whose hash chain verifies.
+
+    An export whose chain is broken, or that carries none (made by an older forecastapp), is refused
+    in one line naming the first bad record.
+    """
+    data = read_export(path)
+    try:
+        result = verify_export(data)
+    except ValidationError as exc:  # no chain at all
+        raise ImportFormatError(f"refused: {exc}; nothing was imported") from None
+    if not result.ok:
+        raise ImportFormatError(f"refused: the ledger export '{path.name}' does not verify: {result.summary()};"
+                                " nothing was imported")
+    return data
+
+
 def read_ledger_source(path: Path, *, now: datetime) -> tuple[dict, str]:
-    """(ledger export dict, format name) of another ledger: a database file or a JSON export."""
+    """(ledger export dict, format name) of another ledger: a database file or a JSON export.
+
+    Every import and merge of another forecastapp ledger reads it here (`forecastapp import` and
+    `merge`, the desktop's import dialog and its scripted import), so its hash chain is always
+    checked before a record of it is written: a broken chain is refused in one line.
+    """
     if path.is_dir():
         raise ImportFormatError(f"'{path.name}' is a folder; merge takes a ledger database (.db) or export (.json)")
     if is_sqlite_file(path):
         return read_ledger_database(path, now=now), "ledger-db"
-    return read_export(path), "ledger"
+    return read_ledger_export(path), "ledger"
 
 
 # ---------------------------------------------------------------- bringing records in

@@ -62,9 +62,12 @@ def export_ledger(db: Database, *, now: datetime) -> dict:
     for q in out["questions"]:
         q["tags"] = tags.get(q["id"], [])
     out["settings"] = dict(db.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
-    # The hash chain's order and head, so a reader can recompute it from this file alone
-    # (`forecastapp verify --ledger FILE.json`); importing ignores both.
-    out["chain"] = [[t, i] for t, i in db.execute("SELECT record_table, record_id FROM chain ORDER BY seq")]
+    # The hash chain's order, each link's stored hash and the head, so a reader can recompute it from
+    # this file alone and name the first record that does not match (`forecastapp verify --ledger
+    # FILE.json`); an import or merge checks them before writing anything (core.merge.read_ledger_source).
+    links = db.execute("SELECT record_table, record_id, hash FROM chain ORDER BY seq").fetchall()
+    out["chain"] = [[t, i] for t, i, _ in links]
+    out["chain_hashes"] = [h for _, _, h in links]
     out["chain_head"] = chain_head(db)
     return out
 

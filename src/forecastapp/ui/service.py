@@ -439,16 +439,17 @@ def import_ledger_file(db_path: Path, source: Path, progress: Progress, *, now: 
     so the import rolls back completely.
     """
     from forecastapp.core import transfer
-    from forecastapp.core.merge import plural
+    from forecastapp.core.merge import plural, read_ledger_source
     from forecastapp.ui.import_data import run_ledger_import
 
     load_sqlite_utils()
     progress.report(0, 0)
-    data = transfer.read_export(source)
+    # The core's one reader of another ledger: a broken hash chain is refused before anything is written.
+    data, fmt = read_ledger_source(source, now=now)
     progress.check()
     # The import dialog's write, as `forecastapp import` does it: a resolution that differs from ours
     # is flagged as a conflict, never put in force, and the new records note where they came from.
-    report = run_ledger_import(db_path, data, source=source, fmt="ledger", now=now, progress=progress.report)
+    report = run_ledger_import(db_path, data, source=source, fmt=fmt, now=now, progress=progress.report)
     summary = transfer.ImportReport(added=report.added, skipped=report.present).summary()
     if report.conflicts:
         summary += f"; {plural(len(report.conflicts), 'conflicting resolution', 'conflicting resolutions')} flagged"
