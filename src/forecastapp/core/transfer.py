@@ -3,6 +3,11 @@
 Every record travels with its stable id, so importing a file twice adds nothing and ledgers from
 two machines can meet. Derived data (latest-forecast columns, scored pairs, search index) is not
 exported: the importing database rebuilds it.
+
+A question's versions travel too. A new question is recorded with the wording of its 'create'
+version (what it said when it was first recorded, not what it says now), and its 'edit' versions
+then follow, each applied to the question as a local edit is; the importing ledger's own trigger
+writes the 'create' version, so the exported one is neither added nor counted.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from sqlite_utils import Database
 
 from forecastapp import __version__
 from forecastapp.core.errors import ImportFormatError, StoreError
-from forecastapp.core.integrity import chain_head
+from forecastapp.core.integrity import CHAINED_COLUMNS, QUESTION_DEFINING, chain_head
 from forecastapp.core.model import is_text, moment_iso
 from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.store import writing
@@ -34,6 +39,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "id", "statement", "criteria", "condition", "resolve_from", "resolve_by", "document_id", "excerpt",
         "excerpt_start", "excerpt_end", "recorded_at",
     ),
+    "question_versions": CHAINED_COLUMNS["question_versions"],
     "forecasts": (
         "id", "question_id", "analyst_id", "probability", "estimative_term", "made_on", "recorded_at", "rationale",
     ),
@@ -45,7 +51,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "question_log": ("id", "question_id", "action", "recorded_at", "reason"),
 }
 # Optional text columns an export may leave out; stored as empty text, as the ledger writes them.
-_DEFAULTS = {"criteria": "", "rationale": "", "evidence": "", "recorded_by": "", "reason": ""}
+_DEFAULTS = {"criteria": "", "rationale": "", "evidence": "", "recorded_by": "", "reason": "", "tags_added": "[]",
+             "tags_removed": "[]", "meaning_changed": 0}
 _ORDER = {"documents": "recorded_at, id", "analysts": "recorded_at, id"}
 
 
@@ -65,6 +72,7 @@ def export_ledger(db: Database, *, now: datetime) -> dict:
     # The hash chain's order and head, so a reader can recompute it from this file alone
     # (`forecastapp verify --ledger FILE.json`); importing ignores both.
     out["chain"] = [[t, i] for t, i in db.execute("SELECT record_table, record_id FROM chain ORDER BY seq")]
+    out["chained_tables"] = list(CHAINED_COLUMNS)
     out["chain_head"] = chain_head(db)
     return out
 
@@ -193,13 +201,20 @@ def import_ledger(
     analyst_map: dict[str, str] = {}
     document_map: dict[str, str] = {}
     touched: set[str] = set()
+    # A new question is recorded as it read when it was created; its edits follow in order.
+    created = {v.get("question_id"): v for v in data.get("question_versions", []) if v.get("action") == "create"}
     with writing(db):
         for table, columns in TABLES.items():
             for row in data.get(table, []):
                 done += 1
                 if progress and done % 1000 == 0:
                     progress(done, total)
+                if table == "question_versions" and row.get("action") == "create":
+                    continue  # written by the question's own insert (or already here with it)
                 values = {c: row.get(c, _DEFAULTS.get(c)) for c in columns}
+                if table == "questions" and values["id"] in created:
+                    first = created[values["id"]]
+                    values.update({c: first.get(c, _DEFAULTS.get(c)) for c in QUESTION_DEFINING})
                 for c, default in _DEFAULTS.items():
                     if c in values and values[c] is None:
                         values[c] = default
@@ -214,7 +229,7 @@ def import_ledger(
                     continue
                 if table == "forecasts":
                     values["analyst_id"] = analyst_map.get(values["analyst_id"], values["analyst_id"])
-                if table == "questions" and values.get("document_id"):
+                if table in ("questions", "question_versions") and values.get("document_id"):
                     values["document_id"] = document_map.get(values["document_id"], values["document_id"])
                 try:
                     db.execute(
