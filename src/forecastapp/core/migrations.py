@@ -4,12 +4,13 @@ Never edit a migration that has shipped: add a new one. `db/schema.sql` is the s
 migrations (a test keeps it current).
 
 Design notes:
-- History tables (`forecasts`, `resolutions`, `retractions`, `question_log`) are append-only:
-  triggers refuse UPDATE and DELETE on them, so a track record cannot be edited after the fact,
-  not even by a buggy code path.
-- `questions` keeps a few derived columns (latest forecast, effective resolution, deleted flag)
-  so the GUI can page and sort 100,000 questions without scanning the forecast history. Triggers
-  on the history tables maintain them; nothing else writes them.
+- History tables (`forecasts`, `resolutions`, `retractions`, `question_log`, and since 0008
+  `question_versions` and `analysts`) are append-only: triggers refuse UPDATE and DELETE on them,
+  so a track record cannot be edited after the fact, not even by a buggy code path.
+- `questions` keeps a few derived columns (latest forecast, effective resolution, deleted flag, and
+  since 0008 its wording: a copy of its latest version) so the GUI can page and sort 100,000
+  questions without scanning the forecast history. Triggers on the history tables maintain them;
+  nothing else writes them.
 - `pair_scores` holds one row per scored (question, analyst) pair, as SCORING.md defines it. It is
   derived data, rebuilt by the core whenever the inputs of a question's pairs change, so a
   scorecard aggregates pairs instead of re-reading every forecast.
