@@ -11,10 +11,11 @@ CREATE TABLE analysts (
     recorded_at TEXT NOT NULL
 );
 
-CREATE TABLE chain (
+CREATE TABLE "chain" (
     seq INTEGER PRIMARY KEY,
     record_table TEXT NOT NULL
-        CHECK (record_table IN ('forecasts', 'retractions', 'resolutions', 'question_log')),
+        CHECK (record_table IN ('forecasts', 'retractions', 'resolutions', 'question_log', 'analysts',
+                                'question_versions')),
     record_id TEXT NOT NULL,
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL,
@@ -95,7 +96,7 @@ CREATE TABLE pair_scores (
     brier REAL NOT NULL,
     brier_time_averaged REAL NOT NULL,
     log_score REAL NOT NULL,
-    horizon_days INTEGER NOT NULL, final_backdated INTEGER NOT NULL DEFAULT 0 CHECK (final_backdated IN (0, 1)), final_origin_id TEXT,
+    horizon_days INTEGER NOT NULL, final_backdated INTEGER NOT NULL DEFAULT 0 CHECK (final_backdated IN (0, 1)), final_origin_id TEXT, final_reworded INTEGER NOT NULL DEFAULT 0 CHECK (final_reworded IN (0, 1)),
     PRIMARY KEY (question_id, analyst_id)
 ) WITHOUT ROWID;
 
@@ -113,6 +114,30 @@ CREATE TABLE question_tags (
     tag TEXT NOT NULL CHECK (length(tag) > 0 AND tag = lower(trim(tag))),
     PRIMARY KEY (question_id, tag)
 ) WITHOUT ROWID;
+
+CREATE TABLE question_versions (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    action TEXT NOT NULL CHECK (action IN ('create', 'edit')),
+    statement TEXT NOT NULL,
+    criteria TEXT NOT NULL DEFAULT '',
+    condition TEXT,
+    resolve_from TEXT,
+    resolve_by TEXT,
+    document_id TEXT REFERENCES documents(id),
+    excerpt TEXT,
+    excerpt_start INTEGER,
+    excerpt_end INTEGER,
+    tags_added TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags_added) AND json_type(tags_added) = 'array'),
+    tags_removed TEXT NOT NULL DEFAULT '[]'
+        CHECK (json_valid(tags_removed) AND json_type(tags_removed) = 'array'),
+    -- 1 when the edit changed what the question asks: statement, criteria, condition or window.
+    meaning_changed INTEGER NOT NULL DEFAULT 0 CHECK (meaning_changed IN (0, 1)),
+    reason TEXT NOT NULL DEFAULT '',
+    recorded_by TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL
+);
 
 CREATE TABLE questions (
     seq INTEGER PRIMARY KEY,
@@ -247,6 +272,8 @@ CREATE INDEX question_log_question ON question_log (question_id, seq);
 
 CREATE INDEX question_tags_tag ON question_tags (tag, question_id);
 
+CREATE INDEX question_versions_question ON question_versions (question_id, seq);
+
 CREATE INDEX questions_document ON questions (document_id);
 
 CREATE INDEX questions_document_id ON questions (document_id, id);
@@ -264,6 +291,19 @@ CREATE INDEX record_origins_origin ON record_origins (origin_id);
 CREATE INDEX resolutions_question ON resolutions (question_id, seq);
 
 CREATE INDEX unscored_forecasts_question ON unscored_forecasts (question_id);
+
+CREATE TRIGGER analysts_chain AFTER INSERT ON analysts
+BEGIN
+    INSERT INTO chain (record_table, record_id, prev_hash, hash)
+    SELECT 'analysts', NEW.id, p.h, forecastapp_chain_hash(p.h, 'analysts', 'id', NEW.id, 'name', NEW.name, 'recorded_at', NEW.recorded_at)
+    FROM (SELECT coalesce((SELECT hash FROM chain ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000') AS h) p;
+END;
+
+CREATE TRIGGER analysts_no_delete BEFORE DELETE ON analysts
+BEGIN SELECT RAISE(ABORT, 'analysts are append-only'); END;
+
+CREATE TRIGGER analysts_no_update BEFORE UPDATE ON analysts
+BEGIN SELECT RAISE(ABORT, 'analysts are append-only'); END;
 
 CREATE TRIGGER chain_no_delete BEFORE DELETE ON chain
 BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only'); END;
@@ -331,8 +371,45 @@ BEGIN SELECT RAISE(ABORT, 'the question log is append-only'); END;
 CREATE TRIGGER question_log_no_update BEFORE UPDATE ON question_log
 BEGIN SELECT RAISE(ABORT, 'the question log is append-only'); END;
 
+CREATE TRIGGER question_versions_apply_edit AFTER INSERT ON question_versions WHEN NEW.action = 'edit'
+BEGIN
+    UPDATE questions SET statement = NEW.statement, criteria = NEW.criteria, condition = NEW.condition, resolve_from = NEW.resolve_from, resolve_by = NEW.resolve_by, document_id = NEW.document_id, excerpt = NEW.excerpt, excerpt_start = NEW.excerpt_start, excerpt_end = NEW.excerpt_end WHERE id = NEW.question_id;
+    DELETE FROM question_tags
+    WHERE question_id = NEW.question_id AND tag IN (SELECT value FROM json_each(NEW.tags_removed));
+    -- Not OR IGNORE, which would skip a tag the table's CHECK refuses instead of failing.
+    INSERT INTO question_tags (question_id, tag)
+    SELECT DISTINCT NEW.question_id, value FROM json_each(NEW.tags_added)
+    WHERE value NOT IN (SELECT tag FROM question_tags WHERE question_id = NEW.question_id);
+END;
+
+CREATE TRIGGER question_versions_chain AFTER INSERT ON question_versions
+BEGIN
+    INSERT INTO chain (record_table, record_id, prev_hash, hash)
+    SELECT 'question_versions', NEW.id, p.h, forecastapp_chain_hash(p.h, 'question_versions', 'id', NEW.id, 'question_id', NEW.question_id, 'action', NEW.action, 'statement', NEW.statement, 'criteria', NEW.criteria, 'condition', NEW.condition, 'resolve_from', NEW.resolve_from, 'resolve_by', NEW.resolve_by, 'document_id', NEW.document_id, 'excerpt', NEW.excerpt, 'excerpt_start', NEW.excerpt_start, 'excerpt_end', NEW.excerpt_end, 'tags_added', NEW.tags_added, 'tags_removed', NEW.tags_removed, 'meaning_changed', NEW.meaning_changed, 'reason', NEW.reason, 'recorded_by', NEW.recorded_by, 'recorded_at', NEW.recorded_at)
+    FROM (SELECT coalesce((SELECT hash FROM chain ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000') AS h) p;
+END;
+
+CREATE TRIGGER question_versions_no_delete BEFORE DELETE ON question_versions
+BEGIN SELECT RAISE(ABORT, 'question versions are append-only: record an edit instead'); END;
+
+CREATE TRIGGER question_versions_no_update BEFORE UPDATE ON question_versions
+BEGIN SELECT RAISE(ABORT, 'question versions are append-only: record an edit instead'); END;
+
+CREATE TRIGGER questions_create_version AFTER INSERT ON questions
+BEGIN
+    INSERT INTO question_versions (id, question_id, action, statement, criteria, condition, resolve_from, resolve_by, document_id, excerpt, excerpt_start, excerpt_end, recorded_at)
+    VALUES (NEW.id, NEW.id, 'create', NEW.statement, NEW.criteria, NEW.condition, NEW.resolve_from, NEW.resolve_by, NEW.document_id, NEW.excerpt, NEW.excerpt_start, NEW.excerpt_end, NEW.recorded_at);
+END;
+
 CREATE TRIGGER questions_no_delete BEFORE DELETE ON questions
 BEGIN SELECT RAISE(ABORT, 'questions are never deleted: use a soft delete'); END;
+
+CREATE TRIGGER questions_wording_no_update BEFORE UPDATE OF statement, criteria, condition, resolve_from, resolve_by, document_id, excerpt, excerpt_start, excerpt_end ON questions
+WHEN EXISTS (
+    SELECT 1 FROM question_versions v
+    WHERE v.seq = (SELECT max(seq) FROM question_versions WHERE question_id = NEW.id) AND (NEW.statement IS NOT v.statement OR NEW.criteria IS NOT v.criteria OR NEW.condition IS NOT v.condition OR NEW.resolve_from IS NOT v.resolve_from OR NEW.resolve_by IS NOT v.resolve_by OR NEW.document_id IS NOT v.document_id OR NEW.excerpt IS NOT v.excerpt OR NEW.excerpt_start IS NOT v.excerpt_start OR NEW.excerpt_end IS NOT v.excerpt_end)
+)
+BEGIN SELECT RAISE(ABORT, 'a question''s wording changes only by an edit (forecastapp edit)'); END;
 
 CREATE TRIGGER record_origins_no_delete BEFORE DELETE ON record_origins
 BEGIN SELECT RAISE(ABORT, 'record origins are append-only'); END;

@@ -2,8 +2,9 @@
 
     python docs/screenshots.py [--scale 2] [--out FOLDER]
 
-Writes main-window.png, main-window-dark.png, add-dialog.png, scorecard.png, document-view.png and
-document-review.png (the review of an invented assessment from tests/data/assessments/).
+Writes main-window.png, main-window-dark.png, add-dialog.png, scorecard.png, document-view.png,
+document-review.png (the review of an invented assessment from tests/data/assessments/) and
+edit-question.png (the edit dialog beside the detail pane of a question edited earlier).
 
 Works on a temporary copy of the starting ledger. The starting ledger's questions are about real
 events and stay as they are (open, or due once their deadline has passed: true either way); every
@@ -111,6 +112,52 @@ def build_ledger(path: Path) -> str:
         return shown
     finally:
         db.close()
+
+
+#: The example edited before the edit-question picture (its detail pane lists the edit), and the one the
+#: dialog is open on (indexes into EXAMPLES).
+EDITED, EDITING = 9, 7
+
+
+def edit_question_shot(app, window, out: Path) -> None:
+    """edit-question.png: the edit dialog changing a question's wording, beside the detail pane of one edited before.
+
+    Taken last, so the edit it records shows in no other picture.
+    """
+    from PySide6.QtGui import QPainter, QPalette, QPixmap
+
+    from forecastapp.core import ledger
+    from forecastapp.ui.question_dialog import EditQuestionDialog
+
+    db = window.service.db
+    ids = [db.execute("SELECT id FROM questions WHERE statement = ?", [e[0]]).fetchone()[0]
+           for e in (EXAMPLES[EDITED], EXAMPLES[EDITING])]
+    ledger.edit_question(db, question_id=ids[0], criteria="Example: yes if the envoy's visit is reported by the "
+                         "foreign ministry or state media; a transit stop does not count.",
+                         tags_add=["envoy"], reason="Example: a transit stop was reported; say it does not count",
+                         recorded_by="ben", now=_at(EXAMPLES[EDITED][5] + timedelta(days=20)))
+
+    window.resize(1440, 900)
+    window.action_show_forecasts.trigger()
+    window.select_question(ids[0])
+    settle(app, window)
+    pane = window.detail_pane.grab()
+    dialog = EditQuestionDialog(window.service, window.service.detail(ids[1]), window)
+    dialog.statement_edit.setPlainText("Example: a joint exercise is announced before the summer")
+    dialog.reason_edit.setText("Example: \u201cin spring\u201d was read two ways")
+    dialog.show()
+    settle(app, dialog)
+    shot = dialog.grab()
+    gap = 16
+    picture = QPixmap(shot.width() + pane.width() + 3 * gap, max(shot.height(), pane.height()) + 2 * gap)
+    picture.fill(window.palette().color(QPalette.ColorRole.Mid))
+    painter = QPainter(picture)
+    painter.drawPixmap(gap, gap, shot)
+    painter.drawPixmap(shot.width() + 2 * gap, gap, pane)
+    painter.end()
+    picture.save(str(out / "edit-question.png"))
+    print("wrote edit-question.png")
+    dialog.close()
 
 
 def dark_palette():
@@ -243,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         review.grab().save(str(out / "document-review.png"))
         print("wrote document-review.png")
         review.close()
+
+        edit_question_shot(app, window, out)
 
         window.close()
         window.service.close()

@@ -326,6 +326,64 @@ def restore(ctx, question_id) -> None:
     ledger.restore_question(db, question_id=_question_id(db, question_id), now=_clock(ctx).now)
 
 
+def _edit_date(text: str | None, clock: Clock, *, deadline: bool):
+    """An edit's date option: ... (not given), None ("none": remove it), or the day/window it names."""
+    if text is None:
+        return ...
+    if text.strip().lower() == "none":
+        return None
+    if deadline:
+        from forecastapp.core.dates import parse_deadline
+
+        return parse_deadline(text, made_on=clock.today)
+    return _day(text, clock)
+
+
+@cli.command()
+@click.argument("question_id")
+@click.option("--statement", help="The new statement.")
+@click.option("--criteria", help="The new resolution criteria (\"\" clears them).")
+@click.option("--condition", help='The new condition ("" removes it: the forecast is no longer conditional).')
+@click.option("--resolve-by", help='The new deadline, read as `add` reads it ("Dec 2027", "in 18 months", '
+                                   '"10 to 15 years" sets the window too); "none" removes it.')
+@click.option("--resolve-from", help='The day the resolution window opens; "none" removes the window.')
+@click.option("--tag", "tags_add", multiple=True, help="A tag to add; repeat for several.")
+@click.option("--untag", "tags_remove", multiple=True, help="A tag to remove; repeat for several.")
+@click.option("--reason", required=True, help="Why the question changes (kept in its history).")
+@click.option("--by", "recorded_by", help="Who edits it (default: your login name).")
+@click.pass_context
+def edit(ctx, question_id, statement, criteria, condition, resolve_by, resolve_from, tags_add, tags_remove, reason,
+         recorded_by) -> None:
+    """Edit a question's wording, criteria, condition, deadline or tags; the earlier version stays in its history.
+
+    Prints the new version's id. Forecasts made before an edit that changes what the question asks
+    are marked as made on earlier wording in the scorecard.
+    """
+    from forecastapp.core import ledger
+
+    clock = _clock(ctx)
+    if all(v is None for v in (statement, criteria, condition, resolve_by, resolve_from)) and not (
+        tags_add or tags_remove
+    ):
+        raise UserError("nothing to edit: give --statement, --criteria, --condition, --resolve-by, --resolve-from, "
+                        "--tag or --untag")
+    window = _edit_date(resolve_by, clock, deadline=True)
+    start = _edit_date(resolve_from, clock, deadline=False)
+    new_by = window if window is ... or window is None else window.end
+    if window is None:
+        new_from = None if start is ... else start  # no deadline, so no window either, unless one is given
+    elif window is ...:
+        new_from = start
+    else:  # a new deadline replaces the window, as `add --resolve-by` sets it
+        new_from = window.start if start is ... else start
+    db = _ledger(ctx)
+    click.echo(ledger.edit_question(
+        db, question_id=_question_id(db, question_id), statement=statement, criteria=criteria, condition=condition,
+        resolve_by=new_by, resolve_from=new_from, tags_add=tags_add, tags_remove=tags_remove, reason=reason,
+        recorded_by=_login() if recorded_by is None else recorded_by, now=clock.now,
+    ))
+
+
 def _login() -> str:
     try:
         return getpass.getuser()
@@ -459,7 +517,38 @@ def detail_json(detail) -> dict:
         for r in detail.resolutions
     ]
     out["deleted"] = detail.question.deleted
+    out["versions"] = [
+        {"id": v.id, "action": v.action, "recorded_at": v.recorded_at, "recorded_by": v.recorded_by,
+         "reason": v.reason, "meaning_changed": v.meaning_changed,
+         "changes": {c.field: {"from": c.before, "to": c.after} for c in v.changes},
+         "tags_added": list(v.tags_added), "tags_removed": list(v.tags_removed)}
+        for v in detail.versions
+    ]
     return out
+
+
+_FIELD_NAMES = {"statement": "statement", "criteria": "criteria", "condition": "condition",
+                "resolve_from": "resolve from", "resolve_by": "resolve by"}
+
+
+def _edit_lines(detail) -> list[str]:
+    """The `show` text for a question's edits: who, when, why, and each change."""
+    lines: list[str] = []
+    for v in detail.edits:
+        mark = "  [meaning changed]" if v.meaning_changed else ""
+        lines.append(f"  {v.recorded_at[:10]} {v.recorded_at[11:16]}  by {v.recorded_by or '?'}  {v.id[:8]}{mark}")
+        lines.append(f"      why: {v.reason}")
+        for c in v.changes:
+            lines.append(f"      {_FIELD_NAMES[c.field]}: {_shown(c.before)} -> {_shown(c.after)}")
+        if v.tags_added:
+            lines.append(f"      tags added: {', '.join(v.tags_added)}")
+        if v.tags_removed:
+            lines.append(f"      tags removed: {', '.join(v.tags_removed)}")
+    return lines
+
+
+def _shown(value: str | None) -> str:
+    return "(none)" if value is None or value == "" else f"\u201c{value}\u201d"
 
 
 @cli.command()
@@ -513,6 +602,8 @@ def show(ctx, question_id, fmt) -> None:
                          f"  [{state}]")
             if r.evidence:
                 lines.append(f"      {r.evidence}")
+    if detail.edits:
+        lines += ["", "edits:"] + _edit_lines(detail)
     if q.brier is not None:
         lines += ["", f"Brier (final forecast): {q.brier:.4f}"]
     click.echo("\n".join(lines))
@@ -840,10 +931,13 @@ SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
               help="Leave out pairs whose final forecast was made on more than a day before it was recorded.")
 @click.option("--exclude-imported", is_flag=True,
               help="Leave out pairs whose final forecast came from an imported or merged file.")
+@click.option("--exclude-reworded", is_flag=True,
+              help="Leave out pairs whose final forecast was made before an edit changed what the question asks.")
 @click.option("--verify/--no-verify", "verify", default=True, show_default=True,
               help="Recompute the ledger's hash chain and state the result (slow on a very large ledger).")
 @click.pass_context
-def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, exclude_imported, verify) -> None:
+def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, exclude_imported, exclude_reworded,
+              verify) -> None:
     """Score the track record as SCORING.md defines it and export the scorecard."""
     from forecastapp.core import report
     from forecastapp.core.scorecard import build_scorecard
@@ -857,7 +951,8 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, e
     if output is not None:
         _refuse_own_file(ctx, Path(output))
     card = build_scorecard(db, analyst=analyst, tag=tag, since=since_day, until=until_day,
-                           exclude_backdated=exclude_backdated, exclude_imported=exclude_imported, verify=verify,
+                           exclude_backdated=exclude_backdated, exclude_imported=exclude_imported,
+                           exclude_reworded=exclude_reworded, verify=verify,
                            today=clock.today, now=clock.now)
     if card["ledger"]["verified"] is False:
         # The scorecard still comes out (it says so itself), but whoever runs it must not miss it.

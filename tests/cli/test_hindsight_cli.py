@@ -97,3 +97,41 @@ def test_a_reopened_question_stays_unscored_for_later_forecasts_whichever_way_it
     card = _card(run_cli)
     assert card["overall"]["brier"] == pytest.approx(0.04)
     assert card["excluded"]["hindsight"] == 1
+
+
+def test_hindsight_stays_out_through_an_export_and_a_restore(question, run_cli, tmp_path):
+    run_cli_, qid = question
+    assert run_cli_("resolve", qid, "-o", "yes")[0] == 0
+    assert run_cli_("unresolve", qid)[0] == 0
+    assert run_cli_("update", qid, "-p", "99.9%", "-a", "Ann", "--made-on", MONTH_AGO)[0] == 0
+    assert run_cli_("resolve", qid, "-o", "yes")[0] == 0
+    export = tmp_path / "all.json"
+    assert run_cli_("export", str(export))[0] == 0
+    other = tmp_path / "restored.db"
+    assert run_cli("init", "--empty", db=other)[0] == 0
+    assert run_cli("import", str(export), db=other)[0] == 0
+    card = json.loads(run_cli("scorecard", db=other)[1])
+    assert card["overall"]["brier"] == pytest.approx(0.64) and card["excluded"]["hindsight"] == 1
+
+
+def test_a_scorecard_with_hindsight_and_imports_verifies_at_an_earlier_head(question, run_cli, tmp_path):
+    run_cli_, qid = question
+    assert run_cli_("resolve", qid, "-o", "yes")[0] == 0
+    assert run_cli_("unresolve", qid)[0] == 0
+    assert run_cli_("update", qid, "-p", "99.9%", "-a", "Ann")[0] == 0
+    assert run_cli_("resolve", qid, "-o", "yes")[0] == 0
+    sheet = tmp_path / "claims.csv"
+    sheet.write_text("Question,Forecast,Date,Outcome,Resolved on,Analyst\n"
+                     "Will the treaty be signed?,99%,2025-01-01,yes,2026-06-30,Bo\n", encoding="utf-8")
+    assert run_cli_("import", str(sheet), "--format", "csv")[0] == 0
+    card = tmp_path / "card.json"
+    assert run_cli_("scorecard", "--output", str(card))[0] == 0
+    stated = json.loads(card.read_text())
+    assert stated["excluded"]["hindsight"] == 1 and stated["overall"]["imported_pairs"] == 1
+    assert run_cli_("add", "Later?", "-p", "50%", "-a", "Ann")[0] == 0  # the head moves on
+    export = tmp_path / "later.json"
+    assert run_cli_("export", str(export))[0] == 0
+    for extra in ((), ("--ledger", str(export))):
+        code, out, err = run_cli_("verify", "--scorecard", str(card), *extra)
+        assert code == 0, out + err
+        assert out.strip().endswith("match"), out

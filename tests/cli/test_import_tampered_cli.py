@@ -62,12 +62,14 @@ def test_a_ledger_database_with_an_edited_forecast_is_refused_by_merge(run_cli, 
     other, _ = theirs
     conn = sqlite3.connect(other)
     fid = conn.execute("SELECT record_id FROM chain WHERE record_table = 'forecasts' ORDER BY seq LIMIT 1").fetchone()[0]
+    position = conn.execute("SELECT count(*) FROM chain WHERE seq <= (SELECT seq FROM chain WHERE record_id = ?)",
+                            [fid]).fetchone()[0]
     conn.close()
     tamper(other, "UPDATE forecasts SET probability = 0.99 WHERE id = ?", [fid])
     before, their_bytes = _state(db_path), other.read_bytes()
     code, out, err = run_cli("merge", str(other))
     assert code == 2 and out == ""
-    assert err.startswith(f"Error: refused: the ledger database 'theirs.db' does not verify: broken at record 1 "
+    assert err.startswith(f"Error: refused: the ledger database 'theirs.db' does not verify: broken at record {position} "
                           f"(forecasts {fid}): the record does not match its hash")
     assert err.endswith("; nothing was imported\n") and err.count("\n") == 1
     assert _state(db_path) == before

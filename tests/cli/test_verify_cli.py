@@ -8,7 +8,9 @@ import sqlite3
 def test_verify_a_seeded_ledger(run_cli, seeded_path):
     code, out, _ = run_cli("verify")
     conn = sqlite3.connect(seeded_path)
-    n = conn.execute("SELECT count(*) FROM forecasts").fetchone()[0]
+    # every forecast, analyst and question version is a link
+    n = sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("forecasts", "analysts", "question_versions"))
     head = conn.execute("SELECT hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()[0]
     conn.close()
     assert code == 0

@@ -64,9 +64,9 @@ def test_a_scorecard_with_the_ledger_head_matches(run_cli, seeded_path, tmp_path
 def test_a_scorecard_from_an_earlier_state_still_matches_and_says_what_came_after(run_cli, seeded_path, tmp_path):
     head, n = _db_head(seeded_path)
     card = _card(tmp_path, head)
-    run_cli("update", "eb0b7891", "-p", "40%", "-a", "Ann")
+    run_cli("update", "eb0b7891", "-p", "40%", "-a", "Ann")  # a new analyst and a forecast: two links
     code, out, _ = run_cli("verify", "--scorecard", str(card))
-    assert out.splitlines()[-1] == f"scorecard matches the ledger at record {n} of {n + 1}; 1 record added since" + (
+    assert out.splitlines()[-1] == f"scorecard matches the ledger at record {n} of {n + 2}; 2 records added since" + (
         NO_FIGURES)
 
 
@@ -100,12 +100,12 @@ def test_a_real_scorecard_is_tied_to_the_ledger_export_it_came_from(run_cli, see
     assert out.splitlines() == [f"verified: {n} records, head {head}",
                                 f"scorecard matches the ledger export at record {n} of {n}{recomputed}"]
     # The ledger grows: the scorecard still matches a later export, which says what came after.
-    code, _, err = run_cli("update", "eb0b7891", "-p", "40%", "-a", "Ann")
+    code, _, err = run_cli("update", "eb0b7891", "-p", "40%", "-a", "Ann")  # a new analyst and a forecast
     assert code == 0, err
     export = _export(run_cli, tmp_path)
     code, out, _ = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
     assert code == 0 and out.splitlines()[-1] == (
-        f"scorecard matches the ledger export at record {n} of {n + 1}; 1 record added since{recomputed}")
+        f"scorecard matches the ledger export at record {n} of {n + 2}; 2 records added since{recomputed}")
 
 
 def test_a_real_scorecard_with_an_edited_head_is_refused(run_cli, seeded_path, tmp_path):
@@ -128,8 +128,9 @@ def test_scorecard_of_a_tampered_ledger_warns_and_says_so_in_the_report(run_cli,
     conn.close()
     code, out, err = run_cli("scorecard", "--format", "md")
     assert code == 0
-    assert err.startswith(f"warning: the ledger's hash chain is broken at record 1 (forecasts {target}):")
-    assert "Ledger chain broken at record 1 (forecasts" in out
+    # link 1 is the starting ledger's author, link 2 the first question's version, link 3 its forecast
+    assert err.startswith(f"warning: the ledger's hash chain is broken at record 3 (forecasts {target}):")
+    assert "Ledger chain broken at record 3 (forecasts" in out
 
 
 @pytest.mark.parametrize("content, message", [

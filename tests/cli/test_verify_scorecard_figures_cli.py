@@ -145,10 +145,10 @@ def test_groups_and_pairs_are_matched_by_name_not_position(scored, db_path, tmp_
 
 def test_a_figure_the_recomputation_does_not_have_is_named(scored, tmp_path):
     card, _ = _card(scored, tmp_path)
-    _edit(card, lambda d: d["overall"].update(imported_pairs=0))
+    _edit(card, lambda d: d["overall"].update(flattering_pairs=0))
     code, out, _ = scored("verify", "--scorecard", str(card))
     assert code == 1 and out.splitlines()[-1].startswith(
-        "the scorecard's overall.imported_pairs is not in the scorecard recomputed from the ledger at record ")
+        "the scorecard's overall.flattering_pairs is not in the scorecard recomputed from the ledger at record ")
 
 
 def test_what_depends_on_the_clock_or_only_describes_is_not_compared(scored, tmp_path):
@@ -169,11 +169,13 @@ def test_what_depends_on_the_clock_or_only_describes_is_not_compared(scored, tmp
 def test_a_scorecard_from_an_earlier_state_is_recomputed_as_of_its_head(scored, db_path, tmp_path):
     card, stated = _card(scored, tmp_path)
     n = _links(db_path)
-    # The ledger goes on: a new resolved question, an update on a resolved one, a resolution corrected,
-    # a question removed. Every later record would change the figures if it were counted.
+    # The ledger goes on: a new resolved question, a resolved one reopened, updated and resolved again, a
+    # resolution corrected, a question removed. Every later record would change the figures if it were counted.
     _resolved(scored, "Dam finished?", "10%", "yes", "2026-08-01")
     first = stated["pairs"][0]["question_id"]
-    assert scored("update", first, "-p", "20%", "-a", "Ann", "--made-on", "2026-03-02")[0] == 0
+    assert scored("unresolve", first)[0] == 0
+    assert scored("update", first, "-p", "20%", "-a", "Bo", "--made-on", "2026-03-02")[0] == 0
+    assert scored("resolve", first, "-o", "yes", "--resolved-on", "2026-04-01")[0] == 0
     assert scored("correct", first, "-o", "no", "--resolved-on", "2026-04-01", "--evidence", "misread")[0] == 0
     assert scored("delete", stated["pairs"][-1]["question_id"])[0] == 0
     later = _links(db_path)

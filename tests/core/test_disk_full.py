@@ -38,7 +38,7 @@ def test_a_big_action_on_a_full_disk_is_refused_whole(seeded_ledger):
     after = _counts(seeded_ledger)
     added = after["forecasts"] - before["forecasts"]
     assert after["analysts"] - before["analysts"] == added
-    assert after["chain"] - before["chain"] == added
+    assert after["chain"] - before["chain"] == 2 * added  # each new analyst is chained with their forecast
     assert seeded_ledger.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert verify_ledger(seeded_ledger).ok
 

@@ -566,6 +566,8 @@ def test_regression_an_unreadable_recorded_at_does_not_break_the_pair_scores(led
     for record in data["retractions"]:
         record["id"] += "-odd"
         record["forecast_id"] += "-odd"
+    # Renamed in the chain's order too, so each comes in where it was recorded (before its resolution).
+    data["chain"] = [[t, i + "-odd" if t in ("forecasts", "retractions") else i] for t, i in data["chain"]]
     result = refused_or_done(import_ledger, fuzz_ledger, data)
     assert not isinstance(result, ForecastError)
     # The odd forecasts are scored.

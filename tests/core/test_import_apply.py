@@ -104,8 +104,8 @@ def test_every_added_record_carries_its_origin(ledger):
         "SELECT record_table, count(*) FROM record_origins WHERE origin_id = ? GROUP BY record_table",
         [report.origin_id],
     ).fetchall())
-    # 5 questions, 8 forecasts, 3 resolutions, and Bo and Cy (Ann Lee already existed here).
-    assert linked == {"questions": 5, "forecasts": 8, "resolutions": 3, "analysts": 2}
+    # 5 questions with their versions, 8 forecasts, 3 resolutions, and Bo and Cy (Ann Lee already existed here).
+    assert linked == {"questions": 5, "question_versions": 5, "forecasts": 8, "resolutions": 3, "analysts": 2}
     made_here = ledger.execute(
         "SELECT count(*) FROM record_origins o JOIN questions q ON q.id = o.record_id WHERE q.statement = 'Made here'"
     ).fetchone()[0]

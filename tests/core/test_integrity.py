@@ -49,16 +49,18 @@ def _history_count(db) -> int:
 def test_an_untouched_busy_ledger_verifies(ledger):
     _busy_ledger(ledger)
     result = verify_ledger(ledger)
-    # 4 forecasts, 1 retraction, 3 resolution records, 2 question-log entries
+    # 2 analysts, 2 question versions, 4 forecasts, 1 retraction, 3 resolution records, 2 question-log entries
     assert result.ok and result.first_bad is None
-    assert result.checked == 10 == _history_count(ledger)
+    assert result.checked == 14 == _history_count(ledger)
     assert result.head == chain_head(ledger) != GENESIS
 
 
 def test_the_seeded_ledger_verifies(seeded_ledger):
     result = verify_ledger(seeded_ledger)
     assert result.ok
-    assert result.checked == seeded_ledger.execute("SELECT count(*) FROM forecasts").fetchone()[0] > 0
+    counts = [seeded_ledger.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("forecasts", "questions", "analysts")]
+    assert result.checked == sum(counts) and min(counts) > 0
 
 
 def test_an_empty_ledger_verifies_with_the_genesis_head(ledger):
@@ -67,45 +69,61 @@ def test_an_empty_ledger_verifies_with_the_genesis_head(ledger):
 
 
 def test_the_first_link_hash_follows_the_documented_serialisation(ledger):
-    """Recompute link 1 by hand from the documented recipe, so outside tools can check a chain."""
-    _, fid = _question(ledger, p=0.6)
+    """Recompute links by hand from the documented recipe, so outside tools can check a chain."""
+    qid, fid = _question(ledger, p=0.6)
+    # Link 1 is the analyst (recorded first), link 2 the question's create version, link 3 the forecast.
+    analyst = ledger.execute("SELECT id, name, recorded_at FROM analysts").fetchone()
+    payload = {"prev": "0" * 64, "table": "analysts", "record": dict(zip(["id", "name", "recorded_at"], analyst))}
+    first = hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+                           .encode("ascii")).hexdigest()
+    assert ledger.execute("SELECT prev_hash, hash FROM chain WHERE seq = 1").fetchone() == ("0" * 64, first)
+    version = ledger.execute("SELECT * FROM question_versions WHERE question_id = ?", [qid]).fetchone()
+    names = [d[0] for d in ledger.execute("SELECT * FROM question_versions LIMIT 0").description]
+    record = {k: v for k, v in zip(names, version) if k != "seq"}
+    assert record["statement"] == "Will it rain?" and record["action"] == "create"
+    payload = {"prev": first, "table": "question_versions", "record": record}
+    second = hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+                            .encode("ascii")).hexdigest()
+    assert ledger.execute("SELECT prev_hash, hash FROM chain WHERE seq = 2").fetchone() == (first, second)
     row = ledger.execute(
         "SELECT id, question_id, analyst_id, probability, estimative_term, made_on, recorded_at, rationale"
         " FROM forecasts WHERE id = ?", [fid]
     ).fetchone()
     names = ["id", "question_id", "analyst_id", "probability", "estimative_term", "made_on", "recorded_at",
              "rationale"]
-    payload = {"prev": "0" * 64, "table": "forecasts", "record": dict(zip(names, row))}
+    payload = {"prev": second, "table": "forecasts", "record": dict(zip(names, row))}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     assert '"probability":0.6' in text
     expected = hashlib.sha256(text.encode("ascii")).hexdigest()
-    stored = ledger.execute("SELECT prev_hash, hash FROM chain WHERE record_id = ?", [fid]).fetchone()
-    assert stored == ("0" * 64, expected)
+    stored = ledger.execute("SELECT prev_hash, hash FROM chain WHERE record_table = 'forecasts' AND record_id = ?",
+                            [fid]).fetchone()
+    assert stored == (second, expected)
 
 
 def test_changed_probability_is_reported_at_exactly_that_record(db_path, ledger):
     _busy_ledger(ledger)
     target = ledger.execute("SELECT id FROM forecasts WHERE probability = 0.3").fetchone()[0]
-    # the Bo forecast is the second history record written (after Ann's first forecast)
+    # the Bo forecast is the fifth record written (Ann, the question's version, Ann's forecast, Bo, Bo's forecast)
     ledger.close()
     tamper(db_path, "UPDATE forecasts SET probability = 0.9 WHERE id = ?", [target])
     db = store.open_ledger(db_path, seed=False)
     result = verify_ledger(db)
     assert not result.ok
-    assert (result.first_bad.position, result.first_bad.table, result.first_bad.record_id) == (2, "forecasts", target)
+    assert (result.first_bad.position, result.first_bad.table, result.first_bad.record_id) == (5, "forecasts", target)
     assert "changed" in result.first_bad.reason
-    assert result.checked == 1
+    assert result.checked == 4
     db.close()
 
 
 def test_changed_made_on_of_a_seed_forecast_is_found(db_path, seeded_ledger):
-    ids = [r[0] for r in seeded_ledger.execute("SELECT record_id FROM chain ORDER BY seq").fetchall()]
-    target = ids[len(ids) // 2]
+    links = seeded_ledger.execute("SELECT record_table, record_id FROM chain ORDER BY seq").fetchall()
+    at = next(i for i in range(len(links) // 2, len(links)) if links[i][0] == "forecasts")
+    target = links[at][1]
     seeded_ledger.close()
     tamper(db_path, "UPDATE forecasts SET made_on = '2020-01-01' WHERE id = ?", [target])
     db = store.open_ledger(db_path)
     bad = verify_ledger(db).first_bad
-    assert (bad.position, bad.record_id) == (len(ids) // 2 + 1, target)
+    assert (bad.position, bad.record_id) == (at + 1, target)
     db.close()
 
 
@@ -116,8 +134,8 @@ def test_changed_resolution_outcome_is_found(db_path, ledger):
     tamper(db_path, "UPDATE resolutions SET evidence = 'nothing to see' WHERE id = ?", [rid])
     db = store.open_ledger(db_path, seed=False)
     bad = verify_ledger(db).first_bad
-    # history order: f1, f2, f3, retraction, resolve -> position 5
-    assert (bad.position, bad.table, bad.record_id) == (5, "resolutions", rid)
+    # history order: Ann, q1's version, f1, Bo, f2, f3, retraction, resolve -> position 8
+    assert (bad.position, bad.table, bad.record_id) == (8, "resolutions", rid)
     db.close()
 
 
@@ -129,7 +147,7 @@ def test_a_deleted_forecast_is_found(db_path, ledger):
     tamper(db_path, "DELETE FROM forecasts WHERE id = ?", [fid])
     db = store.open_ledger(db_path, seed=False)
     bad = verify_ledger(db).first_bad
-    assert (bad.position, bad.record_id) == (2, fid) and "removed" in bad.reason
+    assert (bad.position, bad.record_id) == (5, fid) and "removed" in bad.reason
     db.close()
 
 
@@ -147,7 +165,7 @@ def test_a_forecast_slipped_in_without_the_app_is_found(db_path, ledger):
     conn.close()
     db = store.open_ledger(db_path, seed=False)
     result = verify_ledger(db)
-    assert (result.first_bad.position, result.first_bad.record_id) == (11, "sneaky")
+    assert (result.first_bad.position, result.first_bad.record_id) == (15, "sneaky")
     assert "not in the chain" in result.first_bad.reason
     db.close()
 
@@ -158,8 +176,8 @@ def test_a_removed_chain_link_is_found(db_path, ledger):
     tamper(db_path, "DELETE FROM chain WHERE seq = 3")
     db = store.open_ledger(db_path, seed=False)
     bad = verify_ledger(db).first_bad
-    # link 3 is gone, so the old link 4 (the retraction) is now position 3 and points at a missing hash
-    assert bad.position == 3 and bad.table == "retractions" and "previous record" in bad.reason
+    # link 3 is gone, so the old link 4 (analyst Bo) is now position 3 and points at a missing hash
+    assert bad.position == 3 and bad.table == "analysts" and "previous record" in bad.reason
     db.close()
 
 
@@ -211,7 +229,9 @@ def test_a_ledger_made_before_the_chain_is_chained_when_opened(tmp_path):
                           today=TODAY, now=later)
     db.close()
     db = store.open_ledger(path, seed=False)
-    assert [r[0] for r in db.execute("SELECT record_id FROM chain ORDER BY seq")] == [f1, f2]
+    ann, bo = (db.execute("SELECT id FROM analysts WHERE name = ?", [n]).fetchone()[0] for n in ("Ann", "Bo"))
+    # 0003 chains the history; 0008 appends the analysts and the questions' versions in recorded order.
+    assert [r[0] for r in db.execute("SELECT record_id FROM chain ORDER BY seq")] == [f1, f2, ann, q1, bo]
     assert verify_ledger(db).ok
     db.close()
 
@@ -237,4 +257,4 @@ def test_a_bulk_loaded_ledger_is_chained_and_verifies(ledger):
         question_log=[("l1", "q2", "delete", at, "")],
     ))
     result = verify_ledger(ledger)
-    assert result.ok and result.checked == 200 + 1 + 1 + 1
+    assert result.ok and result.checked == 200 + 1 + 1 + 1 + 1 + 50  # ... + the analyst + 50 create versions

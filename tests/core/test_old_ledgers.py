@@ -42,7 +42,10 @@ def test_an_old_ledger_is_backed_up_then_migrated_with_its_data_intact(tmp_path,
                      for t in ("forecasts", "retractions", "resolutions")}
     assert after_history == {t: before[t] for t in after_history}
     result = verify_ledger(db)
-    assert result.ok and result.checked == 8
+    # 8 history records, then (migration 0008) the 2 analysts and a create version per question
+    assert result.ok and result.checked == 8 + 2 + 3
+    versions = db.execute("SELECT question_id, action, statement FROM question_versions ORDER BY seq").fetchall()
+    assert versions == [(q[1], "create", q[2]) for q in before["questions"]]
     db.close()
     backup = tmp_path / f"ledger.db.{version}.bak"
     assert backup.exists()

@@ -27,7 +27,7 @@ SUMMARY_KEYS = {
     "n", "brier", "brier_time_averaged", "log_score", "base_rate", "brier_skill_vs_50", "brier_skill_vs_base_rate",
     "murphy", "calibration", "brier_ci90",
 }
-GROUP_KEYS = SUMMARY_KEYS | {"backdated_pairs", "imported_pairs"}
+GROUP_KEYS = SUMMARY_KEYS | {"backdated_pairs", "imported_pairs", "reworded_pairs"}
 TOP_KEYS = {
     "generated_at", "filters", "scale", "ledger", "overall", "analysts", "tags", "documents", "terms", "horizons",
     "excluded", "pairs",
@@ -252,7 +252,8 @@ def test_excluded_counts_annulled_condition_not_met_no_forecast_and_due(ledger):
     ops.delete_question(ledger, question_id=deleted, now=NOW)
     card = _card(ledger)
     assert card["excluded"] == {"annulled": 1, "condition_not_met": 1, "no_forecast_before_resolution": 2, "due": 1,
-                                "backdated": 0, "imported": 0, "hindsight": 0}
+                                "backdated": 0, "imported": 0, "reworded": 0,
+                                "hindsight": 0}
     assert card["overall"]["n"] == 1
     # Forecasts: scored, annulled, conditional, overdue, not yet due; the retracted one and the one on
     # the deleted question are left out, as is the deleted question itself.
@@ -268,7 +269,8 @@ def test_a_corrected_annulment_counts_as_what_it_became(ledger):
                            evidence="the question was badly posed", today=TODAY, now=NOW)
     assert _card(ledger)["excluded"] == {"annulled": 1, "condition_not_met": 0,
                                         "no_forecast_before_resolution": 0, "due": 0, "backdated": 0,
-                                        "imported": 0, "hindsight": 0}
+                                        "imported": 0, "reworded": 0,
+                                "hindsight": 0}
 
 
 # --- filters ------------------------------------------------------------------------------------------
@@ -293,9 +295,11 @@ def test_since_and_until_keep_pairs_resolved_in_the_range_inclusive(dated):
     assert card["overall"]["brier"] == pytest.approx((0.8**2 + 0.4**2) / 2)
     assert [p["resolved_on"] for p in card["pairs"]] == ["2026-02-01", "2026-03-01"]
     assert card["excluded"] == {"annulled": 1, "condition_not_met": 0, "no_forecast_before_resolution": 0, "due": 1,
-                                "backdated": 0, "imported": 0, "hindsight": 0}
+                                "backdated": 0, "imported": 0, "reworded": 0,
+                                "hindsight": 0}
     assert card["filters"] == {"analyst": None, "tag": None, "since": "2026-02-01", "until": "2026-03-01",
-                               "exclude_backdated": False, "exclude_imported": False}
+                               "exclude_backdated": False, "exclude_imported": False,
+                               "exclude_reworded": False}
     early = _card(dated, until=date(2026, 1, 31))
     assert early["overall"]["n"] == 1 and early["excluded"]["annulled"] == 0 and early["excluded"]["due"] == 0
 
@@ -308,7 +312,8 @@ def test_analyst_and_tag_filters(dated):
     asia = _card(dated, tag="Asia")
     assert asia["overall"]["n"] == 2 and [t["tag"] for t in asia["tags"]] == ["asia"]
     assert asia["excluded"] == {"annulled": 0, "condition_not_met": 0, "no_forecast_before_resolution": 0, "due": 0,
-                                "backdated": 0, "imported": 0, "hindsight": 0}
+                                "backdated": 0, "imported": 0, "reworded": 0,
+                                "hindsight": 0}
 
 
 def test_a_filter_matching_nothing_is_a_valid_empty_scorecard(dated):
@@ -333,7 +338,8 @@ def test_empty_ledger_gives_a_valid_scorecard_with_nulls(ledger):
     assert card["analysts"] == card["tags"] == card["documents"] == card["terms"] == []
     assert [h["n"] for h in card["horizons"]] == [0, 0, 0]
     assert card["excluded"] == {"annulled": 0, "condition_not_met": 0, "no_forecast_before_resolution": 0, "due": 0,
-                                "backdated": 0, "imported": 0, "hindsight": 0}
+                                "backdated": 0, "imported": 0, "reworded": 0,
+                                "hindsight": 0}
     # A ledger with no history yet: the chain head is the genesis value, 64 zeros.
     assert card["ledger"] == {"questions": 0, "forecasts": 0, "chain_head": "0" * 64, "chain_records": None,
                               "verified": None, "verify": None}
@@ -351,7 +357,7 @@ def test_json_keys_of_every_section(worked):
     assert set(card["documents"][0]) == GROUP_KEYS | {"id", "title"}
     assert set(card["horizons"][0]) == GROUP_KEYS | {"horizon"}
     assert set(card["excluded"]) == {"annulled", "condition_not_met", "no_forecast_before_resolution", "due",
-                                     "backdated", "imported", "hindsight"}
+                                     "backdated", "imported", "reworded", "hindsight"}
     assert set(card["overall"]["calibration"][0]) == {"bin", "lower", "upper", "n", "mean_forecast", "observed",
                                                       "ci_low", "ci_high"}
 

@@ -138,8 +138,8 @@ def test_reports_say_how_many_pairs_are_back_dated_or_left_out(backdating):
     assert "back-dated forecasts left out" in html  # in the filters line
     assert "<td>Scored pairs left out: final forecast back-dated</td><td class=\"num\">3</td>" in html
     groups = report.to_csv(card).split("\n\n")[0].splitlines()
-    assert groups[0].endswith(",backdated_pairs,imported_pairs") and groups[1].startswith("overall,,6,")
-    assert groups[1].endswith(",3,0")
+    assert groups[0].endswith(",backdated_pairs,imported_pairs,reworded_pairs") and groups[1].startswith("overall,,6,")
+    assert groups[1].endswith(",3,0,0")
 
 
 # --- the ledger's integrity ------------------------------------------------------------------------
@@ -156,10 +156,10 @@ def test_the_scorecard_states_the_chain_head_without_verifying_by_default(backda
 def test_verify_states_the_records_checked_and_the_head(backdating, db_path):
     head, links = _chain(db_path)
     ledger = build_scorecard(backdating, verify=True, today=TODAY, now=NOW)["ledger"]
-    # 8 forecasts and 6 resolutions were written, each one link.
-    assert links == 14
-    assert (ledger["chain_head"], ledger["chain_records"], ledger["verified"]) == (head, 14, True)
-    assert ledger["verify"] == f"verified: 14 records, head {head}"
+    # 8 forecasts, 6 resolutions, 2 analysts and 6 questions' versions were written, each one link.
+    assert links == 22
+    assert (ledger["chain_head"], ledger["chain_records"], ledger["verified"]) == (head, 22, True)
+    assert ledger["verify"] == f"verified: 22 records, head {head}"
 
 
 def test_a_tampered_ledger_makes_the_scorecard_say_where_the_chain_breaks(backdating, db_path):
@@ -173,10 +173,10 @@ def test_a_tampered_ledger_makes_the_scorecard_say_where_the_chain_breaks(backda
         db.close()
     ledger = card["ledger"]
     assert ledger["verified"] is False and ledger["chain_records"] is None
-    # The second forecast written is the second link of the chain.
-    assert ledger["verify"].startswith(f"broken at record 2 (forecasts {target}): the record does not match")
+    # The second forecast written is the fifth link: Ann, Q1's version, Q1's forecast, Q2's version, it.
+    assert ledger["verify"].startswith(f"broken at record 5 (forecasts {target}): the record does not match")
     for text in (report.to_markdown(card), report.to_html(card)):
-        assert "Ledger chain broken at record 2 (forecasts" in text
+        assert "Ledger chain broken at record 5 (forecasts" in text
         assert "These figures may rest on records changed after they were written" in text
 
 

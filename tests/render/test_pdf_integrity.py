@@ -26,5 +26,5 @@ def test_the_pdf_states_the_verified_ledger_and_its_chain_head(qapp, ledger, db_
     assert doc.load(str(path)) == QPdfDocument.Error.None_
     text = " ".join(doc.getAllText(0).text().split())  # the layout may break lines anywhere
     doc.close()
-    assert "Ledger verified: 2 records, chain head" in text
+    assert "Ledger verified: 4 records, chain head" in text  # Ann, the question, her forecast, the resolution
     assert head in text.replace(" ", "")

@@ -125,9 +125,10 @@ def test_import_ledger_previews_a_json_export_imports_it_and_then_finds_nothing_
     _click(qtbot, dialog.import_button)
     assert _wait_imported(qtbot, dialog)[:2] == ["Imported cy.json.",
                                                  "Added: 2 questions, 3 forecasts, 1 resolution, 1 analyst."]
-    # The bar counted every record of the file: 1 analyst + 2 questions + 3 forecasts + 1 resolution.
+    # The bar counted every record of the file: 1 analyst + 2 questions and their 2 versions + 3 forecasts
+    # + 1 resolution.
     bar = dialog.progress_bar
-    assert (bar.minimum(), bar.maximum(), bar.value()) == (0, 7, 7)
+    assert (bar.minimum(), bar.maximum(), bar.value()) == (0, 9, 9)
     qtbot.waitUntil(lambda: len(_table(window)) == 2, timeout=5000)
     assert _table(window) == {"Will the pier be rebuilt?": "open", "Will the dam hold through spring?": "resolved yes"}
     dialog.close()
@@ -168,8 +169,8 @@ def test_merging_another_analysts_database_flags_the_conflict_for_the_conflicts_
         "1 question was resolved differently in the file; your resolution stays in force until you settle it.",
     ]
     bar = dialog.progress_bar
-    # 2 analysts + 3 questions + 4 forecasts + 1 resolution in Bo's ledger; the bar ends full.
-    assert (bar.maximum(), bar.value()) == (10, 10)
+    # 2 analysts + 3 questions and their 3 versions + 4 forecasts + 1 resolution in Bo's ledger; the bar ends full.
+    assert (bar.maximum(), bar.value()) == (13, 13)
     qtbot.waitUntil(lambda: FRESH in _table(window), timeout=5000)
     assert _table(window)[DISPUTED] == "resolved yes"  # Ann's resolution stays in force
     _click(qtbot, dialog.settle_button)

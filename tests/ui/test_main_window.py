@@ -256,13 +256,13 @@ def _unnamed_controls(root: QWidget) -> list[str]:
 
 
 def test_dialog_controls_have_accessible_names(window, qtbot):
-    from forecastapp.ui.question_dialog import AddForecastDialog, UpdateForecastDialog
+    from forecastapp.ui.question_dialog import AddForecastDialog, EditQuestionDialog, UpdateForecastDialog
     from forecastapp.ui.resolve_dialog import ResolveDialog
 
     window.table.selectRow(0)
     detail = window.detail_pane.detail
     for dialog in (AddForecastDialog(window.service, window), UpdateForecastDialog(window.service, detail, window),
-                   ResolveDialog(window.service, detail, window)):
+                   ResolveDialog(window.service, detail, window), EditQuestionDialog(window.service, detail, window)):
         qtbot.addWidget(dialog)
         assert _unnamed_controls(dialog) == [], dialog.objectName()
 

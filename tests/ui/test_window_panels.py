@@ -308,8 +308,9 @@ def test_status_bar_shows_the_mean_brier_and_verified(scored_window, qtbot):
     assert scored_window.findChild(QLabel, "statusBrier").text() == f"Mean Brier {expected:.3f}"
     label = scored_window.findChild(QLabel, "statusIntegrity")
     qtbot.waitUntil(lambda: label.text() == "Integrity: verified", timeout=5000)
-    # 19 starting forecasts, then 3 forecasts and 3 resolutions.
-    assert f"{19 + 6:,} records" in label.toolTip()
+    # The starting ledger's author and 19 questions with a forecast each, then 3 more with a forecast and a
+    # resolution each, by 2 new analysts.
+    assert f"{1 + 19 * 2 + 3 * 3 + 2:,} records" in label.toolTip()
 
 
 def _tamper_forecast(path: Path, index: int) -> int:
@@ -324,7 +325,8 @@ def _tamper_forecast(path: Path, index: int) -> int:
         conn.commit()
     finally:
         conn.close()
-    return index + 1  # the seed writes only forecasts, in seq order, so forecast i is link i + 1
+    # The seed writes its author, then each question's version and forecast: forecast i is link 2i + 3.
+    return 2 * index + 3
 
 
 def test_status_bar_names_the_first_broken_record(make_window, seeded_path, qtbot):

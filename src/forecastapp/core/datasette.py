@@ -52,7 +52,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "questions": (
-        "What will be resolved. The latest-forecast and outcome columns are derived from the history tables.",
+        "What will be resolved. The latest-forecast and outcome columns are derived from the history tables; the "
+        "wording (statement to excerpt_end) is a copy of the question's latest version in question_versions.",
         {
             "seq": "order of recording",
             "id": "stable id (a UUID), the same in every ledger that holds the question",
@@ -111,6 +112,22 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         {"seq": "order", "id": "stable id", "forecast_id": "forecasts.id", "recorded_at": "when (UTC)",
          "reason": "why it was withdrawn"},
     ),
+    "question_versions": (
+        "Every version of a question's wording (append-only): 'create' as it was first recorded, then each edit, "
+        "each a full snapshot with who changed it, when and why.",
+        {
+            "seq": "order of recording", "id": "stable id (a question's create version has the question's id)",
+            "question_id": "questions.id", "action": "create or edit",
+            "statement": "the statement after this version", "criteria": "the criteria after it",
+            "condition": "the condition after it", "resolve_from": "the window's start after it",
+            "resolve_by": "the deadline after it", "document_id": "documents.id", "excerpt": "the source excerpt",
+            "excerpt_start": "its start offset", "excerpt_end": "its end offset",
+            "tags_added": "JSON list of the tags this edit added", "tags_removed": "JSON list of the tags it removed",
+            "meaning_changed": "1 if the edit changed the statement, criteria, condition or window: forecasts "
+                               "made before it were made on earlier wording",
+            "reason": "why the question was edited", "recorded_by": "who edited it", "recorded_at": "when (UTC)",
+        },
+    ),
     "question_log": (
         "Soft deletes and restores of questions (append-only).",
         {"seq": "order", "id": "stable id", "question_id": "questions.id", "action": "delete or restore",
@@ -140,6 +157,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "log_score": _LOG, "horizon_days": "days from first forecast to resolution",
             "final_backdated": "1 if the final forecast was made on more than a day before it was recorded",
             "final_origin_id": "origins.id of the import or merge the final forecast came from (empty: made here)",
+            "final_reworded": "1 if the final forecast was made on wording that meant something else than the "
+                              "question's wording now",
         },
     ),
     "unscored_forecasts": (

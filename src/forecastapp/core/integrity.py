@@ -1,8 +1,9 @@
 """Tamper evidence: every history record is chained to the one before it by a SHA-256 hash.
 
-The chain lives in the append-only `chain` table, one row per forecast, retraction, resolution and
-question-log record, in the order they were written. SQLite triggers (migration 0003) fill it as
-each record is inserted, by calling the SQL function `CHAIN_FUNCTION` that `store.connect`
+The chain lives in the append-only `chain` table, one row per forecast, retraction, resolution,
+question-log record, analyst and question version (a question's wording when it was recorded and
+after each edit), in the order they were written. SQLite triggers (migrations 0003 and 0008) fill it
+as each record is inserted, by calling the SQL function `CHAIN_FUNCTION` that `store.connect`
 registers on every connection; so every write path (ledger, import, bulk loader, seed) is covered,
 and a connection without the function cannot write history at all.
 
@@ -51,7 +52,22 @@ CHAINED_COLUMNS: dict[str, tuple[str, ...]] = {
         "recorded_at", "supersedes",
     ),
     "question_log": ("id", "question_id", "action", "recorded_at", "reason"),
+    "analysts": ("id", "name", "recorded_at"),
+    "question_versions": (
+        "id", "question_id", "action", "statement", "criteria", "condition", "resolve_from", "resolve_by",
+        "document_id", "excerpt", "excerpt_start", "excerpt_end", "tags_added", "tags_removed", "meaning_changed",
+        "reason", "recorded_by", "recorded_at",
+    ),
 }
+#: The tables the chain covered before migration 0008 (a ledger export that does not list its
+#: `chained_tables` was made then, and its chain holds these only).
+LEGACY_CHAINED_TABLES = ("forecasts", "retractions", "resolutions", "question_log")
+#: A question's defining columns: kept in `questions` as a copy of its latest version.
+QUESTION_DEFINING = ("statement", "criteria", "condition", "resolve_from", "resolve_by", "document_id", "excerpt",
+                     "excerpt_start", "excerpt_end")
+_DEFINING_WORDS = {"statement": "statement", "criteria": "criteria", "condition": "condition",
+                   "resolve_from": "resolve-from date", "resolve_by": "resolve-by date", "document_id": "document",
+                   "excerpt": "excerpt", "excerpt_start": "excerpt's start", "excerpt_end": "excerpt's end"}
 
 
 # Built once (json.dumps with these options would build one per call); same options, same bytes.
@@ -131,31 +147,34 @@ def _chain_query() -> str:
     joins = []
     for i, (table, columns) in enumerate(CHAINED_COLUMNS.items()):
         alias = f"t{i}"
-        # A present-flag per table tells a missing record from one whose columns are all NULL.
-        selects.append(f"{alias}.seq IS NOT NULL")
+        # A present-flag per table tells a missing record from one whose columns are all NULL (rowid:
+        # analysts have no seq; for the others rowid is seq).
+        selects.append(f"{alias}.rowid IS NOT NULL")
         selects += [f"{alias}.{c}" for c in columns]
         joins.append(f"LEFT JOIN {table} {alias} ON c.record_table = '{table}' AND {alias}.id = c.record_id")
     return f"SELECT {', '.join(selects)} FROM chain c {' '.join(joins)} ORDER BY c.seq"
 
 
-def verify_ledger(db: Database) -> VerifyResult:
+def verify_ledger(db: Database, *, derived: bool = True) -> VerifyResult:
     """Re-compute every link from the stored records, then check what is derived from them; report the
     first record (or derived value) that does not match.
 
     Everything is read in one read transaction (unless the caller holds one already), so a write
-    committed by another program half-way through is not taken for a mismatch.
+    committed by another program half-way through is not taken for a mismatch. `derived=False` skips
+    the scores and states derived from the history (`derived_problem`): a merge, which recomputes them,
+    checks only what it takes across.
     """
     own = not db.conn.in_transaction
     if own:
         db.conn.execute("BEGIN")
     try:
-        return _verify_ledger(db)
+        return _verify_ledger(db, derived)
     finally:
         if own and db.conn.in_transaction:
             db.conn.execute("ROLLBACK")  # a read transaction: nothing to keep
 
 
-def _verify_ledger(db: Database) -> VerifyResult:
+def _verify_ledger(db: Database, derived: bool) -> VerifyResult:
     head = chain_head(db)
     prev = GENESIS
     position = 0
@@ -185,20 +204,69 @@ def _verify_ledger(db: Database) -> VerifyResult:
                 "the record does not match its hash (it was changed after it was recorded)", head,
             )
         prev = stored_hash
-    # Every history record must be in the chain: one written with the triggers dropped is not.
+    # Every history record must be in the chain: one written with the triggers dropped is not. A ledger
+    # read without migrating it (a merge's source) may predate the chaining of analysts and question
+    # versions (migration 0008): its chain then holds no link of theirs at all, and there is nothing to miss.
     for table in CHAINED_COLUMNS:
+        if table not in LEGACY_CHAINED_TABLES and db.execute(
+            "SELECT 1 FROM chain WHERE record_table = ? LIMIT 1", [table]
+        ).fetchone() is None and not _has_table(db, "question_versions"):
+            continue
         row = db.execute(
             f"SELECT id FROM {table} WHERE id NOT IN (SELECT record_id FROM chain WHERE record_table = ?)"
-            " ORDER BY seq LIMIT 1",
+            " ORDER BY rowid LIMIT 1",
             [table],
         ).fetchone()
         if row:
             return _broken(position, position + 1, table, row[0], "the record is not in the chain (added outside the app)",
                            head)
-    problem = derived_problem(db)
+    bad = check_question_versions(db)
+    if bad is not None:
+        return VerifyResult(ok=False, checked=position, first_bad=bad, head=head)
+    problem = derived_problem(db) if derived else None
     if problem is not None:
         return VerifyResult(ok=False, checked=position, first_bad=None, head=head, derived=problem)
     return VerifyResult(ok=True, checked=position, first_bad=None, head=head)
+
+
+def check_question_versions(db: Database) -> BadRecord | None:
+    """Check each question's defining columns against its latest chained version; the first mismatch, or None.
+
+    The chain proves the versions; `questions` keeps a copy of the latest one (for lists and search),
+    which triggers maintain. A question whose copy differs, or that has no version at all, was changed
+    or added outside the app. The position reported is the chain position of the version it differs
+    from (for a question without any, the position after the chain's end).
+    """
+    if db.execute("SELECT 1 FROM chain WHERE record_table = 'question_versions' LIMIT 1").fetchone() is None:
+        # A ledger from before question versions (migration 0008), read as it is (a merge reads one
+        # without migrating it): nothing of its questions is on the record yet.
+        if db.execute("SELECT 1 FROM questions LIMIT 1").fetchone() is None or not _has_table(db, "question_versions"):
+            return None
+        if db.execute("SELECT 1 FROM question_versions LIMIT 1").fetchone() is None:
+            return None
+    differs = " OR ".join(f"q.{c} IS NOT v.{c}" for c in QUESTION_DEFINING)
+    cols = ", ".join(f"q.{c}" for c in QUESTION_DEFINING) + ", " + ", ".join(f"v.{c}" for c in QUESTION_DEFINING)
+    row = db.execute(
+        f"SELECT q.id, v.id, {cols} FROM questions q"
+        " LEFT JOIN question_versions v ON v.seq = (SELECT max(seq) FROM question_versions WHERE question_id = q.id)"
+        f" WHERE v.seq IS NULL OR {differs} ORDER BY q.seq LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    question_id, version_id = row[0], row[1]
+    if version_id is None:
+        links = db.execute("SELECT count(*) FROM chain").fetchone()[0]
+        return BadRecord(links + 1, "questions", question_id,
+                         "the question has no chained version (added outside the app)")
+    n = len(QUESTION_DEFINING)
+    column = next((c for c, ours, chained in zip(QUESTION_DEFINING, row[2 : 2 + n], row[2 + n :]) if ours != chained),
+                  QUESTION_DEFINING[0])
+    position = db.execute(
+        "SELECT count(*) FROM chain WHERE seq <= (SELECT seq FROM chain WHERE record_table = 'question_versions'"
+        " AND record_id = ?)", [version_id]
+    ).fetchone()[0]
+    return BadRecord(position, "questions", question_id,
+                     f"its {_DEFINING_WORDS[column]} differs from its last chained version (changed outside the app)")
 
 
 # What the history says each question's derived columns must hold: the outcome and day of its latest
@@ -218,6 +286,10 @@ ORDER BY id LIMIT 1
 """
 
 
+def _has_table(db: Database, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone() is not None
+
+
 def derived_problem(db: Database) -> str | None:
     """The first derived value a scorecard reads that the chained history does not give, or None.
 
@@ -226,6 +298,8 @@ def derived_problem(db: Database) -> str | None:
     history (pairs.derived_mismatch). A scorecard reads its figures from those, so a score edited in
     place, or an outcome set without a resolution record, fails here even with the chain intact.
     """
+    if not _has_table(db, "unscored_forecasts"):
+        return None  # a ledger from before migration 0009, read without migrating it: nothing of this to check
     row = db.execute(_QUESTION_STATE_SQL).fetchone()
     if row is not None:
         qid, outcome, resolved_on, deleted, r_outcome, r_resolved_on, l_deleted = row
@@ -246,19 +320,23 @@ def _broken(checked: int, position: int, table: str, record_id: str, reason: str
     )
 
 
-def build_chain(db: Database) -> int:
-    """Chain the history records of a ledger that has none yet (migration 0003); returns links made.
+def build_chain(db: Database, tables: dict[str, tuple[str, ...]] | None = None) -> int:
+    """Chain the existing records of `tables` after the chain's head (migrations 0003, 0008); returns links made.
 
-    Existing records are chained in the order they were recorded (recorded_at, then table, then seq).
+    `tables` maps each table to its hashed columns, in the migration's own spelling (default: the
+    four history tables migration 0003 chained). Records are chained in the order they were recorded
+    (recorded_at, then the table's place in `tables`, then rowid, which is seq where there is one).
     """
+    if tables is None:
+        tables = {t: CHAINED_COLUMNS[t] for t in LEGACY_CHAINED_TABLES}
     parts = []
-    for rank, table in enumerate(CHAINED_COLUMNS):
-        parts.append(f"SELECT recorded_at AS r, {rank} AS k, seq AS s, '{table}' AS t, id FROM {table}")
+    for rank, table in enumerate(tables):
+        parts.append(f"SELECT recorded_at AS r, {rank} AS k, rowid AS s, '{table}' AS t, id FROM {table}")
     rows = db.execute(f"{' UNION ALL '.join(parts)} ORDER BY r, k, s").fetchall()
     prev = chain_head(db)
     n = 0
     for _, _, _, table, record_id in rows:
-        columns = CHAINED_COLUMNS[table]
+        columns = tables[table]
         values = db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id = ?", [record_id]).fetchone()
         h = record_hash(prev, table, dict(zip(columns, values)))
         db.execute(
@@ -300,8 +378,12 @@ def _replay_export(data: object, *, name: str = "the file") -> tuple[VerifyResul
     ):
         return _broken(0, 1, "?", "?", "the export's list of link hashes does not match its chain list",
                        stated), []
+    chained = data.get("chained_tables", list(LEGACY_CHAINED_TABLES))
+    if not (isinstance(chained, list) and all(isinstance(t, str) and t in CHAINED_COLUMNS for t in chained)):
+        raise ValidationError("the ledger export's list of chained tables names a table that is not history")
     records: dict[tuple[str, str], dict] = {}
-    for table, columns in CHAINED_COLUMNS.items():
+    for table in chained:
+        columns = CHAINED_COLUMNS[table]
         rows = data.get(table)
         for row in rows if isinstance(rows, list) else []:
             if isinstance(row, dict) and isinstance(row.get("id"), str):

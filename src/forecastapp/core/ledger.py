@@ -9,9 +9,11 @@ triggers would refuse it anyway).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import EllipsisType
 
 from sqlite_utils import Database
 
@@ -502,6 +504,99 @@ def _insert_resolution(
         ],
     )
     return resolution_id
+
+
+# ---------------------------------------------------------------- editing a question
+
+#: The columns whose change alters what a question asks (an edit of any of them is `meaning_changed`).
+MEANING_COLUMNS = ("statement", "criteria", "condition", "resolve_from", "resolve_by")
+_DEFINING = ("statement", "criteria", "condition", "resolve_from", "resolve_by", "document_id", "excerpt",
+             "excerpt_start", "excerpt_end")
+
+
+def edit_question(
+    db: Database,
+    *,
+    question_id: str,
+    statement: str | None = None,
+    criteria: str | None = None,
+    condition: str | None = None,
+    resolve_by: date | None | EllipsisType = ...,
+    resolve_from: date | None | EllipsisType = ...,
+    tags_add: Iterable[str] = (),
+    tags_remove: Iterable[str] = (),
+    reason: str,
+    recorded_by: str = "",
+    now: datetime,
+) -> str:
+    """Change a question's wording, criteria, condition, window or tags, as a new version; returns its id.
+
+    None (or `...` for the dates) leaves a field as it is; an empty condition removes it, and None for a
+    date removes it. The edit is checked as a new question is (a statement, a window that starts before
+    it ends, a deadline not before the first forecast), must change something and give a reason. The
+    version is chained; a trigger copies its snapshot into the question and applies the tag changes.
+    """
+    reason = " ".join(clean_text(reason, "reason").split())
+    if not reason:
+        raise ValidationError("give a reason for the edit: say why the question changes")
+    check_text(recorded_by, "recorder's name")
+    add, remove = normalize_tags(tags_add), normalize_tags(tags_remove)
+    both = sorted(set(add) & set(remove))
+    if both:
+        raise ValidationError(f"the tag '{both[0]}' is both added and removed")
+    with writing(db):
+        q = _live_question(db, question_id)
+        new = {c: q[c] for c in _DEFINING}
+        if statement is not None:
+            new["statement"] = clean_text(statement, "statement", required=True)
+        if criteria is not None:
+            new["criteria"] = clean_text(criteria, "criteria")
+        if condition is not None:
+            new["condition"] = clean_text(condition, "condition") or None
+        if resolve_by is not ...:
+            new["resolve_by"] = resolve_by.isoformat() if resolve_by else None
+        if resolve_from is not ...:
+            new["resolve_from"] = resolve_from.isoformat() if resolve_from else None
+        _check_edit(db, q, new)
+        tags = {r[0] for r in db.execute("SELECT tag FROM question_tags WHERE question_id = ?", [question_id])}
+        missing = [t for t in remove if t not in tags]
+        if missing:
+            raise ValidationError(f"question {question_id[:8]} has no tag '{missing[0]}' to remove")
+        added = [t for t in add if t not in tags]
+        changed = [c for c in _DEFINING if new[c] != q[c]]
+        if not changed and not added and not remove:
+            raise ValidationError(f"the edit changes nothing: question {question_id[:8]} already reads so")
+        version_id = new_id()
+        db.execute(
+            f"INSERT INTO question_versions (id, question_id, action, {', '.join(_DEFINING)}, tags_added,"
+            " tags_removed, meaning_changed, reason, recorded_by, recorded_at)"
+            f" VALUES (?, ?, 'edit', {', '.join('?' * len(_DEFINING))}, ?, ?, ?, ?, ?, ?)",
+            [version_id, question_id, *(new[c] for c in _DEFINING), json.dumps(added, ensure_ascii=False),
+             json.dumps(list(remove), ensure_ascii=False), int(any(c in MEANING_COLUMNS for c in changed)), reason,
+             recorded_by, moment_iso(now)],
+        )
+        refresh_pair_scores(db, [question_id])
+    return version_id
+
+
+def _check_edit(db: Database, q: dict, new: dict) -> None:
+    """The rules a new question's window and condition follow, for an edited one."""
+    start, end = new["resolve_from"], new["resolve_by"]
+    if start is not None and (end is None or start > end):
+        raise ValidationError(
+            f"the resolution window starts ({start}) after it ends ({end})" if end
+            else "a resolution window needs a resolve-by date to end it"
+        )
+    if end is not None and end != q["resolve_by"]:
+        first = db.execute("SELECT min(made_on) FROM forecasts WHERE question_id = ?", [q["id"]]).fetchone()[0]
+        if first is not None and end < first:
+            raise ValidationError(f"resolve-by {end} is before the question's first forecast, made on {first}")
+    if new["condition"] is None and q["condition"] is not None:
+        effective = _effective_resolution(db, q["id"])
+        if effective is not None and effective["annul_reason"] == CONDITION_NOT_MET:
+            raise ValidationError(
+                f"question {q['id'][:8]} was annulled because its condition did not hold; its condition stays"
+            )
 
 
 # ---------------------------------------------------------------- soft delete

@@ -145,10 +145,15 @@ def read_ledger_database(path: Path, *, now: datetime) -> dict:
         raise ImportFormatError(f"cannot open '{path.name}': {exc}") from None
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not set(TABLES) <= names:
+        if not set(TABLES) - {"question_versions"} <= names:
             raise ImportFormatError(f"'{path.name}' is an SQLite database but not a forecastapp ledger")
+        if "question_versions" not in names:
+            # A ledger from before question versions (migration 0008), never opened since: its questions
+            # come across as they read now, as any question without versions does.
+            columns = ", ".join(TABLES["question_versions"])
+            conn.execute(f"CREATE TEMP TABLE question_versions (seq INTEGER PRIMARY KEY, {columns})")
         if "chain" in names:
-            result = verify_ledger(Database(conn))
+            result = verify_ledger(Database(conn), derived=False)
             if not result.ok:
                 raise ImportFormatError(f"refused: the ledger database '{path.name}' does not verify: "
                                         f"{result.summary()}; nothing was imported")
@@ -342,6 +347,8 @@ def preview(db: Database, data: dict, *, screen: bool = True) -> MergeReport:
     for table in TABLES:
         rows = screened.kept if table == "resolutions" else data.get(table, [])
         for row in rows:
+            if table == "question_versions" and row.get("action") == "create":
+                continue  # travels with its question (see transfer.import_ledger)
             (added if existing_id(db, table, row) is None else present)[table] += 1
     conflicts = tuple(c[2]["id"] for c in screened.conflicts if not _known_conflict(db, c[2]["id"]))
     return MergeReport(added=added, present=present, same_outcome=screened.same_outcome, conflicts=conflicts,

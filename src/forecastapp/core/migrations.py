@@ -4,12 +4,13 @@ Never edit a migration that has shipped: add a new one. `db/schema.sql` is the s
 migrations (a test keeps it current).
 
 Design notes:
-- History tables (`forecasts`, `resolutions`, `retractions`, `question_log`) are append-only:
-  triggers refuse UPDATE and DELETE on them, so a track record cannot be edited after the fact,
-  not even by a buggy code path.
-- `questions` keeps a few derived columns (latest forecast, effective resolution, deleted flag)
-  so the GUI can page and sort 100,000 questions without scanning the forecast history. Triggers
-  on the history tables maintain them; nothing else writes them.
+- History tables (`forecasts`, `resolutions`, `retractions`, `question_log`, and since 0008
+  `question_versions` and `analysts`) are append-only: triggers refuse UPDATE and DELETE on them,
+  so a track record cannot be edited after the fact, not even by a buggy code path.
+- `questions` keeps a few derived columns (latest forecast, effective resolution, deleted flag, and
+  since 0008 its wording: a copy of its latest version) so the GUI can page and sort 100,000
+  questions without scanning the forecast history. Triggers on the history tables maintain them;
+  nothing else writes them.
 - `pair_scores` holds one row per scored (question, analyst) pair, as SCORING.md defines it. It is
   derived data, rebuilt by the core whenever the inputs of a question's pairs change, so a
   scorecard aggregates pairs instead of re-reading every forecast.
@@ -482,18 +483,162 @@ def m0006_backdated_pairs(db: Database) -> None:
     )
 
 
+#: The defining columns of a question: what a forecast on it means. Spelled out (not imported) so
+#: migration 0008 stays as it shipped.
+_QUESTION_DEFINING = ("statement", "criteria", "condition", "resolve_from", "resolve_by", "document_id", "excerpt",
+                      "excerpt_start", "excerpt_end")
+
+
+@migrations(name="0008_question_record")
+def m0008_question_record(db: Database) -> None:
+    """Put a question's wording and the analysts on the record: versioned, append-only and chained."""
+    # Design: `question_versions` holds a full snapshot of a question's defining columns per version.
+    # The 'create' version is written by a trigger on `questions` (so the ledger, imports, merges, the
+    # bulk loader and the seed are all covered without code of their own); an 'edit' version is
+    # written by `ledger.edit_question` (or brought in by an import), and a trigger copies its snapshot
+    # into the question row and applies its tag changes. The defining columns of `questions` are
+    # thereby derived from the latest version, like outcome and latest_*; `questions_wording_no_update`
+    # refuses any other change to them, and `verify` checks they still equal the latest version.
+    # Both tables join the hash chain; the chain's CHECK on record_table is widened by rebuilding the
+    # table (SQLite cannot alter a CHECK), keeping every link's seq and bytes.
+    defining = ", ".join(_QUESTION_DEFINING)
+    version_columns = ("id", "question_id", "action", *_QUESTION_DEFINING, "tags_added", "tags_removed",
+                       "meaning_changed", "reason", "recorded_by", "recorded_at")
+    # The chain triggers of the other history tables name `chain`; they are dropped while it is rebuilt
+    # (a rename re-checks every trigger that names the table) and made again exactly as 0003 made them.
+    old_chained = {
+        "forecasts": ("id", "question_id", "analyst_id", "probability", "estimative_term", "made_on", "recorded_at",
+                      "rationale"),
+        "retractions": ("id", "forecast_id", "recorded_at", "reason"),
+        "resolutions": ("id", "question_id", "kind", "outcome", "annul_reason", "resolved_on", "evidence",
+                        "recorded_by", "recorded_at", "supersedes"),
+        "question_log": ("id", "question_id", "action", "recorded_at", "reason"),
+    }
+    _run(db, "".join(f"DROP TRIGGER {table}_chain;\n" for table in old_chained))
+    _run(
+        db,
+        """
+        CREATE TABLE chain_0008 (
+            seq INTEGER PRIMARY KEY,
+            record_table TEXT NOT NULL
+                CHECK (record_table IN ('forecasts', 'retractions', 'resolutions', 'question_log', 'analysts',
+                                        'question_versions')),
+            record_id TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            UNIQUE (record_table, record_id)
+        );
+        INSERT INTO chain_0008 (seq, record_table, record_id, prev_hash, hash)
+        SELECT seq, record_table, record_id, prev_hash, hash FROM chain ORDER BY seq;
+        DROP TABLE chain;
+        ALTER TABLE chain_0008 RENAME TO chain;
+        CREATE TRIGGER chain_no_update BEFORE UPDATE ON chain
+        BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only'); END;
+        CREATE TRIGGER chain_no_delete BEFORE DELETE ON chain
+        BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only'); END;
+        """
+        + "".join(_chain_trigger(table, columns) for table, columns in old_chained.items()),
+    )
+    _run(
+        db,
+        f"""
+        -- One row per version of a question's defining fields: 'create' when the question was
+        -- recorded, 'edit' for each change since; each holds the full snapshot after it. Append-only.
+        CREATE TABLE question_versions (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            question_id TEXT NOT NULL REFERENCES questions(id),
+            action TEXT NOT NULL CHECK (action IN ('create', 'edit')),
+            statement TEXT NOT NULL,
+            criteria TEXT NOT NULL DEFAULT '',
+            condition TEXT,
+            resolve_from TEXT,
+            resolve_by TEXT,
+            document_id TEXT REFERENCES documents(id),
+            excerpt TEXT,
+            excerpt_start INTEGER,
+            excerpt_end INTEGER,
+            tags_added TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags_added) AND json_type(tags_added) = 'array'),
+            tags_removed TEXT NOT NULL DEFAULT '[]'
+                CHECK (json_valid(tags_removed) AND json_type(tags_removed) = 'array'),
+            -- 1 when the edit changed what the question asks: statement, criteria, condition or window.
+            meaning_changed INTEGER NOT NULL DEFAULT 0 CHECK (meaning_changed IN (0, 1)),
+            reason TEXT NOT NULL DEFAULT '',
+            recorded_by TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX question_versions_question ON question_versions (question_id, seq);
+
+        CREATE TRIGGER question_versions_no_update BEFORE UPDATE ON question_versions
+        BEGIN SELECT RAISE(ABORT, 'question versions are append-only: record an edit instead'); END;
+        CREATE TRIGGER question_versions_no_delete BEFORE DELETE ON question_versions
+        BEGIN SELECT RAISE(ABORT, 'question versions are append-only: record an edit instead'); END;
+        CREATE TRIGGER analysts_no_update BEFORE UPDATE ON analysts
+        BEGIN SELECT RAISE(ABORT, 'analysts are append-only'); END;
+        CREATE TRIGGER analysts_no_delete BEFORE DELETE ON analysts
+        BEGIN SELECT RAISE(ABORT, 'analysts are append-only'); END;
+
+        -- Every existing question's record as it stands, in the order questions were recorded.
+        INSERT INTO question_versions (id, question_id, action, {defining}, recorded_at)
+        SELECT id, id, 'create', {defining}, recorded_at FROM questions ORDER BY seq;
+        """,
+    )
+    from forecastapp.core.integrity import build_chain
+
+    # Existing analysts and versions join the chain after its head, in the order they were recorded.
+    build_chain(db, {"analysts": ("id", "name", "recorded_at"), "question_versions": version_columns})
+    new = ", ".join(f"NEW.{c}" for c in _QUESTION_DEFINING)
+    copy = ", ".join(f"{c} = NEW.{c}" for c in _QUESTION_DEFINING)
+    latest = " OR ".join(f"NEW.{c} IS NOT v.{c}" for c in _QUESTION_DEFINING)
+    _run(
+        db,
+        _chain_trigger("analysts", ("id", "name", "recorded_at"))
+        + _chain_trigger("question_versions", version_columns)
+        + f"""
+        -- Every way a question is recorded writes its 'create' version (its id is the question's).
+        CREATE TRIGGER questions_create_version AFTER INSERT ON questions
+        BEGIN
+            INSERT INTO question_versions (id, question_id, action, {defining}, recorded_at)
+            VALUES (NEW.id, NEW.id, 'create', {new}, NEW.recorded_at);
+        END;
+        -- An edit's snapshot becomes the question's wording (questions_fts follows through its own
+        -- update trigger), and its tag changes apply to question_tags.
+        CREATE TRIGGER question_versions_apply_edit AFTER INSERT ON question_versions WHEN NEW.action = 'edit'
+        BEGIN
+            UPDATE questions SET {copy} WHERE id = NEW.question_id;
+            DELETE FROM question_tags
+            WHERE question_id = NEW.question_id AND tag IN (SELECT value FROM json_each(NEW.tags_removed));
+            -- Not OR IGNORE, which would skip a tag the table's CHECK refuses instead of failing.
+            INSERT INTO question_tags (question_id, tag)
+            SELECT DISTINCT NEW.question_id, value FROM json_each(NEW.tags_added)
+            WHERE value NOT IN (SELECT tag FROM question_tags WHERE question_id = NEW.question_id);
+        END;
+        -- The defining columns change only through a version: anything else is refused.
+        CREATE TRIGGER questions_wording_no_update BEFORE UPDATE OF {defining} ON questions
+        WHEN EXISTS (
+            SELECT 1 FROM question_versions v
+            WHERE v.seq = (SELECT max(seq) FROM question_versions WHERE question_id = NEW.id) AND ({latest})
+        )
+        BEGIN SELECT RAISE(ABORT, 'a question''s wording changes only by an edit (forecastapp edit)'); END;
+        """,
+    )
+
+
 @migrations(name="0009_hindsight_and_imports")
 def m0009_hindsight_and_imports(db: Database) -> None:
     """Leave hindsight out of the scores and say which scored pairs rest on imported history."""
     # Both derived, kept by pairs.refresh_pair_scores and checked by `verify` against the history:
     # - unscored_forecasts lists each forecast the scores leave out as hindsight (made after the
     #   resolution day, or recorded after a resolution of its question was), so a scorecard can count them;
-    # - pair_scores.final_origin_id names the import or merge a pair's final forecast came from.
-    # (0007 and 0008 are left to changes made alongside this one; gaps in the names are harmless.)
+    # - pair_scores.final_origin_id names the import or merge a pair's final forecast came from;
+    # - pair_scores.final_reworded marks a pair whose final forecast was made on wording (question_versions,
+    #   0008) that meant something else than the question's wording now.
+    # (0007 is left unused; gaps in the names are harmless.)
     _run(
         db,
         """
         ALTER TABLE pair_scores ADD COLUMN final_origin_id TEXT;
+        ALTER TABLE pair_scores ADD COLUMN final_reworded INTEGER NOT NULL DEFAULT 0 CHECK (final_reworded IN (0, 1));
         CREATE TABLE unscored_forecasts (
             forecast_id TEXT PRIMARY KEY,
             question_id TEXT NOT NULL,

@@ -127,6 +127,30 @@ class ResolutionRecord:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One defining field an edit changed: its name (`statement`, `resolve_by`, ...) and the text before and after."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class QuestionVersion:
+    """One version of a question's wording: 'create' (as first recorded) or an 'edit', with what it changed."""
+
+    id: str
+    action: str
+    recorded_at: str
+    recorded_by: str
+    reason: str
+    meaning_changed: bool
+    changes: tuple[FieldChange, ...] = ()
+    tags_added: tuple[str, ...] = ()
+    tags_removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DocumentRecord:
     """A source document (an assessment) whose excerpts questions link to."""
 
@@ -147,3 +171,10 @@ class QuestionDetail:
     resolutions: tuple[ResolutionRecord, ...]
     document_title: str | None
     log: tuple[tuple[str, str, str], ...]  # (action, recorded_at, reason) of soft deletes/restores
+    #: The question's versions, oldest first: its 'create' version, then every edit.
+    versions: tuple[QuestionVersion, ...] = ()
+
+    @property
+    def edits(self) -> tuple[QuestionVersion, ...]:
+        """The edits only (every version after the first)."""
+        return tuple(v for v in self.versions if v.action == "edit")

@@ -37,21 +37,24 @@ WITH resolved AS (
     FROM questions q
     WHERE q.outcome IN ('yes', 'no') AND q.deleted = 0 {question_filter}
 ),
-candidates AS (
+linked AS (
     SELECT f.question_id, f.analyst_id, f.id, f.seq, f.probability AS p, f.estimative_term, f.made_on,
-           f.recorded_at, ro.origin_id, r.o, r.resolved_on, r.r_jd,
-           CASE
-               WHEN f.made_on > r.resolved_on THEN 'made_after'
-               WHEN ro.origin_id IS NULL
-                    AND (SELECT c.seq FROM chain c WHERE c.record_table = 'forecasts' AND c.record_id = f.id)
-                        > r.first_res_seq THEN 'recorded_after'
-               WHEN ro.origin_id IS NOT NULL
-                    AND coalesce(julianday(f.recorded_at) > r.first_res_jd, f.recorded_at > r.first_res_at)
-                    THEN 'recorded_after'
-           END AS hindsight
+           f.recorded_at, ro.origin_id, r.o, r.resolved_on, r.r_jd, r.first_res_seq, r.first_res_at, r.first_res_jd,
+           (SELECT c.seq FROM chain c WHERE c.record_table = 'forecasts' AND c.record_id = f.id) AS chain_seq
     FROM forecasts f JOIN resolved r ON r.question_id = f.question_id
     LEFT JOIN record_origins ro ON ro.record_table = 'forecasts' AND ro.record_id = f.id
     WHERE NOT EXISTS (SELECT 1 FROM retractions x WHERE x.forecast_id = f.id)
+),
+candidates AS (
+    SELECT *,
+           CASE
+               WHEN made_on > resolved_on THEN 'made_after'
+               WHEN origin_id IS NULL AND chain_seq > first_res_seq THEN 'recorded_after'
+               WHEN origin_id IS NOT NULL
+                    AND coalesce(julianday(recorded_at) > first_res_jd, recorded_at > first_res_at)
+                    THEN 'recorded_after'
+           END AS hindsight
+    FROM linked
 )"""
 
 # Per pair, from the candidates that are not hindsight:
@@ -61,10 +64,14 @@ candidates AS (
 # - final_backdated: the final forecast was made on more than a day before it was recorded
 #   (queries.BACKDATED_SQL), so the pair's score may rest on hindsight; 0 when an imported record's
 #   recorded_at is not a moment SQLite can read (nothing shows it was back-dated);
-# - final_origin_id: the import or merge the final forecast came from (NULL: made in this ledger).
+# - final_origin_id: the import or merge the final forecast came from (NULL: made in this ledger);
+# - final_reworded: the final forecast was made on wording that meant something else than the question's
+#   wording now: the version in force when it was recorded (by chain order; for an imported forecast, by
+#   its stated recorded_at) differs from the current one in statement, criteria, condition or window.
+#   An edit undone by an edit back leaves nothing marked.
 _PAIRS_SQL = _CANDIDATES_SQL + """,
 f AS (
-    SELECT question_id, analyst_id, id, p, estimative_term, made_on, origin_id,
+    SELECT question_id, analyst_id, id, p, estimative_term, made_on, origin_id, chain_seq, recorded_at,
            coalesce({backdated}, 0) AS backdated, o, resolved_on, r_jd,
            row_number() OVER (
                PARTITION BY question_id, analyst_id, made_on
@@ -74,7 +81,8 @@ f AS (
     WHERE hindsight IS NULL
 ),
 d AS (
-    SELECT question_id, analyst_id, id, p, estimative_term, backdated, origin_id, o, resolved_on, r_jd,
+    SELECT question_id, analyst_id, id, p, estimative_term, backdated, origin_id, chain_seq, recorded_at, o,
+           resolved_on, r_jd,
            julianday(made_on) AS jd,
            lead(julianday(made_on)) OVER w AS next_jd,
            row_number() OVER (PARTITION BY question_id, analyst_id ORDER BY made_on DESC) AS rn_last
@@ -89,6 +97,8 @@ g AS (
            max(CASE WHEN rn_last = 1 THEN estimative_term END) AS final_term,
            max(CASE WHEN rn_last = 1 THEN backdated END) AS final_backdated,
            max(CASE WHEN rn_last = 1 THEN origin_id END) AS final_origin_id,
+           max(CASE WHEN rn_last = 1 THEN chain_seq END) AS final_chain_seq,
+           max(CASE WHEN rn_last = 1 THEN recorded_at END) AS final_recorded_at,
            sum((coalesce(next_jd, r_jd) - jd) * (p - o) * (p - o)) AS weighted
     FROM d
     GROUP BY question_id, analyst_id
@@ -104,9 +114,26 @@ SELECT question_id, analyst_id, o AS outcome, resolved_on,
        CASE o WHEN 1 THEN ln(final_p) ELSE ln(1 - final_p) END AS log_score,
        CAST(round(r_jd - first_jd) AS INTEGER) AS horizon_days,
        final_backdated,
-       final_origin_id
+       final_origin_id,
+       CASE WHEN EXISTS (SELECT 1 FROM question_versions e
+                         WHERE e.question_id = g.question_id AND e.action = 'edit' AND e.meaning_changed = 1)
+            THEN {reworded} ELSE 0 END AS final_reworded
 FROM g
-""".replace("{backdated}", BACKDATED_SQL)
+""".replace("{backdated}", BACKDATED_SQL).replace("{reworded}", """coalesce((
+    SELECT v.statement IS NOT q.statement OR v.criteria IS NOT q.criteria OR v.condition IS NOT q.condition
+           OR v.resolve_from IS NOT q.resolve_from OR v.resolve_by IS NOT q.resolve_by
+    FROM questions q JOIN question_versions v ON v.id = coalesce(
+        CASE WHEN g.final_origin_id IS NULL THEN (
+            SELECT v2.id FROM question_versions v2
+            JOIN chain c2 ON c2.record_table = 'question_versions' AND c2.record_id = v2.id
+            WHERE v2.question_id = g.question_id AND c2.seq < g.final_chain_seq
+            ORDER BY c2.seq DESC LIMIT 1)
+        ELSE (
+            SELECT v2.id FROM question_versions v2
+            WHERE v2.question_id = g.question_id AND v2.recorded_at <= g.final_recorded_at
+            ORDER BY v2.recorded_at DESC, v2.seq DESC LIMIT 1)
+        END, g.question_id)
+    WHERE q.id = g.question_id), 0)""")
 
 # The forecasts the scores leave out as hindsight, and why.
 _UNSCORED_SQL = _CANDIDATES_SQL + """
@@ -116,7 +143,7 @@ SELECT id, question_id, analyst_id, hindsight FROM candidates WHERE hindsight IS
 _COLUMNS = (
     "question_id, analyst_id, outcome, resolved_on, first_made_on, final_forecast_id, "
     "final_probability, final_term, brier, brier_time_averaged, log_score, horizon_days, final_backdated, "
-    "final_origin_id"
+    "final_origin_id, final_reworded"
 )
 _UNSCORED_COLUMNS = "forecast_id, question_id, analyst_id, reason"
 

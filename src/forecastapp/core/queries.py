@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 from forecastapp.core.errors import NotFoundError, ValidationError
 from forecastapp.core.model import (
     DocumentRecord,
+    FieldChange,
     ForecastRecord,
     Outcome,
     QuestionDetail,
     QuestionRow,
+    QuestionVersion,
     ResolutionRecord,
     Status,
     is_text,
@@ -391,7 +393,30 @@ def question_detail(db: Database, question_id: str, *, today: date) -> QuestionD
         for r in db.query("SELECT * FROM question_log WHERE question_id = ? ORDER BY seq", [question_id])
     )
     return QuestionDetail(question=question, forecasts=forecasts, resolutions=resolutions, document_title=title,
-                          log=log)
+                          log=log, versions=question_versions(db, question_id))
+
+
+#: The fields an edit can change, in the order a history shows them.
+EDITABLE_FIELDS = ("statement", "criteria", "condition", "resolve_from", "resolve_by")
+
+
+def question_versions(db: Database, question_id: str) -> tuple[QuestionVersion, ...]:
+    """A question's versions, oldest first, each with the fields it changed from the one before."""
+    import json
+
+    out: list[QuestionVersion] = []
+    before: dict | None = None
+    for r in db.query("SELECT * FROM question_versions WHERE question_id = ? ORDER BY seq", [question_id]):
+        changes = () if before is None else tuple(
+            FieldChange(c, before[c], r[c]) for c in EDITABLE_FIELDS if before[c] != r[c]
+        )
+        out.append(QuestionVersion(
+            id=r["id"], action=r["action"], recorded_at=r["recorded_at"], recorded_by=r["recorded_by"],
+            reason=r["reason"], meaning_changed=bool(r["meaning_changed"]), changes=changes,
+            tags_added=tuple(json.loads(r["tags_added"])), tags_removed=tuple(json.loads(r["tags_removed"])),
+        ))
+        before = r
+    return tuple(out)
 
 
 def get_document(db: Database, document_id: str) -> DocumentRecord:

@@ -50,10 +50,11 @@ CSV_GROUP_COLUMNS = (
     "group", "name", "n", "brier", "brier_ci90_low", "brier_ci90_high", "brier_time_averaged", "log_score",
     "base_rate", "brier_skill_vs_50", "brier_skill_vs_base_rate", "reliability", "resolution", "uncertainty",
     "relative_brier", "relative_brier_n", "term_range", "happened", "backdated_pairs", "imported_pairs",
+    "reworded_pairs",
 )
 CSV_PAIR_COLUMNS = (
     "question_id", "statement", "analyst", "final_probability", "final_term", "outcome", "resolved_on", "brier",
-    "brier_time_averaged", "log_score", "backdated", "imported_format", "imported_from", "imported_at",
+    "brier_time_averaged", "log_score", "backdated", "imported_format", "imported_from", "imported_at", "reworded",
 )
 
 # --- JSON -----------------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ def _group_csv_row(group: str, name: str | None, g: dict[str, Any]) -> list[obje
         group, name, g["n"], g["brier"], ci[0], ci[1], g["brier_time_averaged"], g["log_score"], g["base_rate"],
         g["brier_skill_vs_50"], g["brier_skill_vs_base_rate"], murphy.get("reliability"), murphy.get("resolution"),
         murphy.get("uncertainty"), g.get("relative_brier"), g.get("relative_brier_n"), g.get("range"),
-        g.get("happened"), g.get("backdated_pairs"), g.get("imported_pairs"),
+        g.get("happened"), g.get("backdated_pairs"), g.get("imported_pairs"), g.get("reworded_pairs"),
     ]
 
 
@@ -347,6 +348,8 @@ def _filters_text(filters: dict[str, Any]) -> str:
         parts.append("back-dated forecasts left out")
     if filters.get("exclude_imported"):
         parts.append("imported forecasts left out")
+    if filters.get("exclude_reworded"):
+        parts.append("forecasts on earlier wording left out")
     return "; ".join(parts) if parts else "none (every scored pair)"
 
 
@@ -382,6 +385,19 @@ def _imported_text(card: dict[str, Any]) -> str | None:
     return (f"{fmt_count(n)} of {fmt_count(card['overall']['n'])} scored pairs rest on a final forecast imported "
             "from a file, whose dates are the file's word, not this ledger's record; "
             "forecastapp scorecard --exclude-imported scores without them.")
+
+
+def _reworded_text(card: dict[str, Any]) -> str | None:
+    """How many scored pairs rest on a forecast made on earlier wording, or were left out for it; None if neither."""
+    left_out = (card.get("excluded") or {}).get("reworded") or 0
+    if (card.get("filters") or {}).get("exclude_reworded"):
+        return (f"{fmt_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast was made on "
+                f"earlier wording {'were' if left_out != 1 else 'was'} left out.")
+    n = card["overall"].get("reworded_pairs")
+    if not n:
+        return None
+    return (f"{fmt_count(n)} of {fmt_count(card['overall']['n'])} scored pairs rest on a final forecast made before "
+            "an edit changed what its question asks; forecastapp scorecard --exclude-reworded scores without them.")
 
 
 def _hindsight_text(card: dict[str, Any]) -> str | None:
@@ -454,7 +470,7 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
                   "scores 0.25. Log scores use the natural log; higher (closer to 0) is better. Estimative "
                   f"terms follow {scale.get('terms', 'ICD 203')}."),
     ]
-    for text in (_backdated_text(card), _imported_text(card), _hindsight_text(card)):
+    for text in (_backdated_text(card), _imported_text(card), _reworded_text(card), _hindsight_text(card)):
         if text:
             blocks.append(Paragraph(text))
     if n == 0:
@@ -469,6 +485,7 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
                 ("Scored pairs (question, analyst)", fmt_count(n)),
                 ("Of which the final forecast was back-dated", fmt_count(o.get("backdated_pairs") or 0)),
                 ("Of which the final forecast was imported", fmt_count(o.get("imported_pairs") or 0)),
+                ("Of which the final forecast was made on earlier wording", fmt_count(o.get("reworded_pairs") or 0)),
                 ("Brier, final forecast (0-1)", fmt_score(o["brier"])),
                 ("90% bootstrap interval of that Brier", fmt_ci(o["brier_ci90"])),
                 ("Brier, time-averaged over the days open", fmt_score(o["brier_time_averaged"])),
@@ -538,6 +555,9 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
                 *((("Scored pairs left out: final forecast imported",
                     fmt_count(card["excluded"].get("imported") or 0)),)
                   if card["filters"].get("exclude_imported") else ()),
+                *((("Scored pairs left out: final forecast made on earlier wording",
+                    fmt_count(card["excluded"].get("reworded") or 0)),)
+                  if card["filters"].get("exclude_reworded") else ()),
                 ("Forecasts left out as hindsight (made or recorded after the outcome was on the record)",
                  fmt_count(card["excluded"].get("hindsight") or 0)),
             ),

@@ -25,11 +25,13 @@ Filters, as the scorecard applies them:
   back-dated final forecast (`backdated_pairs`), so a reader sees how much could be hindsight.
 - `exclude_imported` likewise drops the pairs whose final forecast came from an imported or merged file
   (`pair_scores.final_origin_id`); every group states `imported_pairs`, and each pair names its file.
+- `exclude_reworded` likewise drops the pairs whose final forecast was made on earlier wording: an edit
+  since changed what the question asks (`pair_scores.final_reworded`); every group states `reworded_pairs`.
 - `excluded` counts the questions the same filters select: annulled and condition-not-met questions
   and questions with no forecast before resolution by their resolution day; `due` questions (still
   open after their resolve-by day) by their resolve-by day, since they have no resolution day. With
-  `analyst`, only questions that analyst forecast (an unretracted forecast) are counted. `backdated`
-  and `imported` count *pairs*, not questions: those the exclude_* filters left out (0 without them).
+  `analyst`, only questions that analyst forecast (an unretracted forecast) are counted. `backdated`,
+  `imported` and `reworded` count *pairs*, not questions: those the exclude_* filters left out (0 without them).
   `hindsight` counts *forecasts*: those made or recorded after their question's outcome was on the
   record (`unscored_forecasts`, pairs.py), which no score ever includes.
 
@@ -96,6 +98,7 @@ for _term in TERMS:
 PAIR_KEYS = (
     "question_id", "statement", "analyst", "final_probability", "final_term", "outcome", "resolved_on",
     "brier", "brier_time_averaged", "log_score", "backdated", "imported_format", "imported_from", "imported_at",
+    "reworded",
 )
 """Keys of one scored pair in the scorecard's `pairs`, in order."""
 
@@ -104,7 +107,7 @@ PAIR_KEYS = (
 _PAIR_JSON = (
     '{"question_id": %s, "statement": %s, "analyst": %s, "final_probability": %r, "final_term": %s, '
     '"outcome": "%s", "resolved_on": "%s", "brier": %r, "brier_time_averaged": %r, "log_score": %r, '
-    '"backdated": %s, "imported_format": %s, "imported_from": %s, "imported_at": %s}'
+    '"backdated": %s, "imported_format": %s, "imported_from": %s, "imported_at": %s, "reworded": %s}'
 )
 
 #: What a scored pair can rest on that a reader may want to leave out, and the SQL (over `pair_scores ps`)
@@ -112,10 +115,13 @@ _PAIR_JSON = (
 #: and an `excluded.<mark>` count of the pairs the filter left out (docs/RELIABILITY.md):
 #: - backdated: the final forecast was made on more than a day before it was recorded;
 #: - imported: the final forecast came into this ledger from a file (an import or a merge), whose dates
-#:   are the file's word, not this ledger's record.
+#:   are the file's word, not this ledger's record;
+#: - reworded: the final forecast was made on wording that meant something else than the question's now
+#:   (an edit since changed its statement, criteria, condition or window).
 MARKS: dict[str, str] = {
     "backdated": "ps.final_backdated",
     "imported": "(ps.final_origin_id IS NOT NULL)",
+    "reworded": "ps.final_reworded",
 }
 _MARK_SUMS = ", ".join(f"sum({sql})" for sql in MARKS.values())
 
@@ -195,7 +201,7 @@ class _Filters:
 
     def __init__(
         self, analyst: str | None, tag: str | None, since: date | None, until: date | None,
-        exclude_backdated: bool = False, exclude_imported: bool = False,
+        exclude_backdated: bool = False, exclude_imported: bool = False, exclude_reworded: bool = False,
     ) -> None:
         self.analyst = " ".join(analyst.split()) if analyst and analyst.strip() else None
         self.tag = " ".join(tag.strip().lower().split()) if tag and tag.strip() else None
@@ -207,9 +213,11 @@ class _Filters:
         self.until = until
         self.exclude_backdated = bool(exclude_backdated)
         self.exclude_imported = bool(exclude_imported)
+        self.exclude_reworded = bool(exclude_reworded)
         #: The marks whose pairs are left out, in MARKS order.
         self.excluded_marks = tuple(m for m, on in (("backdated", self.exclude_backdated),
-                                                    ("imported", self.exclude_imported)) if on)
+                                                    ("imported", self.exclude_imported),
+                                                    ("reworded", self.exclude_reworded)) if on)
         self.params: dict[str, Any] = {
             "analyst": self.analyst,
             "tag": self.tag,
@@ -247,7 +255,7 @@ class _Filters:
 
     def as_json(self) -> dict[str, Any]:
         """The filters as the scorecard reports them (null when not given)."""
-        return {**self.params, "exclude_backdated": self.exclude_backdated, "exclude_imported": self.exclude_imported}
+        return {**self.params, **{f"exclude_{m}": m in self.excluded_marks for m in MARKS}}
 
 
 def build_scorecard(
@@ -259,12 +267,13 @@ def build_scorecard(
     until: date | None = None,
     exclude_backdated: bool = False,
     exclude_imported: bool = False,
+    exclude_reworded: bool = False,
     verify: bool = False,
     today: date,
     now: datetime,
 ) -> dict[str, Any]:
     """The scorecard as a JSON-ready dict (see the module docstring for each filter and for `verify`)."""
-    flt = _Filters(analyst, tag, since, until, exclude_backdated, exclude_imported)
+    flt = _Filters(analyst, tag, since, until, exclude_backdated, exclude_imported, exclude_reworded)
     with _second_reader(db) as reader:
         names = dict(db.execute("SELECT id, name FROM analysts").fetchall())
         if reader is None:
@@ -537,7 +546,8 @@ def _pair_rows(
         f"""
         SELECT ps.question_id, ps.analyst_id, ps.final_probability, ps.final_term,
                CASE ps.outcome WHEN 1 THEN 'yes' ELSE 'no' END, ps.resolved_on,
-               ps.brier, ps.brier_time_averaged, ps.log_score, ps.final_backdated, ps.final_origin_id
+               ps.brier, ps.brier_time_averaged, ps.log_score, ps.final_backdated, ps.final_origin_id,
+               ps.final_reworded
         FROM pair_scores ps {flt.pair_where()}
         ORDER BY ps.question_id, ps.analyst_id
         """,
@@ -554,7 +564,7 @@ def _pair_rows(
         for origin_id, fmt, source, at in db.execute("SELECT id, format, source, recorded_at FROM origins")
     }
     not_imported = ("null", "null", "null")
-    for qid, analyst_id, p, term, outcome, resolved_on, b, ta, ls, backdated, origin_id in rows:
+    for qid, analyst_id, p, term, outcome, resolved_on, b, ta, ls, backdated, origin_id, reworded in rows:
         if qid != current_id:
             if len(current) > 1:
                 shared.append((current_id, current))
@@ -566,6 +576,7 @@ def _pair_rows(
             qid_json, statement_json, analysts[analyst_id], p, "null" if term is None else enc(term), outcome,
             resolved_on, b, ta, ls, "true" if backdated else "false",
             *(origins.get(origin_id, not_imported) if origin_id else not_imported),
+            "true" if reworded else "false",
         ))
         days.append(resolved_on)
     if len(current) > 1:

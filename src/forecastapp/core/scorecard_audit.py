@@ -104,9 +104,17 @@ def audit_scorecard(
         data = export if export is not None else export_ledger(db, now=now)
         scratch = _memory_ledger()
         try:
-            from forecastapp.core.transfer import import_ledger
+            from forecastapp.core.pairs import rebuild_pair_scores
+            from forecastapp.core.store import writing
+            from forecastapp.core.transfer import import_ledger, note_origins
 
-            import_ledger(scratch, ledger_at(data, head.position))
+            # In the chain's order and with each record's provenance, as the ledger held them: what
+            # counts as hindsight and which pairs rest on imported history depend on both.
+            at = ledger_at(data, head.position)
+            with writing(scratch):
+                import_ledger(scratch, at, refresh=False)
+                note_origins(scratch, at)
+                rebuild_pair_scores(scratch)
             fresh = build_scorecard(scratch, **filters, today=today, now=now)
         finally:
             scratch.close()

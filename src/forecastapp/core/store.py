@@ -36,6 +36,7 @@ DEFAULT_DB_NAME = "forecasts.db"
 MIGRATION_SET = "forecastapp"
 MIGRATION_NAMES = (
     "0001_initial", "0002_scorecard_indexes", "0003_hash_chain", "0005_merge_conflicts", "0006_backdated_pairs",
+    "0008_question_record",
     "0009_hindsight_and_imports",
 )
 

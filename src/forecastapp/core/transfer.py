@@ -3,6 +3,11 @@
 Every record travels with its stable id, so importing a file twice adds nothing and ledgers from
 two machines can meet. Derived data (latest-forecast columns, scored pairs, search index) is not
 exported: the importing database rebuilds it.
+
+A question's versions travel too. A new question is recorded with the wording of its 'create'
+version (what it said when it was first recorded, not what it says now), and its 'edit' versions
+then follow, each applied to the question as a local edit is; the importing ledger's own trigger
+writes the 'create' version, so the exported one is neither added nor counted.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +24,7 @@ from sqlite_utils import Database
 
 from forecastapp import __version__
 from forecastapp.core.errors import ImportFormatError, StoreError
-from forecastapp.core.integrity import chain_head
+from forecastapp.core.integrity import CHAINED_COLUMNS, QUESTION_DEFINING, chain_head
 from forecastapp.core.model import is_text, moment_iso
 from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.store import writing
@@ -34,6 +39,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "id", "statement", "criteria", "condition", "resolve_from", "resolve_by", "document_id", "excerpt",
         "excerpt_start", "excerpt_end", "recorded_at",
     ),
+    "question_versions": CHAINED_COLUMNS["question_versions"],
     "forecasts": (
         "id", "question_id", "analyst_id", "probability", "estimative_term", "made_on", "recorded_at", "rationale",
     ),
@@ -45,8 +51,31 @@ TABLES: dict[str, tuple[str, ...]] = {
     "question_log": ("id", "question_id", "action", "recorded_at", "reason"),
 }
 # Optional text columns an export may leave out; stored as empty text, as the ledger writes them.
-_DEFAULTS = {"criteria": "", "rationale": "", "evidence": "", "recorded_by": "", "reason": ""}
+_DEFAULTS = {"criteria": "", "rationale": "", "evidence": "", "recorded_by": "", "reason": "", "tags_added": "[]",
+             "tags_removed": "[]", "meaning_changed": 0}
 _ORDER = {"documents": "recorded_at, id", "analysts": "recorded_at, id"}
+
+
+_ORIGIN_COLUMNS = ("id", "action", "format", "source", "source_sha256", "host", "recorded_at")
+
+
+def _has(db: Database, table: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone() is not None
+
+
+def note_origins(db: Database, data: dict) -> None:
+    """Copy an export's `origins` and `record_origins` for the records it holds (a replay of the export
+    into an empty ledger, in `core.scorecard_audit`); rows that are malformed or name no record are skipped."""
+    held = {(t, r.get("id")) for t in TABLES for r in data.get(t) or [] if isinstance(r, dict)}
+    links = [link for link in data.get("record_origins") or []
+             if isinstance(link, list) and len(link) == 3 and (link[0], link[1]) in held]
+    wanted = {link[2] for link in links}
+    for origin in data.get("origins") or []:
+        if isinstance(origin, dict) and origin.get("id") in wanted:
+            db.execute(f"INSERT OR IGNORE INTO origins ({', '.join(_ORIGIN_COLUMNS)}) VALUES "
+                       f"({', '.join('?' * len(_ORIGIN_COLUMNS))})", [origin.get(c) for c in _ORIGIN_COLUMNS])
+    db.conn.executemany("INSERT OR IGNORE INTO record_origins (record_table, record_id, origin_id) SELECT ?, ?, ?"
+                        " WHERE EXISTS (SELECT 1 FROM origins WHERE id = ?3)", links)
 
 
 def export_ledger(db: Database, *, now: datetime) -> dict:
@@ -62,12 +91,21 @@ def export_ledger(db: Database, *, now: datetime) -> dict:
     for q in out["questions"]:
         q["tags"] = tags.get(q["id"], [])
     out["settings"] = dict(db.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
+    # Where imported records came from (which file, when it entered this ledger): importing ignores it
+    # (records brought in are noted as coming from the file they came in by); `verify --scorecard`
+    # reads it to recompute a scorecard's imported pairs at an earlier head.
+    out["origins"] = [dict(zip(_ORIGIN_COLUMNS, row)) for row in db.execute(
+        f"SELECT {', '.join(_ORIGIN_COLUMNS)} FROM origins ORDER BY seq")] if _has(db, "origins") else []
+    out["record_origins"] = [list(row) for row in db.execute(
+        "SELECT record_table, record_id, origin_id FROM record_origins ORDER BY origin_id, record_table, record_id"
+    )] if _has(db, "record_origins") else []
     # The hash chain's order, each link's stored hash and the head, so a reader can recompute it from
     # this file alone and name the first record that does not match (`forecastapp verify --ledger
     # FILE.json`); an import or merge checks them before writing anything (core.merge.read_ledger_source).
     links = db.execute("SELECT record_table, record_id, hash FROM chain ORDER BY seq").fetchall()
     out["chain"] = [[t, i] for t, i, _ in links]
     out["chain_hashes"] = [h for _, _, h in links]
+    out["chained_tables"] = list(CHAINED_COLUMNS)
     out["chain_head"] = chain_head(db)
     return out
 
@@ -186,6 +224,37 @@ def existing_id(db: Database, table: str, record: dict) -> str | None:
     return hit[0] if hit else None
 
 
+# Records that others refer to and that a history record never precedes: written first, as listed.
+_FIRST = ("documents", "analysts", "questions")
+
+
+def _in_recorded_order(data: dict) -> Iterator[tuple[str, dict]]:
+    """The export's records as (table, row): documents, analysts and questions first, then the history
+    records in the order of the export's hash chain (the order they were recorded in; any not in it after).
+
+    The order matters beyond references: what counts as hindsight, or as a forecast on earlier wording,
+    is decided by which record came first (core/pairs.py), so an import keeps its source's order.
+    """
+    for table in _FIRST:
+        for row in data.get(table, []):
+            yield table, row
+    later = [t for t in TABLES if t not in _FIRST]
+    pending: dict[tuple[str, object], list[dict]] = {}
+    for table in later:
+        for row in data.get(table, []):
+            pending.setdefault((table, row.get("id")), []).append(row)
+    order = data.get("chain")
+    for link in order if isinstance(order, list) else []:
+        if isinstance(link, list) and len(link) == 2:
+            for row in pending.pop((link[0], link[1]), ()):
+                yield link[0], row
+    for table in later:
+        for row in data.get(table, []):
+            if (table, row.get("id")) in pending:
+                for same in pending.pop((table, row.get("id"))):
+                    yield table, same
+
+
 def import_ledger(
     db: Database, data: dict, *, progress: Callable[[int, int], None] | None = None, refresh: bool = True
 ) -> ImportReport:
@@ -202,48 +271,55 @@ def import_ledger(
     analyst_map: dict[str, str] = {}
     document_map: dict[str, str] = {}
     touched: set[str] = set()
+    # A new question is recorded as it read when it was created; its edits follow in order.
+    created = {v.get("question_id"): v for v in data.get("question_versions", []) if v.get("action") == "create"}
     with writing(db):
-        for table, columns in TABLES.items():
-            for row in data.get(table, []):
-                done += 1
-                if progress and done % 1000 == 0:
-                    progress(done, total)
-                values = {c: row.get(c, _DEFAULTS.get(c)) for c in columns}
-                for c, default in _DEFAULTS.items():
-                    if c in values and values[c] is None:
-                        values[c] = default
-                existing = existing_id(db, table, values)
-                if existing is not None:
-                    # The same analyst or document here under another id: later records point at ours.
-                    if table == "analysts":
-                        analyst_map[values["id"]] = existing
-                    elif table == "documents":
-                        document_map[values["id"]] = existing
-                    skipped[table] += 1
-                    continue
-                if table == "forecasts":
-                    values["analyst_id"] = analyst_map.get(values["analyst_id"], values["analyst_id"])
-                if table == "questions" and values.get("document_id"):
-                    values["document_id"] = document_map.get(values["document_id"], values["document_id"])
-                try:
-                    db.execute(
-                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                        [values[c] for c in columns],
-                    )
-                    if table == "questions":
-                        for tag in row.get("tags", []):
-                            db.execute("INSERT OR IGNORE INTO question_tags (question_id, tag) VALUES (?, ?)",
-                                       [values["id"], tag])
-                except sqlite3.IntegrityError as exc:
-                    raise ImportFormatError(
-                        f"{table} record {values['id']} cannot be imported ({exc}); nothing was imported"
-                    ) from None
-                added[table] += 1
-                qid = values.get("question_id") or (values["id"] if table == "questions" else None)
-                if table == "retractions":
-                    qid = db.execute("SELECT question_id FROM forecasts WHERE id = ?", [values["forecast_id"]]).fetchone()[0]
-                if qid:
-                    touched.add(qid)
+        for table, row in _in_recorded_order(data):
+            columns = TABLES[table]
+            done += 1
+            if progress and done % 1000 == 0:
+                progress(done, total)
+            if table == "question_versions" and row.get("action") == "create":
+                continue  # written by the question's own insert (or already here with it)
+            values = {c: row.get(c, _DEFAULTS.get(c)) for c in columns}
+            if table == "questions" and values["id"] in created:
+                first = created[values["id"]]
+                values.update({c: first.get(c, _DEFAULTS.get(c)) for c in QUESTION_DEFINING})
+            for c, default in _DEFAULTS.items():
+                if c in values and values[c] is None:
+                    values[c] = default
+            existing = existing_id(db, table, values)
+            if existing is not None:
+                # The same analyst or document here under another id: later records point at ours.
+                if table == "analysts":
+                    analyst_map[values["id"]] = existing
+                elif table == "documents":
+                    document_map[values["id"]] = existing
+                skipped[table] += 1
+                continue
+            if table == "forecasts":
+                values["analyst_id"] = analyst_map.get(values["analyst_id"], values["analyst_id"])
+            if table in ("questions", "question_versions") and values.get("document_id"):
+                values["document_id"] = document_map.get(values["document_id"], values["document_id"])
+            try:
+                db.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    [values[c] for c in columns],
+                )
+                if table == "questions":
+                    for tag in row.get("tags", []):
+                        db.execute("INSERT OR IGNORE INTO question_tags (question_id, tag) VALUES (?, ?)",
+                                   [values["id"], tag])
+            except sqlite3.IntegrityError as exc:
+                raise ImportFormatError(
+                    f"{table} record {values['id']} cannot be imported ({exc}); nothing was imported"
+                ) from None
+            added[table] += 1
+            qid = values.get("question_id") or (values["id"] if table == "questions" else None)
+            if table == "retractions":
+                qid = db.execute("SELECT question_id FROM forecasts WHERE id = ?", [values["forecast_id"]]).fetchone()[0]
+            if qid:
+                touched.add(qid)
         for key, value in (data.get("settings") or {}).items():
             db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [str(key), str(value)])
         if refresh:

@@ -2,7 +2,8 @@
 
 Statement, criteria, condition and tags; the source excerpt inside a few sentences of its
 document (highlighted); the forecast history as a step chart and a list; the resolution records
-with their evidence, superseded ones struck through. The buttons at the bottom are the main
+with their evidence, superseded ones struck through; the question's edits (who, when, why, and
+each changed field, the earlier text struck through). The buttons at the bottom are the main
 window's actions, so they enable and disable with them.
 """
 
@@ -32,6 +33,9 @@ from forecastapp.ui.ledger_model import status_text
 from forecastapp.ui.service import ExcerptContext, describe_resolution
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
+#: How the Edits section names a changed field.
+_FIELD_NAMES = {"statement": "statement", "criteria": "criteria", "condition": "condition",
+                "resolve_from": "window opens", "resolve_by": "resolve by"}
 #: The link under the source excerpt that opens the excerpt in the document view.
 SHOW_IN_DOCUMENT_URL = "forecastapp:show-in-document"
 
@@ -244,6 +248,26 @@ class DetailPane(QWidget):
                     line, evidence = f"<s>{line}</s>", f"<s>{evidence}</s>" if evidence else ""
                 tag = f' <span style="color:{quiet}">[{state}, recorded {r.recorded_at[:10]}]</span>' if state else ""
                 out.append(f"<p>{line}{tag}{evidence}</p>")
+
+        if detail.edits:
+            section("Edits")
+            for v in reversed(detail.edits):  # newest first, like the forecasts
+                by = f" by {html.escape(v.recorded_by)}" if v.recorded_by else ""
+                meaning = (f' <b style="color:{look.tone("due", pal).name()}">changed what it asks</b>'
+                           if v.meaning_changed else "")
+                lines = [f'{v.recorded_at[:10]}{by}{meaning}<br><span style="color:{quiet}">why:</span> '
+                         f"{_para(v.reason)}"]
+                for c in v.changes:
+                    before = f"<s>{_para(c.before)}</s> → " if c.before else ""
+                    after = _para(c.after) if c.after else f'<span style="color:{quiet}">(none)</span>'
+                    lines.append(f'<span style="color:{quiet}">{_FIELD_NAMES[c.field]}:</span> {before}{after}')
+                if v.tags_added:
+                    lines.append(f'<span style="color:{quiet}">tags added:</span> '
+                                 f"{html.escape(', '.join(v.tags_added))}")
+                if v.tags_removed:
+                    lines.append(f'<span style="color:{quiet}">tags removed:</span> '
+                                 f"<s>{html.escape(', '.join(v.tags_removed))}</s>")
+                out.append(f'<p style="margin-top:2px; margin-bottom:4px">{"<br>".join(lines)}</p>')
 
         if detail.log:
             section("Log")

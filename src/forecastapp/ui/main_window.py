@@ -244,6 +244,10 @@ class MainWindow(QMainWindow):
                             tip="Add a question with its first forecast")
         self.action_update = a("actionUpdateForecast", "&Update forecast…", self.update_forecast,
                                shortcut="Ctrl+U", tip="Record a new probability for the selected question")
+        # Ctrl+E is Export scorecard's; Ctrl+Shift+E is free.
+        self.action_edit = a("actionEditQuestion", "&Edit question…", self.edit_question, shortcut="Ctrl+Shift+E",
+                             tip="Change the selected question's wording, criteria, condition, deadline or tags (the "
+                                 "earlier version stays in its history)")
         self.action_resolve = a("actionResolveForecast", "&Resolve…", self.resolve_question, shortcut="Ctrl+R",
                                 tip="Record how the selected question resolved")
         self.action_correct = a("actionCorrectResolution", "&Correct resolution…", self.correct_resolution,
@@ -294,8 +298,8 @@ class MainWindow(QMainWindow):
 
         forecast_menu = bar.addMenu("F&orecast")
         forecast_menu.setObjectName("forecastMenu")
-        for action in (self.action_add, self.action_update, self.action_resolve, self.action_correct,
-                       self.action_settle_conflicts):
+        for action in (self.action_add, self.action_update, self.action_edit, self.action_resolve,
+                       self.action_correct, self.action_settle_conflicts):
             forecast_menu.addAction(action)
         forecast_menu.addSeparator()
         forecast_menu.addAction(self.action_delete)
@@ -503,7 +507,8 @@ class MainWindow(QMainWindow):
         if self._detail_pane is None:
             from forecastapp.ui.detail_pane import DetailPane
 
-            pane = DetailPane([self.action_update, self.action_resolve, self.action_correct, self.action_delete])
+            pane = DetailPane([self.action_update, self.action_edit, self.action_resolve, self.action_correct,
+                               self.action_delete])
             pane.show_in_document_requested.connect(self.show_in_document)
             self._detail_pane = pane
             if self._detail_placeholder is not None:
@@ -924,6 +929,7 @@ class MainWindow(QMainWindow):
         live = detail is not None and not detail.question.deleted
         resolved = live and any(r.effective for r in detail.resolutions)
         self.action_update.setEnabled(live)
+        self.action_edit.setEnabled(live)
         self.action_resolve.setEnabled(live and not resolved)
         self.action_correct.setEnabled(resolved)
         self.action_delete.setEnabled(live)
@@ -1068,6 +1074,22 @@ class MainWindow(QMainWindow):
         if ok:
             self._settings.setValue(K_LAST_ANALYST, forecast.analyst)
         return ok
+
+    @Slot()
+    def edit_question(self) -> bool:
+        """Ctrl+Shift+E: change the selected question's wording, criteria, condition, deadline or tags (undoable)."""
+        from forecastapp.ui.question_dialog import EditQuestionDialog
+        from forecastapp.ui.undo import EditQuestionCommand
+
+        detail = self._fresh_detail()
+        if detail is None or detail.question.deleted:
+            return False
+        known = self._overview
+        edit = EditQuestionDialog.ask(self, self._service, detail, tags=known.tags if known else None)
+        if edit is None:
+            return False
+        changed, failed = self._command_callbacks()
+        return self._push(EditQuestionCommand(self._service, changed, failed, detail.question, edit))
 
     @Slot()
     def resolve_question(self) -> bool:

@@ -1,4 +1,4 @@
-"""The add-forecast and update-forecast dialogs.
+"""The add-forecast, update-forecast and edit-question dialogs.
 
 Both are built in code and validate on every keystroke with the core's parsers: a problem is
 explained in a red label under its field and OK stays disabled. Nothing is written by a dialog;
@@ -9,6 +9,8 @@ command (pytest-qt's note_dialogs pattern, so tests can monkeypatch `ask`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,7 +27,8 @@ from forecastapp.core.errors import ForecastError
 from forecastapp.core.ledger import NewQuestion, clean_analyst_name, clean_text, normalize_tags
 from forecastapp.core.model import QuestionDetail
 from forecastapp.core.probability import format_probability
-from forecastapp.ui.service import ForecastInput, LedgerService
+from forecastapp.ui.service import ForecastInput, LedgerService, QuestionEdit
+from forecastapp.ui import look
 from forecastapp.ui.widgets import (
     AnalystCombo,
     DeadlineEdit,
@@ -357,3 +360,171 @@ class UpdateForecastDialog(QDialog):
         dialog = cls(service, detail, parent, analyst=analyst)
         return run_dialog(dialog, dialog.result_values)
 
+
+
+#: Shown in the edit dialog when the change alters what a question with forecasts asks.
+MEANING_WARNING = ("This changes what the question asks: the {n} forecast{s} made before this edit will be marked as "
+                   "made on earlier wording in the scorecard.")
+
+
+class EditQuestionDialog(QDialog):
+    """Forecast > Edit question (Ctrl+Shift+E): new wording, criteria, condition, deadline or tags, and why.
+
+    The earlier version stays in the question's history; nothing is written here (see `ask`).
+    """
+
+    def __init__(
+        self, service: LedgerService, detail: QuestionDetail, parent: QWidget | None = None, *,
+        tags: list[str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("EditQuestionDialog")
+        self.setWindowTitle("Edit question")
+        self.setAccessibleName("Edit question")
+        self._detail = detail
+        q = detail.question
+        made = [f.made_on for f in detail.forecasts]
+        #: Forecasts that count: those not retracted (a retracted one is not scored anyway).
+        self._forecasts = sum(1 for f in detail.forecasts if f.retracted_at is None)
+
+        self.statement_edit = plain_text_edit("statementEdit", "Statement", "What will happen, stated so it can be "
+                                              "checked", 3)
+        self.statement_error = ErrorLabel("statementError")
+        self.criteria_edit = plain_text_edit(
+            "criteriaEdit", "Resolution criteria", "What counts as yes, and which sources will settle it", 3
+        )
+        self.criteria_error = ErrorLabel("criteriaError")
+        self.condition_edit = QLineEdit()
+        self.condition_edit.setObjectName("conditionEdit")
+        self.condition_edit.setAccessibleName("Condition")
+        self.condition_edit.setPlaceholderText("Optional: only if … (leave empty for an unconditional forecast)")
+        self.condition_error = ErrorLabel("conditionError")
+        self.resolve_by = DeadlineEdit(made_on=service.today(), first_forecast=min(made, default=date(1900, 1, 1)))
+        self.window_hint = HintLabel("resolveWindowHint")
+        self.tags_edit = TagsEdit(service.tags() if tags is None else tags)
+        self.tags_error = ErrorLabel("tagsError")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setObjectName("reasonEdit")
+        self.reason_edit.setAccessibleName("Reason")
+        self.reason_edit.setPlaceholderText("Required: why the question changes (kept in its history)")
+        self.reason_error = ErrorLabel("reasonError")
+        self.meaning_warning = ErrorLabel("meaningWarning")
+        self.meaning_warning.setAccessibleName("Warning")
+        self.meaning_warning.setStyleSheet(f"color: {look.tone('due', self.palette()).name()};")
+        self.unchanged_hint = HintLabel("unchangedHint")
+
+        self.statement_edit.setPlainText(q.statement)
+        self.criteria_edit.setPlainText(q.criteria)
+        self.condition_edit.setText(q.condition or "")
+        self._deadline_text = q.resolve_by.isoformat() if q.resolve_by else ""
+        self.resolve_by.edit.setText(self._deadline_text)
+        if q.resolve_from:
+            self.window_hint.setText(f"The resolution window opens on {q.resolve_from.isoformat()}; a new deadline "
+                                     "replaces the window (a span such as \u201c10 to 15 years\u201d sets a new one).")
+        self.window_hint.setVisible(bool(q.resolve_from))
+        self.tags_edit.setText(", ".join(q.tags))
+
+        form = _form()
+        form.addRow(_buddy("&Statement:", self.statement_edit),
+                    field_with_messages(self.statement_edit, self.statement_error))
+        form.addRow(_buddy("&Criteria:", self.criteria_edit), field_with_messages(self.criteria_edit,
+                                                                                 self.criteria_error))
+        form.addRow(_buddy("Con&dition:", self.condition_edit), field_with_messages(self.condition_edit,
+                                                                                   self.condition_error))
+        if q.excerpt:
+            source = HintLabel("sourceExcerpt")
+            source.setText(f"\u201c{q.excerpt}\u201d (the source stays as it is)")
+            source.setAccessibleName("Source excerpt")
+            form.addRow("Source:", source)
+        form.addRow(_buddy("&Resolve by:", self.resolve_by.edit), field_with_messages(self.resolve_by,
+                                                                                     self.window_hint))
+        form.addRow(_buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
+        form.addRow(_buddy("R&eason:", self.reason_edit), field_with_messages(self.reason_edit, self.reason_error))
+
+        self.buttons, self.ok_button = _buttons(self, "&Record edit")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.meaning_warning)
+        layout.addWidget(self.unchanged_hint)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        for signal in (self.statement_edit.textChanged, self.criteria_edit.textChanged,
+                       self.condition_edit.textChanged, self.tags_edit.textChanged, self.resolve_by.changed,
+                       self.reason_edit.textChanged):
+            signal.connect(self._revalidate)
+        self._touched_reason = False
+        self.reason_edit.textEdited.connect(self._on_reason_touched)
+        self.resize(max(self.sizeHint().width() + 120, 680), self.sizeHint().height())
+        self._revalidate()
+
+    # ------------------------------------------------------------ validation
+
+    @Slot()
+    def _on_reason_touched(self) -> None:
+        self._touched_reason = True
+
+    def _deadline(self):
+        """(resolve_by, resolve_from) as the edit gives them: `...` for both while the deadline is as it was."""
+        if self.resolve_by.edit.text().strip() == self._deadline_text:
+            return ..., ...
+        window = self.resolve_by.window()
+        return (window.end, window.start) if window else (None, None)
+
+    def _changes(self) -> QuestionEdit:
+        """What differs from the question as shown (the core refuses an edit that changes nothing)."""
+        q = self._detail.question
+        statement = self.statement_edit.toPlainText().strip()
+        criteria = self.criteria_edit.toPlainText().strip()
+        condition = self.condition_edit.text().strip()
+        resolve_by, resolve_from = self._deadline()
+        try:
+            wanted = normalize_tags(self.tags_edit.tags())
+        except ForecastError:
+            wanted = q.tags
+        return QuestionEdit(
+            reason=" ".join(self.reason_edit.text().split()),
+            statement=statement if statement != q.statement else None,
+            criteria=criteria if criteria != q.criteria else None,
+            condition=condition if condition != (q.condition or "") else None,
+            resolve_by=resolve_by if resolve_by is ... or resolve_by != q.resolve_by else ...,
+            resolve_from=resolve_from if resolve_by is ... or resolve_from != q.resolve_from else ...,
+            tags_add=tuple(t for t in wanted if t not in q.tags),
+            tags_remove=tuple(t for t in q.tags if t not in wanted),
+        )
+
+    @Slot()
+    def _revalidate(self) -> None:
+        ok = _shown_check(self.statement_error, lambda text: clean_text(text, "statement", required=True),
+                          self.statement_edit.toPlainText())
+        ok = _shown_check(self.criteria_error, clean_text, self.criteria_edit.toPlainText(), "criteria") and ok
+        ok = _shown_check(self.condition_error, clean_text, self.condition_edit.text(), "condition") and ok
+        ok = _shown_check(self.tags_error, normalize_tags, self.tags_edit.tags()) and ok
+        ok = self.resolve_by.is_valid() and ok
+        reason = self.reason_edit.text()
+        if not reason.strip():
+            ok = False
+            self.reason_error.show_error("give a reason for the edit: say why the question changes"
+                                         if self._touched_reason else None)
+        else:
+            ok = _shown_check(self.reason_error, clean_text, reason, "reason") and ok
+        edit = self._changes()
+        meaning = any(v is not None for v in (edit.statement, edit.criteria, edit.condition)) or (
+            edit.resolve_by is not ... or edit.resolve_from is not ...)
+        changed = meaning or bool(edit.tags_add or edit.tags_remove)
+        n = self._forecasts
+        self.meaning_warning.show_error(MEANING_WARNING.format(n=n, s="" if n == 1 else "s") if meaning and n else None)
+        self.unchanged_hint.setText("" if changed else "Change a field to record an edit.")
+        self.unchanged_hint.setVisible(not changed)
+        self.ok_button.setEnabled(ok and changed)
+
+    def result_values(self) -> QuestionEdit:
+        """The edit as entered: only the fields that change."""
+        return self._changes()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, service: LedgerService, detail: QuestionDetail, *,
+            tags: list[str] | None = None) -> QuestionEdit | None:
+        """Show the dialog modally; the edit, or None if cancelled."""
+        dialog = cls(service, detail, parent, tags=tags)
+        return run_dialog(dialog, dialog.result_values)

@@ -28,6 +28,7 @@ class ScorecardRequest:
     now: datetime
     exclude_backdated: bool = False
     exclude_imported: bool = False
+    exclude_reworded: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def compute_scorecard(
             card = build_scorecard(
                 db, analyst=request.analyst, tag=request.tag, since=request.since, until=request.until,
                 exclude_backdated=request.exclude_backdated, exclude_imported=request.exclude_imported,
+                exclude_reworded=request.exclude_reworded,
                 today=request.today, now=request.now,
             )
         except ForecastError as exc:  # a bad filter (since after until): said beside the filters

@@ -237,6 +237,13 @@ class ScorecardPanel(QWidget):
             "Leave out scored pairs whose final forecast came from an imported or merged file: its dates are the "
             "file's word, not this ledger's record."))
         self._exclude_imported.toggled.connect(self._on_filter_changed)
+        self._exclude_reworded = QCheckBox(self.tr("Exclude forecasts on earlier &wording"),
+                                           objectName="scorecardExcludeReworded")
+        self._exclude_reworded.setAccessibleName(self.tr("Exclude forecasts on earlier wording"))
+        self._exclude_reworded.setToolTip(self.tr(
+            "Leave out scored pairs whose final forecast was made before an edit changed what the question asks "
+            "(its statement, criteria, condition or deadline)."))
+        self._exclude_reworded.toggled.connect(self._on_filter_changed)
 
         analyst_label = QLabel(self.tr("&Analyst:"))
         analyst_label.setBuddy(self._analyst)
@@ -256,6 +263,7 @@ class ScorecardPanel(QWidget):
         row.addSpacing(8)
         row.addWidget(self._exclude_backdated)
         row.addWidget(self._exclude_imported)
+        row.addWidget(self._exclude_reworded)
         self._filter_row = row
 
     def _build_content(self) -> QWidget:
@@ -362,14 +370,15 @@ class ScorecardPanel(QWidget):
             "until": self._until.date().toPython() if self._until_check.isChecked() else None,
             "exclude_backdated": self._exclude_backdated.isChecked(),
             "exclude_imported": self._exclude_imported.isChecked(),
+            "exclude_reworded": self._exclude_reworded.isChecked(),
         }
 
     def set_filters(self, *, analyst: str | None = None, tag: str | None = None, since: date | None = None,
                     until: date | None = None, exclude_backdated: bool = False,
-                    exclude_imported: bool = False) -> None:
+                    exclude_imported: bool = False, exclude_reworded: bool = False) -> None:
         """Set every filter at once (None or False clears one) and refresh once."""
         widgets = (self._analyst, self._tag, self._since_check, self._since, self._until_check, self._until,
-                   self._exclude_backdated, self._exclude_imported)
+                   self._exclude_backdated, self._exclude_imported, self._exclude_reworded)
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -383,6 +392,7 @@ class ScorecardPanel(QWidget):
                     edit.setDate(QDate(value.year, value.month, value.day))
             self._exclude_backdated.setChecked(exclude_backdated)
             self._exclude_imported.setChecked(exclude_imported)
+            self._exclude_reworded.setChecked(exclude_reworded)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -412,6 +422,7 @@ class ScorecardPanel(QWidget):
             path=Path(self._service.path), analyst=flt["analyst"], tag=flt["tag"], since=flt["since"],
             until=flt["until"], today=self._service.today(), now=self._service.now(),
             exclude_backdated=flt["exclude_backdated"], exclude_imported=flt["exclude_imported"],
+            exclude_reworded=flt["exclude_reworded"],
         )
         generation = self._generation
 
@@ -479,7 +490,7 @@ class ScorecardPanel(QWidget):
 
     def _filtered(self) -> bool:
         flt = self.filters()
-        return flt["exclude_backdated"] or flt["exclude_imported"] or any(flt[k] is not None for k in ("analyst", "tag", "since", "until"))
+        return flt["exclude_backdated"] or flt["exclude_imported"] or flt["exclude_reworded"] or any(flt[k] is not None for k in ("analyst", "tag", "since", "until"))
 
     def _show_empty(self, text: str) -> None:
         self._empty.setText(text)
@@ -488,8 +499,9 @@ class ScorecardPanel(QWidget):
     def _render(self, card: dict[str, Any]) -> None:
         overall = card["overall"]
         excluded = card["excluded"]
-        self._set_message(html.escape(" ".join(n for n in (self._backdated_note(card), self._imported_note(card),
-                                                          self._hindsight_note(card)) if n)))
+        notes = (self._backdated_note(card), self._imported_note(card), self._reworded_note(card),
+                 self._hindsight_note(card))
+        self._set_message(html.escape(" ".join(note for note in notes if note)))
         if overall["n"] == 0:
             if self._filtered():
                 text = self.tr("No resolved forecasts match these filters.")
@@ -557,6 +569,20 @@ class ScorecardPanel(QWidget):
             return ""
         return self.tr("%1 of %2 scored pairs rest on a final forecast imported from a file, whose dates are the "
                        "file's word.").replace("%1", str(n)).replace("%2", str(card["overall"]["n"]))
+
+    def _reworded_note(self, card: dict[str, Any]) -> str:
+        """One line on forecasts made on earlier wording: how many pairs rest on one, or were left out ("" if none)."""
+        left_out = card["excluded"].get("reworded", 0)
+        if card["filters"].get("exclude_reworded"):
+            if not left_out:
+                return ""
+            return self.tr("%1 scored pair(s) whose final forecast was made on earlier wording are left out.").replace(
+                "%1", str(left_out))
+        n = card["overall"].get("reworded_pairs", 0)
+        if not n:
+            return ""
+        return self.tr("%1 of %2 scored pairs rest on a final forecast made before an edit changed what the question "
+                       "asks.").replace("%1", str(n)).replace("%2", str(card["overall"]["n"]))
 
     def _hindsight_note(self, card: dict[str, Any]) -> str:
         """One line on forecasts left out as hindsight ("" if none)."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from datetime import date, datetime
 from pathlib import Path
+from types import EllipsisType
 
 from forecastapp.core import queries, store
 from forecastapp.core.errors import ValidationError
@@ -77,6 +78,21 @@ class ResolutionInput:
     def annul_reason(self) -> str | None:
         """The core's annulment reason for this input (only a failed condition has one)."""
         return CONDITION_NOT_MET if self.condition_not_met else None
+
+
+@dataclass(frozen=True)
+class QuestionEdit:
+    """What the edit dialog hands back: the fields that change (None, or `...` for the dates, leaves one as it
+    is), the tags to add and remove, and why."""
+
+    reason: str
+    statement: str | None = None
+    criteria: str | None = None
+    condition: str | None = None  # "" removes the condition
+    resolve_by: date | None | EllipsisType = ...
+    resolve_from: date | None | EllipsisType = ...
+    tags_add: tuple[str, ...] = ()
+    tags_remove: tuple[str, ...] = ()
 
 
 def _ledger():
@@ -342,6 +358,15 @@ class LedgerService:
         """Withdraw the resolution in force; the question is open again and both records stay."""
         return _ledger().retract_resolution(
             self.db, question_id=question_id, reason=reason, recorded_by=login_name(), now=self.now()
+        )
+
+    def edit_question(self, question_id: str, edit: QuestionEdit) -> str:
+        """Record an edit of a question as its new version; returns the version's id."""
+        return _ledger().edit_question(
+            self.db, question_id=question_id, statement=edit.statement, criteria=edit.criteria,
+            condition=edit.condition, resolve_by=edit.resolve_by, resolve_from=edit.resolve_from,
+            tags_add=edit.tags_add, tags_remove=edit.tags_remove, reason=edit.reason, recorded_by=login_name(),
+            now=self.now(),
         )
 
     def delete_question(self, question_id: str, *, reason: str = "") -> None:

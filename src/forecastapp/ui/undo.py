@@ -2,7 +2,8 @@
 
 The ledger is append-only, so an undo never removes a record: it writes a compensating one that
 stays visible in the history (a retracted forecast, a withdrawn or correcting resolution, a
-restore after a delete). `redo()` and `undo()` call `LedgerService` methods only, never SQL.
+restore after a delete, an edit back to the earlier wording). `redo()` and `undo()` call
+`LedgerService` methods only, never SQL.
 
 The first execution happens in `execute()`, before the command is pushed, so a core error
 (ForecastError) reaches the user and nothing is pushed; QUndoStack.push() then calls redo(),
@@ -15,10 +16,10 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from forecastapp.core.errors import ForecastError
+from forecastapp.core.errors import ForecastError, ValidationError
 from forecastapp.core.ledger import NewQuestion
-from forecastapp.core.model import CONDITION_NOT_MET, Outcome, ResolutionRecord
-from forecastapp.ui.service import ForecastInput, LedgerService, ResolutionInput
+from forecastapp.core.model import CONDITION_NOT_MET, Outcome, QuestionRow, ResolutionRecord
+from forecastapp.ui.service import ForecastInput, LedgerService, QuestionEdit, ResolutionInput
 
 #: Called after every redo/undo with the question id it touched (the window refreshes) ...
 ChangedCallback = Callable[[str], None]
@@ -183,3 +184,49 @@ class DeleteQuestionCommand(LedgerCommand):
     def _undo(self) -> None:
         assert self.question_id is not None
         self._service.restore_question(self.question_id, reason=UNDO_REASON)
+
+
+def _wording(q: QuestionRow) -> tuple:
+    """What an edit can change of a question, to tell whether it is still as an edit left it."""
+    return (q.statement, q.criteria, q.condition or None, q.resolve_by, q.resolve_from, frozenset(q.tags))
+
+
+class EditQuestionCommand(LedgerCommand):
+    """Edit a question. Undo records a second edit back to the earlier wording (both edits stay in the
+    question's history); redo records the edit again. Neither runs if the question was changed since."""
+
+    def __init__(self, service, on_changed, on_error, before: QuestionRow, edit: QuestionEdit) -> None:
+        super().__init__(service, on_changed, on_error, f"Edit \u201c{_short(before.statement)}\u201d")
+        self.question_id = before.id
+        self._edit = edit
+        self._back = QuestionEdit(
+            reason=f"{UNDO_REASON} (the edit was: {edit.reason})",
+            statement=None if edit.statement is None else before.statement,
+            criteria=None if edit.criteria is None else before.criteria,
+            condition=None if edit.condition is None else before.condition or "",
+            resolve_by=... if edit.resolve_by is ... else before.resolve_by,
+            resolve_from=... if edit.resolve_from is ... and edit.resolve_by is ... else before.resolve_from,
+            tags_add=edit.tags_remove, tags_remove=edit.tags_add,
+        )
+        self._before = _wording(before)
+        self._after: tuple | None = None
+        self.version_id: str | None = None
+
+    def _current(self) -> tuple:
+        assert self.question_id is not None
+        return _wording(self._service.detail(self.question_id).question)
+
+    def _do(self, *, first: bool) -> None:
+        assert self.question_id is not None
+        if not first and self._current() != self._before:
+            raise ValidationError("the question was changed since the edit was undone; redo would overwrite that")
+        edit = self._edit if first else QuestionEdit(**{**self._edit.__dict__,
+                                                         "reason": f"{self._edit.reason} (redone in the desktop app)"})
+        self.version_id = self._service.edit_question(self.question_id, edit)
+        self._after = self._current()
+
+    def _undo(self) -> None:
+        assert self.question_id is not None
+        if self._current() != self._after:
+            raise ValidationError("the question was changed since this edit; undo would overwrite that")
+        self.version_id = self._service.edit_question(self.question_id, self._back)

@@ -280,9 +280,13 @@ class DeadlineEdit(QWidget):
 
     changed = Signal()
 
-    def __init__(self, *, made_on: date, required: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, *, made_on: date, required: bool = False, first_forecast: date | None = None,
+                 parent: QWidget | None = None) -> None:
+        """Spans count from `made_on`; the deadline may not be before it, or, when editing a question whose
+        first forecast was made on `first_forecast`, before that day."""
         super().__init__(parent)
         self._made_on = made_on
+        self._first_forecast = first_forecast
         self._required = required
         self._window: DateWindow | None = None
         self._error: str | None = None
@@ -297,7 +301,7 @@ class DeadlineEdit(QWidget):
         self.calendar.setObjectName("resolveByCalendar")
         self.calendar.setAccessibleName("Pick the resolve-by date")
         self.calendar.setGridVisible(True)
-        self.calendar.setMinimumDate(to_qdate(made_on))
+        self.calendar.setMinimumDate(to_qdate(first_forecast or made_on))
         menu = QMenu(self)
         action = QWidgetAction(menu)
         action.setDefaultWidget(self.calendar)
@@ -365,7 +369,10 @@ class DeadlineEdit(QWidget):
             except ForecastError as exc:
                 self._error = str(exc)
             else:
-                if window.end < self._made_on:
+                if self._first_forecast is not None and window.end < self._first_forecast:
+                    self._error = (f"resolve-by {window.end.isoformat()} is before the question's first forecast, "
+                                   f"made on {self._first_forecast.isoformat()}")
+                elif self._first_forecast is None and window.end < self._made_on:
                     self._error = (
                         f"resolve-by {window.end.isoformat()} is before the forecast date {self._made_on.isoformat()}"
                     )
