@@ -15,7 +15,7 @@ CREATE TABLE "chain" (
     seq INTEGER PRIMARY KEY,
     record_table TEXT NOT NULL
         CHECK (record_table IN ('forecasts', 'retractions', 'resolutions', 'question_log', 'analysts',
-                                'question_versions')),
+                                'question_versions', 'origins')),
     record_id TEXT NOT NULL,
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL,
@@ -82,7 +82,7 @@ CREATE TABLE origins (
     source_sha256 TEXT,
     host TEXT NOT NULL DEFAULT '',
     recorded_at TEXT NOT NULL
-);
+, records INTEGER, records_sha256 TEXT);
 
 CREATE TABLE pair_scores (
     question_id TEXT NOT NULL REFERENCES questions(id),
@@ -346,6 +346,13 @@ BEGIN SELECT RAISE(ABORT, 'forecasts are append-only: retract a forecast instead
 
 CREATE TRIGGER forecasts_no_update BEFORE UPDATE ON forecasts
 BEGIN SELECT RAISE(ABORT, 'forecasts are append-only: record a new forecast instead'); END;
+
+CREATE TRIGGER origins_chain AFTER INSERT ON origins
+BEGIN
+    INSERT INTO chain (record_table, record_id, prev_hash, hash)
+    SELECT 'origins', NEW.id, p.h, forecastapp_chain_hash(p.h, 'origins', 'id', NEW.id, 'action', NEW.action, 'format', NEW.format, 'source', NEW.source, 'source_sha256', NEW.source_sha256, 'host', NEW.host, 'recorded_at', NEW.recorded_at, 'records', NEW.records, 'records_sha256', NEW.records_sha256)
+    FROM (SELECT coalesce((SELECT hash FROM chain ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000') AS h) p;
+END;
 
 CREATE TRIGGER origins_no_delete BEFORE DELETE ON origins
 BEGIN SELECT RAISE(ABORT, 'origins are append-only'); END;

@@ -78,3 +78,28 @@ def test_a_restored_export_is_imported_history_too(hand_made, run_cli, tmp_path)
     card = json.loads(run_cli("scorecard", db=other)[1])
     assert card["overall"]["imported_pairs"] == 2
     assert {p["imported_from"] for p in card["pairs"]} == {"all.json"}
+
+
+def test_provenance_dropped_outside_the_app_is_named(hand_made, db_path):
+    from tests.core.tampering import tamper
+
+    conn = sqlite3.connect(db_path)
+    origin = conn.execute("SELECT id FROM origins").fetchone()[0]
+    conn.close()
+    # Passing the imported forecast off as made here: its link to the file is removed.
+    tamper(db_path, "DELETE FROM record_origins WHERE record_table = 'forecasts'")
+    code, out, _ = hand_made("verify")
+    assert code == 1
+    assert out.startswith("broken at record ") and f"(origins {origin}): the import states 4 records but 3" in out
+    card = json.loads(hand_made("scorecard")[1])
+    assert card["ledger"]["verified"] is False
+
+
+def test_an_import_is_sealed_and_chained(hand_made, db_path):
+    conn = sqlite3.connect(db_path)
+    records, digest, linked, chained = conn.execute(
+        "SELECT o.records, o.records_sha256, (SELECT count(*) FROM record_origins r WHERE r.origin_id = o.id),"
+        " (SELECT count(*) FROM chain c WHERE c.record_table = 'origins' AND c.record_id = o.id) FROM origins o"
+    ).fetchone()
+    conn.close()
+    assert (records, chained) == (linked, 1) and len(digest) == 64

@@ -176,6 +176,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "format": "ledger, ledger-db, fatebook, predictionbook or metaculus",
             "source": "the file's (or folder's) name", "source_sha256": "SHA-256 of the file's bytes",
             "host": "the machine that ran the import", "recorded_at": "when (UTC)",
+            "records": "how many records it brought in (record_origins links them)",
+            "records_sha256": "SHA-256 over those records' tables and ids: the seal verify checks record_origins by",
         },
     ),
     "record_origins": (

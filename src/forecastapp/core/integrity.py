@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,17 @@ CHAINED_COLUMNS: dict[str, tuple[str, ...]] = {
         "document_id", "excerpt", "excerpt_start", "excerpt_end", "tags_added", "tags_removed", "meaning_changed",
         "reason", "recorded_by", "recorded_at",
     ),
+    # One record per import or merge: which file, and a seal over the records it brought in (their
+    # number and origin_digest), so provenance cannot be dropped from record_origins unnoticed.
+    "origins": (
+        "id", "action", "format", "source", "source_sha256", "host", "recorded_at", "records", "records_sha256",
+    ),
+}
+#: The migration that first chained each table beyond the four of migration 0003: a ledger read
+#: without migrating it (a merge's source) that lacks it does not chain that table yet.
+CHAINED_SINCE = {
+    "analysts": "0008_question_record", "question_versions": "0008_question_record",
+    "origins": "0009_hindsight_and_imports",
 }
 #: The tables the chain covered before migration 0008 (a ledger export that does not list its
 #: `chained_tables` was made then, and its chain holds these only).
@@ -142,10 +154,60 @@ def chain_head(db: Database) -> str:
     return row[0] if row else GENESIS
 
 
-def _chain_query() -> str:
+def chained_tables(db: Database) -> dict[str, tuple[str, ...]]:
+    """The tables this ledger's schema chains, with their hashed columns (all of CHAINED_COLUMNS for a
+    current ledger; fewer for one from before a migration that chained more, read as it is)."""
+    if not _has_table(db, "_sqlite_migrations"):
+        return dict(CHAINED_COLUMNS)
+    applied = {r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")}
+    return {t: c for t, c in CHAINED_COLUMNS.items() if CHAINED_SINCE.get(t, "") in applied or t not in CHAINED_SINCE}
+
+
+def origin_digest(records: Iterable[tuple[str, str]]) -> tuple[int, str]:
+    """The seal of an import's records: how many, and SHA-256 (hex) of "table<TAB>id" lines, one per record,
+    in (table, id) order, each ending in a newline."""
+    h = hashlib.sha256()
+    n = 0
+    for table, record_id in sorted(records):
+        h.update(f"{table}\t{record_id}\n".encode())
+        n += 1
+    return n, h.hexdigest()
+
+
+def check_origins(db: Database) -> BadRecord | None:
+    """Check each import's seal against the records `record_origins` links to it; the first that differs, or None.
+
+    A scorecard says which pairs rest on imported history from `record_origins`; a link removed (to pass
+    imported history off as made here) or added changes the count or digest its chained origin states.
+    """
+    if "origins" not in chained_tables(db):
+        return None
+    stated = {oid: (n, digest) for oid, n, digest in db.execute("SELECT id, records, records_sha256 FROM origins")}
+    found: dict[str, list[tuple[str, str]]] = {oid: [] for oid in stated}
+    for table, record_id, origin_id in db.execute("SELECT record_table, record_id, origin_id FROM record_origins"):
+        if origin_id not in found:
+            return BadRecord(_position(db, "origins", origin_id), "origins", origin_id,
+                             f"a {table} record is linked to an import that is not on the record")
+        found[origin_id].append((table, record_id))
+    for origin_id, records in found.items():
+        if origin_digest(records) != stated[origin_id]:
+            n = len(records)
+            return BadRecord(_position(db, "origins", origin_id), "origins", origin_id,
+                             f"the import states {stated[origin_id][0]} records but {n} are linked to it, or other ones "
+                             "(record_origins was changed outside the app)")
+    return None
+
+
+def _position(db: Database, table: str, record_id: str) -> int:
+    row = db.execute("SELECT count(*) FROM chain WHERE seq <= (SELECT seq FROM chain WHERE record_table = ? AND"
+                     " record_id = ?)", [table, record_id]).fetchone()
+    return row[0] if row and row[0] else db.execute("SELECT count(*) FROM chain").fetchone()[0] + 1
+
+
+def _chain_query(tables: dict[str, tuple[str, ...]]) -> str:
     selects = ["c.record_table", "c.record_id", "c.prev_hash", "c.hash"]
     joins = []
-    for i, (table, columns) in enumerate(CHAINED_COLUMNS.items()):
+    for i, (table, columns) in enumerate(tables.items()):
         alias = f"t{i}"
         # A present-flag per table tells a missing record from one whose columns are all NULL (rowid:
         # analysts have no seq; for the others rowid is seq).
@@ -178,14 +240,15 @@ def _verify_ledger(db: Database, derived: bool) -> VerifyResult:
     head = chain_head(db)
     prev = GENESIS
     position = 0
-    for row in db.execute(_chain_query()):
+    tables = chained_tables(db)
+    for row in db.execute(_chain_query(tables)):
         position += 1
         table, record_id, stored_prev, stored_hash = row[0], row[1], row[2], row[3]
-        if table not in CHAINED_COLUMNS:
+        if table not in tables:
             return _broken(position - 1, position, table, record_id, "the chain names a table that is not history", head)
         offset = 4
         record: dict[str, object] | None = None
-        for t, columns in CHAINED_COLUMNS.items():
+        for t, columns in tables.items():
             present = row[offset]
             if t == table and present:
                 record = dict(zip(columns, row[offset + 1 : offset + 1 + len(columns)]))
@@ -204,14 +267,9 @@ def _verify_ledger(db: Database, derived: bool) -> VerifyResult:
                 "the record does not match its hash (it was changed after it was recorded)", head,
             )
         prev = stored_hash
-    # Every history record must be in the chain: one written with the triggers dropped is not. A ledger
-    # read without migrating it (a merge's source) may predate the chaining of analysts and question
-    # versions (migration 0008): its chain then holds no link of theirs at all, and there is nothing to miss.
-    for table in CHAINED_COLUMNS:
-        if table not in LEGACY_CHAINED_TABLES and db.execute(
-            "SELECT 1 FROM chain WHERE record_table = ? LIMIT 1", [table]
-        ).fetchone() is None and not _has_table(db, "question_versions"):
-            continue
+    # Every history record must be in the chain: one written with the triggers dropped is not. (A ledger
+    # read without migrating it, a merge's source, is checked for the tables its schema chains.)
+    for table in tables:
         row = db.execute(
             f"SELECT id FROM {table} WHERE id NOT IN (SELECT record_id FROM chain WHERE record_table = ?)"
             " ORDER BY rowid LIMIT 1",
@@ -220,7 +278,7 @@ def _verify_ledger(db: Database, derived: bool) -> VerifyResult:
         if row:
             return _broken(position, position + 1, table, row[0], "the record is not in the chain (added outside the app)",
                            head)
-    bad = check_question_versions(db)
+    bad = check_question_versions(db) or check_origins(db)
     if bad is not None:
         return VerifyResult(ok=False, checked=position, first_bad=bad, head=head)
     problem = derived_problem(db) if derived else None
@@ -237,13 +295,10 @@ def check_question_versions(db: Database) -> BadRecord | None:
     or added outside the app. The position reported is the chain position of the version it differs
     from (for a question without any, the position after the chain's end).
     """
-    if db.execute("SELECT 1 FROM chain WHERE record_table = 'question_versions' LIMIT 1").fetchone() is None:
+    if "question_versions" not in chained_tables(db):
         # A ledger from before question versions (migration 0008), read as it is (a merge reads one
         # without migrating it): nothing of its questions is on the record yet.
-        if db.execute("SELECT 1 FROM questions LIMIT 1").fetchone() is None or not _has_table(db, "question_versions"):
-            return None
-        if db.execute("SELECT 1 FROM question_versions LIMIT 1").fetchone() is None:
-            return None
+        return None
     differs = " OR ".join(f"q.{c} IS NOT v.{c}" for c in QUESTION_DEFINING)
     cols = ", ".join(f"q.{c}" for c in QUESTION_DEFINING) + ", " + ", ".join(f"v.{c}" for c in QUESTION_DEFINING)
     row = db.execute(

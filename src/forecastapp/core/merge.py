@@ -36,7 +36,7 @@ from sqlite_utils import Database
 
 from forecastapp.core import ledger
 from forecastapp.core.errors import ImportFormatError, NotFoundError, ValidationError
-from forecastapp.core.integrity import verify_export, verify_ledger
+from forecastapp.core.integrity import origin_digest, verify_export, verify_ledger
 from forecastapp.core.model import moment_iso, new_id, short_id
 from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.store import is_ledger_file, writing
@@ -302,10 +302,15 @@ def bring_in(
         origin_id = None
         if sum(report.added.values()) or new_conflicts:
             origin_id = new_id()
+            # The origin is sealed with the records it brings in (integrity.origin_digest), then chained.
+            added = [(table, record_id) for table in ORIGIN_TABLES
+                     for (record_id,) in db.execute(f"SELECT id FROM {table} WHERE rowid > ?", [marks[table]])]
+            records, digest = origin_digest(added)
             db.execute(
-                "INSERT INTO origins (id, action, format, source, source_sha256, host, recorded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [origin_id, origin.action, origin.format, origin.source, origin.sha256, origin.host, moment_iso(now)],
+                "INSERT INTO origins (id, action, format, source, source_sha256, host, recorded_at, records,"
+                " records_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [origin_id, origin.action, origin.format, origin.source, origin.sha256, origin.host, moment_iso(now),
+                 records, digest],
             )
             for table in ORIGIN_TABLES:
                 db.execute(

@@ -522,7 +522,7 @@ def m0008_question_record(db: Database) -> None:
             seq INTEGER PRIMARY KEY,
             record_table TEXT NOT NULL
                 CHECK (record_table IN ('forecasts', 'retractions', 'resolutions', 'question_log', 'analysts',
-                                        'question_versions')),
+                                        'question_versions', 'origins')),
             record_id TEXT NOT NULL,
             prev_hash TEXT NOT NULL,
             hash TEXT NOT NULL,
@@ -646,8 +646,32 @@ def m0009_hindsight_and_imports(db: Database) -> None:
             reason TEXT NOT NULL CHECK (reason IN ('made_after', 'recorded_after'))
         ) WITHOUT ROWID;
         CREATE INDEX unscored_forecasts_question ON unscored_forecasts (question_id);
+
+        -- Each import's seal: how many records it brought in and a digest of which (integrity.origin_digest),
+        -- so `verify` notices provenance dropped from record_origins. The rows are chained from here on.
+        ALTER TABLE origins ADD COLUMN records INTEGER;
+        ALTER TABLE origins ADD COLUMN records_sha256 TEXT;
+        DROP TRIGGER origins_no_update;
         """,
     )
+    from forecastapp.core.integrity import build_chain, origin_digest
     from forecastapp.core.pairs import rebuild_pair_scores
 
+    links: dict[str, list[tuple[str, str]]] = {}
+    for table, record_id, origin_id in db.execute("SELECT record_table, record_id, origin_id FROM record_origins"):
+        links.setdefault(origin_id, []).append((table, record_id))
+    for (origin_id,) in db.execute("SELECT id FROM origins").fetchall():
+        n, digest = origin_digest(links.get(origin_id, ()))
+        db.execute("UPDATE origins SET records = ?, records_sha256 = ? WHERE id = ?", [n, digest, origin_id])
+    origin_columns = ("id", "action", "format", "source", "source_sha256", "host", "recorded_at", "records",
+                      "records_sha256")
+    build_chain(db, {"origins": origin_columns})
+    _run(
+        db,
+        """
+        CREATE TRIGGER origins_no_update BEFORE UPDATE ON origins
+        BEGIN SELECT RAISE(ABORT, 'origins are append-only'); END;
+        """
+        + _chain_trigger("origins", origin_columns),
+    )
     rebuild_pair_scores(db)

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from forecastapp import __version__
 from forecastapp.core.errors import ImportFormatError, StoreError
-from forecastapp.core.integrity import CHAINED_COLUMNS, QUESTION_DEFINING, chain_head
+from forecastapp.core.integrity import CHAINED_COLUMNS, QUESTION_DEFINING, chain_head, chained_tables
 from forecastapp.core.model import is_text, moment_iso
 from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.store import writing
@@ -70,10 +70,11 @@ def note_origins(db: Database, data: dict) -> None:
     links = [link for link in data.get("record_origins") or []
              if isinstance(link, list) and len(link) == 3 and (link[0], link[1]) in held]
     wanted = {link[2] for link in links}
+    columns = CHAINED_COLUMNS["origins"]
     for origin in data.get("origins") or []:
         if isinstance(origin, dict) and origin.get("id") in wanted:
-            db.execute(f"INSERT OR IGNORE INTO origins ({', '.join(_ORIGIN_COLUMNS)}) VALUES "
-                       f"({', '.join('?' * len(_ORIGIN_COLUMNS))})", [origin.get(c) for c in _ORIGIN_COLUMNS])
+            db.execute(f"INSERT OR IGNORE INTO origins ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                       [origin.get(c) for c in columns])
     db.conn.executemany("INSERT OR IGNORE INTO record_origins (record_table, record_id, origin_id) SELECT ?, ?, ?"
                         " WHERE EXISTS (SELECT 1 FROM origins WHERE id = ?3)", links)
 
@@ -94,8 +95,10 @@ def export_ledger(db: Database, *, now: datetime) -> dict:
     # Where imported records came from (which file, when it entered this ledger): importing ignores it
     # (records brought in are noted as coming from the file they came in by); `verify --scorecard`
     # reads it to recompute a scorecard's imported pairs at an earlier head.
-    out["origins"] = [dict(zip(_ORIGIN_COLUMNS, row)) for row in db.execute(
-        f"SELECT {', '.join(_ORIGIN_COLUMNS)} FROM origins ORDER BY seq")] if _has(db, "origins") else []
+    chained = chained_tables(db)
+    origin_columns = chained.get("origins", _ORIGIN_COLUMNS)
+    out["origins"] = [dict(zip(origin_columns, row)) for row in db.execute(
+        f"SELECT {', '.join(origin_columns)} FROM origins ORDER BY seq")] if _has(db, "origins") else []
     out["record_origins"] = [list(row) for row in db.execute(
         "SELECT record_table, record_id, origin_id FROM record_origins ORDER BY origin_id, record_table, record_id"
     )] if _has(db, "record_origins") else []
@@ -105,7 +108,7 @@ def export_ledger(db: Database, *, now: datetime) -> dict:
     links = db.execute("SELECT record_table, record_id, hash FROM chain ORDER BY seq").fetchall()
     out["chain"] = [[t, i] for t, i, _ in links]
     out["chain_hashes"] = [h for _, _, h in links]
-    out["chained_tables"] = list(CHAINED_COLUMNS)
+    out["chained_tables"] = list(chained)
     out["chain_head"] = chain_head(db)
     return out
 
