@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QLineEdit, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+)
 
 from forecastapp.core.store import open_ledger
 from forecastapp.ui.ledger_model import COL_BRIER, COL_PROBABILITY, COL_STATEMENT, COL_STATUS, IdRole
@@ -327,3 +336,19 @@ def test_a_core_refusal_is_explained_and_nothing_is_pushed(window, qtbot, monkey
     count = window.undo_stack.count()
     run_modal(qtbot, window.action_update.trigger, fill, name="UpdateForecastDialog")
     assert window.undo_stack.count() == count and messages == []
+
+
+def test_an_update_on_a_reopened_question_says_it_will_never_be_scored(window, qtbot, monkeypatch):
+    _resolve_first(window, qtbot, outcome="yes", day=date(2025, 12, 31), evidence="x")
+    qid = window.model.data(window.model.index(0, 0), IdRole)
+    window.service.retract_resolution(qid, reason="too early")
+    window.table.selectRow(1)
+    window.table.selectRow(0)
+
+    def fill(dialog):
+        note = child(dialog, QLabel, "hindsightNote")
+        assert note.isVisible() and "never scored" in note.text()
+        assert _ok(dialog).isEnabled()  # kept in the history, so it may be recorded
+        dialog.reject()
+
+    run_modal(qtbot, window.action_update.trigger, fill, name="UpdateForecastDialog")
