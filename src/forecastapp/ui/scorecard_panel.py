@@ -189,6 +189,7 @@ class ScorecardPanel(QWidget):
         self._message.hide()  # shown only while it has something to say
         layout = QVBoxLayout(self)
         layout.addLayout(self._filter_row)
+        layout.addLayout(self._exclude_row)
         layout.addWidget(self._message)
         layout.addWidget(self._stack, 1)
         self._show_empty(self.tr("Loading the scorecard\u2026"))
@@ -260,11 +261,17 @@ class ScorecardPanel(QWidget):
         row.addWidget(self._since)
         row.addWidget(self._until_check)
         row.addWidget(self._until)
-        row.addSpacing(8)
-        row.addWidget(self._exclude_backdated)
-        row.addWidget(self._exclude_imported)
-        row.addWidget(self._exclude_reworded)
         self._filter_row = row
+        # What a reader may want to leave out of a track record: a row of its own, so the filters above
+        # keep their width at the default window size.
+        marks = QHBoxLayout()
+        marks.addWidget(self._exclude_backdated)
+        marks.addSpacing(8)
+        marks.addWidget(self._exclude_imported)
+        marks.addSpacing(8)
+        marks.addWidget(self._exclude_reworded)
+        marks.addStretch(1)
+        self._exclude_row = marks
 
     def _build_content(self) -> QWidget:
         content = QWidget(objectName="scorecardContent")
