@@ -24,12 +24,13 @@ from forecastapp.core.queries import BACKDATED_SQL
 #   an import enters records in its own order, and the source's own chronology is all there is; such
 #   pairs are marked imported instead (final_origin_id).
 _CANDIDATES_SQL = """
-WITH resolved AS (
+WITH resolved AS MATERIALIZED (
     SELECT q.id AS question_id, CASE q.outcome WHEN 'yes' THEN 1 ELSE 0 END AS o, q.resolved_on,
            julianday(q.resolved_on) AS r_jd,
-           (SELECT min(c.seq) FROM resolutions r0
-            JOIN chain c ON c.record_table = 'resolutions' AND c.record_id = r0.id
-            WHERE r0.question_id = q.id AND r0.outcome IS NOT NULL) AS first_res_seq,
+           -- Driven from the question's own resolutions (index resolutions_question), each link looked up:
+           -- joined the other way SQLite walks every resolution link of the chain per question.
+           (SELECT min((SELECT c.seq FROM chain c WHERE c.record_table = 'resolutions' AND c.record_id = r0.id))
+            FROM resolutions r0 WHERE r0.question_id = q.id AND r0.outcome IS NOT NULL) AS first_res_seq,
            (SELECT min(r0.recorded_at) FROM resolutions r0
             WHERE r0.question_id = q.id AND r0.outcome IS NOT NULL) AS first_res_at,
            (SELECT min(julianday(r0.recorded_at)) FROM resolutions r0
@@ -125,9 +126,10 @@ FROM g
     FROM questions q JOIN question_versions v ON v.id = coalesce(
         CASE WHEN g.final_origin_id IS NULL THEN (
             SELECT v2.id FROM question_versions v2
-            JOIN chain c2 ON c2.record_table = 'question_versions' AND c2.record_id = v2.id
-            WHERE v2.question_id = g.question_id AND c2.seq < g.final_chain_seq
-            ORDER BY c2.seq DESC LIMIT 1)
+            WHERE v2.question_id = g.question_id AND (
+                SELECT c2.seq FROM chain c2 WHERE c2.record_table = 'question_versions' AND c2.record_id = v2.id
+            ) < g.final_chain_seq
+            ORDER BY v2.seq DESC LIMIT 1)
         ELSE (
             SELECT v2.id FROM question_versions v2
             WHERE v2.question_id = g.question_id AND v2.recorded_at <= g.final_recorded_at
