@@ -878,7 +878,7 @@ def verify(ctx, ledger_file, scorecard_file) -> None:
         if not result.ok:
             ctx.exit(1)
         if scorecard_file is not None:
-            _echo_audit(ctx, audit_scorecard(scorecard, export=export, now=_clock(ctx).now))  # type: ignore[arg-type]
+            _echo_audit(ctx, lambda: audit_scorecard(scorecard, export=export, now=_clock(ctx).now))
         return
     path = resolve_db_path(_state(ctx).get("db_path"))
     if not path.exists():
@@ -890,11 +890,19 @@ def verify(ctx, ledger_file, scorecard_file) -> None:
     if not result.ok:
         ctx.exit(1)
     if scorecard_file is not None:
-        _echo_audit(ctx, audit_scorecard(scorecard, db=db, now=_clock(ctx).now))
+        _echo_audit(ctx, lambda: audit_scorecard(scorecard, db=db, now=_clock(ctx).now))
 
 
-def _echo_audit(ctx: click.Context, audit) -> None:
-    """Print a scorecard check's line; a figure that differs exits with status 1, as a broken chain does."""
+def _echo_audit(ctx: click.Context, check) -> None:
+    """Run a scorecard check and print its line; a figure that differs, or a head this ledger never had,
+    exits with status 1, as a broken chain does."""
+    from forecastapp.core.integrity import ForeignScorecard
+
+    try:
+        audit = check()
+    except ForeignScorecard as exc:
+        click.echo(str(exc))
+        ctx.exit(1)
     click.echo(audit.summary())
     if not audit.ok:
         ctx.exit(1)

@@ -73,8 +73,10 @@ def test_a_scorecard_from_an_earlier_state_still_matches_and_says_what_came_afte
 def test_a_scorecard_from_another_ledger_is_refused(run_cli, seeded_path, tmp_path):
     card = _card(tmp_path, "ab" * 32)
     export = _export(run_cli, tmp_path)
-    code, _, err = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
-    assert code == 2 and "not in the ledger export's chain" in err
+    code, out, err = run_cli("verify", "--scorecard", str(card), "--ledger", str(export))
+    # A check that fails, like a changed figure: status 1, the line on stdout.
+    assert code == 1 and err == "" and out.splitlines()[-1].startswith("the scorecard's chain head abababab")
+    assert "not in the ledger export's chain" in out
 
 
 def test_a_scorecard_without_a_chain_head_gets_one_line(run_cli, seeded_path, tmp_path):
@@ -115,8 +117,8 @@ def test_a_real_scorecard_with_an_edited_head_is_refused(run_cli, seeded_path, t
     assert data["ledger"]["verified"] is None  # --no-verify: the head is stated, the chain not checked
     data["ledger"]["chain_head"] = "f" * 64
     card.write_text(json.dumps(data), encoding="utf-8")
-    code, _, err = run_cli("verify", "--scorecard", str(card), "--ledger", str(_export(run_cli, tmp_path)))
-    assert code == 2 and "is not in the ledger export's chain" in err
+    code, out, err = run_cli("verify", "--scorecard", str(card), "--ledger", str(_export(run_cli, tmp_path)))
+    assert code == 1 and err == "" and "is not in the ledger export's chain" in out.splitlines()[-1]
 
 
 def test_scorecard_of_a_tampered_ledger_warns_and_says_so_in_the_report(run_cli, seeded_path, tmp_path):

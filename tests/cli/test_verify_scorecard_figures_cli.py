@@ -159,7 +159,6 @@ def test_what_depends_on_the_clock_or_only_describes_is_not_compared(scored, tmp
         d["excluded"]["due"] = 12
         d["scale"]["brier"] = "something else"
         d["analysts"][0]["name"] = d["analysts"][0]["name"]  # unchanged: it names the group
-        d["pairs"][0]["statement"] = "reworded"
         del d["overall"]["backdated_pairs"]  # a key an older scorecard lacks is no difference
     _edit(card, change)
     code, out, _ = scored("verify", "--scorecard", str(card))
@@ -225,3 +224,19 @@ def test_filters_that_cannot_be_applied_get_one_line_and_exit_2(scored, tmp_path
     _edit(card, lambda d: d.update(filters=filters))
     code, _, err = scored("verify", "--scorecard", str(card))
     assert (code, err) == (2, f"Error: {message}\n")
+
+
+@pytest.mark.parametrize("key, value", [
+    ("outcome", "flip"), ("resolved_on", "2020-01-01"), ("statement", "Something else?"), ("backdated", "flip"),
+    ("reworded", "flip"), ("imported_from", "elsewhere.csv"),
+])
+def test_a_pairs_outcome_day_wording_or_marks_cannot_be_edited(scored, tmp_path, key, value):
+    card, stated = _card(scored, tmp_path)
+    pair = stated["pairs"][0]
+    if value == "flip":
+        value = {"yes": "no", "no": "yes"}[pair[key]] if key == "outcome" else not pair[key]
+    _edit(card, lambda d: d["pairs"][0].update({key: value}))
+    code, out, _ = scored("verify", "--scorecard", str(card))
+    assert code == 1, out
+    line = out.splitlines()[-1]
+    assert line.startswith(f"the scorecard's pairs[question_id={pair['question_id']}, analyst=") and f"].{key} is " in line

@@ -509,6 +509,11 @@ class HeadMatch:
         return f"scorecard matches {self.source} at record {self.position} of {self.total}{tail}"
 
 
+class ForeignScorecard(ValidationError):
+    """The scorecard's chain head is not a link of this ledger's chain: a failed check (exit status 1), not bad
+    input."""
+
+
 def locate_scorecard_head(scorecard: object, *, db: Database | None = None, export: dict | None = None) -> HeadMatch:
     """Find a scorecard's chain head among the links of the ledger's (or export's) chain, which must verify.
 
@@ -526,7 +531,7 @@ def locate_scorecard_head(scorecard: object, *, db: Database | None = None, expo
     if not result.ok:
         raise ValidationError(f"{source} itself does not verify: {result.summary()}")
     if head not in hashes:
-        raise ValidationError(
+        raise ForeignScorecard(
             f"the scorecard's chain head {head[:16]}... is not in {source}'s chain: it was drawn from another or a"
             " rewritten ledger"
         )

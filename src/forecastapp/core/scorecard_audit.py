@@ -14,7 +14,8 @@ and compares the two.
   they are now.
 - **The comparison** walks both JSON trees. Every number (and null where the other has a number)
   at the same path is compared, within a relative 1e-9 (the JSON holds full-precision floats; the
-  tolerance only absorbs a different summation order). List items are matched by what names them
+  tolerance only absorbs a different summation order); every flag and text (a pair's outcome,
+  resolution day, statement, file, and its back-dated, imported and earlier-wording marks) exactly. List items are matched by what names them
   (`name`, `tag`, `id`, `question_id` and `analyst`, `term`, `horizon`, `bin`), else by position. A
   path of the stored scorecard that holds a number but is missing from the recomputation, or a
   group of the recomputation that the scorecard leaves out, is a difference too; keys the
@@ -222,8 +223,13 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _is_scalar(value: object) -> bool:
+    """A figure or a statement the scorecard makes about a pair or group: a number, a flag or a text."""
+    return isinstance(value, (int, float, str, bool))
+
+
 def _holds_number(value: object) -> bool:
-    if _is_number(value):
+    if _is_scalar(value):
         return True
     if isinstance(value, dict):
         return any(_holds_number(v) for v in value.values())
@@ -236,6 +242,10 @@ def _show(value: object, other: object = None) -> str:
     """A figure for the message: four decimals, more where four would make the two look equal."""
     if value is None:
         return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
     if isinstance(value, float):
         text = f"{value:.4f}"
         if _is_number(other) and text == f"{float(other):.4f}":  # type: ignore[arg-type]
@@ -297,11 +307,13 @@ def _differences(stored: object, fresh: object, path: tuple[str, ...], where: st
         for label, item in zip(theirs, fresh):
             if label not in stated and _holds_number(item):
                 yield f"{where} gives {name}{label}, which the scorecard leaves out"
-    elif _is_number(stored) or (stored is None and _is_number(fresh)):
+    elif _is_scalar(stored) or (stored is None and _is_scalar(fresh)):
+        # Numbers within the tolerance; flags (a pair's back-dated, imported or earlier-wording marks) and
+        # texts (its outcome, resolution day, file, statement) exactly: each is a claim about the record.
         counter[0] += 1
         if _is_number(stored) and _is_number(fresh):
             if math.isclose(stored, fresh, rel_tol=REL_TOL, abs_tol=ABS_TOL):  # type: ignore[arg-type]
                 return
-        elif stored is None and fresh is None:
+        elif type(stored) is type(fresh) and stored == fresh:
             return
         yield f"the scorecard's {name} is {_show(stored, fresh)} but {where} gives {_show(fresh, stored)}"
