@@ -946,7 +946,7 @@ SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
 @click.pass_context
 def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, exclude_imported, exclude_reworded,
               verify) -> None:
-    """Score the track record as SCORING.md defines it and export the scorecard."""
+    """Score the track record (docs/SCORING.md explains every figure) and export the scorecard."""
     from forecastapp.core import report
     from forecastapp.core.scorecard import build_scorecard
 

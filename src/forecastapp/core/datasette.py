@@ -19,7 +19,7 @@ _LOG = "natural log of the probability given to what happened (always <= 0); hig
 DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "scored_pairs": (
         "One row per scored (question, analyst) pair: the analyst's final forecast on or before the resolution day, "
-        "the outcome and the scores (see SCORING.md). Annulled, open and deleted questions are not scored.",
+        "the outcome and the scores (see docs/SCORING.md). Annulled, open and deleted questions are not scored.",
         {
             "question": "the question's statement",
             "analyst": "who made the forecasts",
@@ -39,7 +39,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "scorecard_by_analyst": (
-        "Per analyst, the means over their scored pairs (SCORING.md 'Per group').",
+        "Per analyst, the means over their scored pairs (docs/SCORING.md, 'The figures of a group').",
         {
             "analyst": "the analyst's name",
             "n": "number of scored pairs",
