@@ -373,31 +373,30 @@ def integrity_text(ledger: dict[str, Any]) -> str:
             "forecastapp verify checks it).")
 
 
-def _imported_text(card: dict[str, Any]) -> str | None:
-    """How many scored pairs rest on imported history, or were left out for it; None if neither."""
-    left_out = (card.get("excluded") or {}).get("imported") or 0
-    if (card.get("filters") or {}).get("exclude_imported"):
-        return (f"{fmt_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast was "
-                f"imported from a file {'were' if left_out != 1 else 'was'} left out.")
-    n = card["overall"].get("imported_pairs")
-    if not n:
-        return None
-    return (f"{fmt_count(n)} of {fmt_count(card['overall']['n'])} scored pairs rest on a final forecast imported "
-            "from a file, whose dates are the file's word, not this ledger's record; "
-            "forecastapp scorecard --exclude-imported scores without them.")
+#: How the reports speak of each mark of scorecard.MARKS: what the final forecast of a marked pair did, and
+#: what such a pair rests on.
+MARK_WORDS: dict[str, tuple[str, str]] = {
+    "backdated": ("was back-dated (made on more than a day before it was recorded)",
+                  "a back-dated final forecast (made on more than a day before it was recorded), which could be "
+                  "hindsight"),
+    "imported": ("was imported from a file",
+                 "a final forecast imported from a file, whose dates are the file's word, not this ledger's record"),
+    "reworded": ("was made on earlier wording", "a final forecast made before an edit changed what its question asks"),
+}
 
 
-def _reworded_text(card: dict[str, Any]) -> str | None:
-    """How many scored pairs rest on a forecast made on earlier wording, or were left out for it; None if neither."""
-    left_out = (card.get("excluded") or {}).get("reworded") or 0
-    if (card.get("filters") or {}).get("exclude_reworded"):
-        return (f"{fmt_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast was made on "
-                f"earlier wording {'were' if left_out != 1 else 'was'} left out.")
-    n = card["overall"].get("reworded_pairs")
+def mark_text(card: dict[str, Any], mark: str) -> str | None:
+    """How many scored pairs carry a mark (MARK_WORDS), or were left out for it; None if neither."""
+    did, rests_on = MARK_WORDS[mark]
+    if (card.get("filters") or {}).get(f"exclude_{mark}"):
+        left_out = (card.get("excluded") or {}).get(mark) or 0
+        return (f"{fmt_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast {did} "
+                f"{'were' if left_out != 1 else 'was'} left out.")
+    n = card["overall"].get(f"{mark}_pairs")
     if not n:
         return None
-    return (f"{fmt_count(n)} of {fmt_count(card['overall']['n'])} scored pairs rest on a final forecast made before "
-            "an edit changed what its question asks; forecastapp scorecard --exclude-reworded scores without them.")
+    return (f"{fmt_count(n)} of {fmt_count(card['overall']['n'])} scored pairs rest on {rests_on}; "
+            f"forecastapp scorecard --exclude-{mark} scores without them.")
 
 
 def _hindsight_text(card: dict[str, Any]) -> str | None:
@@ -407,21 +406,6 @@ def _hindsight_text(card: dict[str, Any]) -> str | None:
         return None
     return (f"{fmt_count(n)} forecast{'s' if n != 1 else ''} made or recorded after {'their' if n != 1 else 'its'} "
             f"question's outcome was on the record {'are' if n != 1 else 'is'} kept in the history and never scored.")
-
-
-def _backdated_text(card: dict[str, Any]) -> str | None:
-    """How many scored pairs rest on back-dated forecasts, or were left out for it; None if neither."""
-    left_out = (card.get("excluded") or {}).get("backdated") or 0
-    if (card.get("filters") or {}).get("exclude_backdated"):
-        return (f"{fmt_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast was "
-                "back-dated (made on more than a day before it was recorded) "
-                f"{'were' if left_out != 1 else 'was'} left out.")
-    n = card["overall"].get("backdated_pairs")
-    if not n:
-        return None
-    return (f"{fmt_count(n)} of {fmt_count(card['overall']['n'])} scored pairs rest on a back-dated final "
-            "forecast (made on more than a day before it was recorded), which could be hindsight; "
-            "forecastapp scorecard --exclude-backdated scores without them.")
 
 
 def _group_table(groups: list[dict[str, Any]], key: str, label: str, *, relative: bool = False) -> Table:
@@ -470,7 +454,7 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
                   "scores 0.25. Log scores use the natural log; higher (closer to 0) is better. Estimative "
                   f"terms follow {scale.get('terms', 'ICD 203')}."),
     ]
-    for text in (_backdated_text(card), _imported_text(card), _reworded_text(card), _hindsight_text(card)):
+    for text in (*(mark_text(card, mark) for mark in MARK_WORDS), _hindsight_text(card)):
         if text:
             blocks.append(Paragraph(text))
     if n == 0:
