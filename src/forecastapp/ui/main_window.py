@@ -541,6 +541,7 @@ class MainWindow(QMainWindow):
         # while hidden only marks them stale), so building them costs no query.
         scorecard = self._scorecard_view = ScorecardPanel(self._service, self)
         document = self._document_view = DocumentPanel(self._service, self)
+        scorecard.set_integrity(self._integrity)
         self.ledger_changed.connect(scorecard.refresh)
         self.ledger_changed.connect(document.refresh)
         document.question_selected.connect(self.select_question)
@@ -777,6 +778,8 @@ class MainWindow(QMainWindow):
         if path != self._service.path:
             return  # answered for a database the window has left
         self._integrity = state
+        if self._scorecard_view is not None:
+            self._scorecard_view.set_integrity(state)
         if state.ok:
             self._show_integrity(
                 "Integrity: verified",
@@ -1212,6 +1215,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self._current_id = None
         self._overview = None  # the old ledger's lists; the new one's are read below
+        self._integrity = None  # the old ledger's check; the new one's runs below
+        if self._scorecard_view is not None:
+            self._scorecard_view.set_integrity(None)
         self._clear_filter_bar()
         self.model.set_filter(QuestionFilter())
         self._select_row(-1)
@@ -1304,6 +1310,8 @@ class MainWindow(QMainWindow):
         """Ctrl+E: choose a file; the filter (or the extension typed) picks the format; export in the background."""
         from PySide6.QtWidgets import QFileDialog
 
+        if not self._confirm_export_unverified():
+            return
         last = str(self._settings.value(K_SCORECARD_FORMAT) or "")
         _fmt, offered, extensions = next((e for e in SCORECARD_EXPORTS if e[0] == last), SCORECARD_EXPORTS[0])
         suggested = str(Path(self._dialog_dir()) / f"{self._service.path.stem}-scorecard{extensions[0]}")
@@ -1314,6 +1322,29 @@ class MainWindow(QMainWindow):
         self._settings.setValue(K_SCORECARD_FORMAT, fmt)
         self._settings.setValue(K_LAST_DIR, str(target.parent))
         self.export_scorecard(target, fmt)
+
+    def _confirm_export_unverified(self) -> bool:
+        """When the integrity check found the ledger changed outside the app, say so before a scorecard leaves it;
+        True to go on (the ledger verified, is not checked yet, or the user chose to export anyway)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        state = self._integrity
+        if state is None or state.ok:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export scorecard",
+                          "This ledger does not verify: its scores may have been changed after they were recorded.",
+                          parent=self)
+        box.setObjectName("exportUnverifiedWarning")
+        box.setInformativeText(f"{state.summary}\n\nA JSON, Markdown, HTML or PDF scorecard states that the "
+                               "ledger did not verify (a CSV one does not). Run \u201cforecastapp verify\u201d for "
+                               "details before you share it.")
+        export = box.addButton("Export anyway", QMessageBox.ButtonRole.AcceptRole)
+        export.setObjectName("exportAnywayButton")
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is export
 
     def export_scorecard(self, target: Path, fmt: str):
         """Write the scorecard, with the Scorecard tab's filters, to `target` as `fmt`; returns the task.
