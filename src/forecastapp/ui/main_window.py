@@ -252,6 +252,10 @@ class MainWindow(QMainWindow):
                                 tip="Record how the selected question resolved")
         self.action_correct = a("actionCorrectResolution", "&Correct resolution…", self.correct_resolution,
                                 tip="Replace the resolution in force with a correction (both stay visible)")
+        self.action_withdraw = a(
+            "actionWithdrawResolution", "&Withdraw resolution…", self.withdraw_resolution,
+            tip="Withdraw the resolution in force: the question reopens, both records stay, and forecasts recorded "
+                "after it are kept but never scored")
         self.action_settle_conflicts = a(
             "actionSettleConflicts", "Settle merge conflicts…", self.settle_conflicts_dialog,
             tip="Questions a merge or an import found resolved differently: keep ours or take theirs")
@@ -299,7 +303,7 @@ class MainWindow(QMainWindow):
         forecast_menu = bar.addMenu("F&orecast")
         forecast_menu.setObjectName("forecastMenu")
         for action in (self.action_add, self.action_update, self.action_edit, self.action_resolve,
-                       self.action_correct, self.action_settle_conflicts):
+                       self.action_withdraw, self.action_correct, self.action_settle_conflicts):
             forecast_menu.addAction(action)
         forecast_menu.addSeparator()
         forecast_menu.addAction(self.action_delete)
@@ -399,8 +403,8 @@ class MainWindow(QMainWindow):
         table.setShowGrid(False)
         table.setTabKeyNavigation(False)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action in (self.action_update, self.action_resolve, self.action_correct, self.action_delete,
-                       self.action_show_in_document):
+        for action in (self.action_update, self.action_edit, self.action_resolve, self.action_correct,
+                       self.action_withdraw, self.action_delete, self.action_show_in_document):
             table.addAction(action)
         self.action_delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         # Delete only means "delete question" while the table has focus, never inside a text field.
@@ -508,7 +512,7 @@ class MainWindow(QMainWindow):
             from forecastapp.ui.detail_pane import DetailPane
 
             pane = DetailPane([self.action_update, self.action_edit, self.action_resolve, self.action_correct,
-                               self.action_delete])
+                               self.action_withdraw, self.action_delete])
             pane.show_in_document_requested.connect(self.show_in_document)
             self._detail_pane = pane
             if self._detail_placeholder is not None:
@@ -935,6 +939,7 @@ class MainWindow(QMainWindow):
         self.action_edit.setEnabled(live)
         self.action_resolve.setEnabled(live and not resolved)
         self.action_correct.setEnabled(resolved)
+        self.action_withdraw.setEnabled(resolved)
         self.action_delete.setEnabled(live)
         self.action_show_in_document.setEnabled(
             live and detail.question.document_id is not None and detail.question.excerpt_start is not None)
@@ -1128,6 +1133,25 @@ class MainWindow(QMainWindow):
         return self._push(
             CorrectResolutionCommand(self._service, changed, failed, detail.question.id, resolution, previous)
         )
+
+    @Slot()
+    def withdraw_resolution(self) -> bool:
+        """Withdraw the resolution in force after asking why (undoable: undo resolves it again as a new record)."""
+        from forecastapp.ui.resolve_dialog import WithdrawResolutionDialog
+        from forecastapp.ui.undo import WithdrawResolutionCommand
+
+        detail = self._fresh_detail()
+        if detail is None:
+            return False
+        current = next((r for r in detail.resolutions if r.effective), None)
+        if current is None:
+            return False
+        reason = WithdrawResolutionDialog.ask(self, detail)
+        if reason is None:
+            return False
+        changed, failed = self._command_callbacks()
+        return self._push(
+            WithdrawResolutionCommand(self._service, changed, failed, detail.question.id, reason, current))
 
     @Slot()
     def delete_question(self) -> bool:
