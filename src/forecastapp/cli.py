@@ -506,16 +506,18 @@ def detail_json(detail) -> dict:
          "made_on": f.made_on.isoformat(), "recorded_at": f.recorded_at, "rationale": f.rationale,
          "retracted": f.retracted_at is not None, "retracted_at": f.retracted_at,
          "retraction_reason": f.retraction_reason, "backdated": f.backdated,
-         "backdate_evidence": f.backdate_evidence}
+         "backdate_evidence": f.backdate_evidence, "unscored": f.unscored, "imported": _origin_json(f.origin)}
         for f in detail.forecasts
     ]
     out["resolutions"] = [
         {"id": r.id, "kind": r.kind, "outcome": r.outcome.value if r.outcome else None,
          "annul_reason": r.annul_reason, "resolved_on": r.resolved_on.isoformat() if r.resolved_on else None,
          "evidence": r.evidence, "recorded_by": r.recorded_by, "recorded_at": r.recorded_at,
-         "supersedes": r.supersedes, "effective": r.effective}
+         "supersedes": r.supersedes, "effective": r.effective, "imported": _origin_json(r.origin)}
         for r in detail.resolutions
     ]
+    out["scores"] = [{"analyst": p.analyst, "final_forecast_id": p.final_forecast_id, "brier": p.brier}
+                     for p in detail.scores]
     out["deleted"] = detail.question.deleted
     out["versions"] = [
         {"id": v.id, "action": v.action, "recorded_at": v.recorded_at, "recorded_by": v.recorded_by,
@@ -525,6 +527,37 @@ def detail_json(detail) -> dict:
         for v in detail.versions
     ]
     return out
+
+
+def _origin_json(origin) -> dict | None:
+    """A record's `imported` object in `show --format json`: the file it came from and when; None if made here."""
+    if origin is None:
+        return None
+    return {"action": origin.action, "format": origin.format, "source": origin.source,
+            "imported_at": origin.imported_at}
+
+
+def _brier_lines(detail) -> list[str]:
+    """The `show` text for the question's Brier: the figure, and the forecast it comes from wherever that is not
+    the latest in the history (a later one was left out of the scores, or another analyst's came later); with
+    several analysts, one line each."""
+    q = detail.question
+    basis = detail.score_basis()
+
+    def source(pair, final, later) -> str:
+        what = (f"forecast {pair.final_forecast_id[:8]}" if final is None else
+                f"{_pct(final.probability)} forecast made on {final.made_on.isoformat()} ({final.id[:8]})")
+        return what + (f"; {pair.analyst}'s later forecasts are not scored" if later else "")
+
+    if detail.scored_from_latest():
+        return [f"Brier (final forecast): {q.brier:.4f}"]
+    if len(basis) == 1:
+        pair, final, later = basis[0]
+        return [f"Brier (final forecast): {q.brier:.4f}, from {pair.analyst}'s {source(pair, final, later)}"]
+    lines = [f"Brier (final forecast): {q.brier:.4f}, the mean over {len(basis)} analysts"]
+    lines += [f"  {pair.analyst}: {pair.brier:.4f}, from the {source(pair, final, later)}"
+              for pair, final, later in basis]
+    return lines
 
 
 _FIELD_NAMES = {"statement": "statement", "criteria": "criteria", "condition": "condition",
@@ -557,6 +590,7 @@ def _shown(value: str | None) -> str:
 @click.pass_context
 def show(ctx, question_id, fmt) -> None:
     """Show a question, its forecast history and its resolutions."""
+    from forecastapp.core.model import UNSCORED_REASONS
     from forecastapp.core.queries import question_detail
 
     db = _ledger(ctx)
@@ -584,6 +618,11 @@ def show(ctx, question_id, fmt) -> None:
         term = f" ({f.estimative_term})" if f.estimative_term else ""
         mark = f"  [retracted {f.retracted_at[:10]}]" if f.retracted_at else ""
         lines.append(f"  {f.made_on.isoformat()}  {_pct(f.probability):>6}{term}  {f.analyst}  {f.id[:8]}{mark}")
+        if f.unscored:
+            day = f" ({q.resolved_on.isoformat()})" if f.unscored == "made_after" and q.resolved_on else ""
+            lines.append(f"      [not scored: {UNSCORED_REASONS.get(f.unscored, f.unscored)}{day}]")
+        if f.origin:
+            lines.append(f"      [{f.origin.describe()}; its dates are the file's]")
         if f.backdated:
             note = f"back-dated: recorded {f.recorded_at[:10]}"
             lines.append(f"      [{note}; evidence: {f.backdate_evidence}]" if f.backdate_evidence
@@ -600,12 +639,14 @@ def show(ctx, question_id, fmt) -> None:
             day = r.resolved_on.isoformat() if r.resolved_on else ""
             lines.append(f"  {r.kind:8} {what:10} {day:10}  recorded {r.recorded_at[:19]} by {r.recorded_by or '?'}"
                          f"  [{state}]")
+            if r.origin:
+                lines.append(f"      [{r.origin.describe()}; its dates are the file's]")
             if r.evidence:
                 lines.append(f"      {r.evidence}")
     if detail.edits:
         lines += ["", "edits:"] + _edit_lines(detail)
     if q.brier is not None:
-        lines += ["", f"Brier (final forecast): {q.brier:.4f}"]
+        lines += [""] + _brier_lines(detail)
     click.echo("\n".join(lines))
 
 

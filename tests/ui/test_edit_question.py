@@ -66,6 +66,7 @@ def test_the_dialog_is_prefilled_and_needs_a_change_and_a_reason(window, qtbot):
     assert not warning.isHidden()
     assert warning.text() == ("This changes what the question asks: the 1 forecast made before this edit will be "
                               "marked as made on earlier wording in the scorecard.")
+    assert child(dialog, QLabel, "resolvedWarning").isHidden()  # an open question
     dialog.resolve_by.edit.setText("2001-01-01")
     assert "before the question's first forecast" in child(dialog, QLabel, "resolveByError").text()
     assert not dialog.ok_button.isEnabled()
@@ -128,3 +129,26 @@ def test_a_deleted_question_cannot_be_edited(window, monkeypatch):
     assert window.select_question(qid)  # a deleted question still shows in the detail pane
     assert window.detail_pane.detail.question.deleted
     assert not window.action_edit.isEnabled() and not window.edit_question()
+
+
+def test_editing_what_a_resolved_question_asks_warns_that_every_forecast_is_marked(window, qtbot):
+    from datetime import date
+
+    from forecastapp.core.model import Outcome
+    from forecastapp.ui.service import ResolutionInput
+
+    detail = _first(window)
+    window.service.resolve(detail.question.id, ResolutionInput(outcome=Outcome.NO, resolved_on=date(2026, 6, 1),
+                                                               evidence="seen"))
+    detail = window.service.detail(detail.question.id)
+    dialog = EditQuestionDialog(window.service, detail, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    resolved = child(dialog, QLabel, "resolvedWarning")
+    dialog.tags_edit.setText(dialog.tags_edit.text() + ", watch")
+    assert resolved.isHidden()  # a tag changes nothing it asks
+    dialog.criteria_edit.setPlainText(detail.question.criteria + " Official sources only.")
+    assert resolved.isVisible() and child(dialog, QLabel, "meaningWarning").isVisible()
+    assert resolved.text() == ("This question is already resolved (no): every forecast on it will be marked as made "
+                               "on earlier wording.")
+    assert resolved.styleSheet() == child(dialog, QLabel, "meaningWarning").styleSheet()

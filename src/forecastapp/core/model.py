@@ -91,6 +91,38 @@ class QuestionRow:
     key: int | None = None  # the row key (seq) that list_question_keys/get_rows page by
 
 
+#: Why the scores leave a forecast out (the reasons `unscored_forecasts` records), as `show` and the pane say it.
+UNSCORED_REASONS = {
+    "made_after": "made after the resolution day",
+    "recorded_after": "recorded after the outcome was on the record",
+}
+
+
+@dataclass(frozen=True)
+class RecordOrigin:
+    """The import or merge a record came from (its `origins` row, linked in `record_origins`)."""
+
+    id: str
+    action: str  # 'import' or 'merge'
+    format: str
+    source: str  # the file's name
+    imported_at: str  # when it entered this ledger (UTC, as recorded)
+
+    def describe(self) -> str:
+        """'imported from sheet.csv on 2026-03-01' (or 'merged from ...'): what a history shows beside the record."""
+        verb = "merged" if self.action == "merge" else "imported"
+        return f"{verb} from {self.source} on {self.imported_at[:10]}"
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """One scored (question, analyst) pair as a question's history shows it: whose, on which forecast, its Brier."""
+
+    analyst: str
+    final_forecast_id: str
+    brier: float
+
+
 @dataclass(frozen=True)
 class ForecastRecord:
     """One forecast in a question's history (retracted ones included, flagged)."""
@@ -108,6 +140,10 @@ class ForecastRecord:
     backdated: bool = False
     #: for a back-dated forecast taken from a dated document: what shows it was made then.
     backdate_evidence: str | None = None
+    #: why the scores leave it out as hindsight ('made_after' or 'recorded_after', UNSCORED_REASONS), or None.
+    unscored: str | None = None
+    #: the import or merge it came from; None when it was recorded in this ledger.
+    origin: RecordOrigin | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +160,8 @@ class ResolutionRecord:
     recorded_at: str
     supersedes: str | None
     effective: bool
+    #: the import or merge it came from; None when it was recorded in this ledger.
+    origin: RecordOrigin | None = None
 
 
 @dataclass(frozen=True)
@@ -173,8 +211,26 @@ class QuestionDetail:
     log: tuple[tuple[str, str, str], ...]  # (action, recorded_at, reason) of soft deletes/restores
     #: The question's versions, oldest first: its 'create' version, then every edit.
     versions: tuple[QuestionVersion, ...] = ()
+    #: Its scored pairs (one per analyst, by name), each with the final forecast its Brier comes from.
+    scores: tuple[PairScore, ...] = ()
 
     @property
     def edits(self) -> tuple[QuestionVersion, ...]:
         """The edits only (every version after the first)."""
         return tuple(v for v in self.versions if v.action == "edit")
+
+    def score_basis(self) -> list[tuple[PairScore, ForecastRecord | None, bool]]:
+        """Each scored pair with the forecast its Brier comes from, and whether the pair's analyst has a later
+        forecast that the scores leave out."""
+        out = []
+        for pair in self.scores:
+            final = next((f for f in self.forecasts if f.id == pair.final_forecast_id), None)
+            mine = [f for f in self.forecasts if f.analyst == pair.analyst and f.retracted_at is None]
+            out.append((pair, final, bool(mine) and mine[-1].id != pair.final_forecast_id))
+        return out
+
+    def scored_from_latest(self) -> bool:
+        """Whether the question's Brier is plainly its latest forecast's: one scored pair, on the latest unretracted
+        forecast of the history. Otherwise a history names the forecast (or forecasts) the Brier comes from."""
+        live = [f for f in self.forecasts if f.retracted_at is None]
+        return len(self.scores) == 1 and bool(live) and live[-1].id == self.scores[0].final_forecast_id

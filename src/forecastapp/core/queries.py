@@ -16,9 +16,11 @@ from forecastapp.core.model import (
     FieldChange,
     ForecastRecord,
     Outcome,
+    PairScore,
     QuestionDetail,
     QuestionRow,
     QuestionVersion,
+    RecordOrigin,
     ResolutionRecord,
     Status,
     is_text,
@@ -346,8 +348,30 @@ def resolve_question_id(db: Database, ref: str, *, include_deleted: bool = True)
     return rows[0][0]
 
 
+#: The origin columns question_detail reads beside a record (`o` is its `origins` row, NULLs when made here).
+_ORIGIN_SQL = ("o.id AS origin_id, o.action AS origin_action, o.format AS origin_format, o.source AS origin_source,"
+               " o.recorded_at AS origin_at")
+
+
+def _origin_join(table: str, alias: str) -> str:
+    return (f"LEFT JOIN record_origins ro ON ro.record_table = '{table}' AND ro.record_id = {alias}.id"
+            " LEFT JOIN origins o ON o.id = ro.origin_id")
+
+
+def _origin(r: dict) -> RecordOrigin | None:
+    if r["origin_id"] is None:
+        return None
+    return RecordOrigin(id=r["origin_id"], action=r["origin_action"], format=r["origin_format"],
+                        source=r["origin_source"], imported_at=r["origin_at"])
+
+
 def question_detail(db: Database, question_id: str, *, today: date) -> QuestionDetail:
-    """A question with its complete forecast and resolution history."""
+    """A question with its complete forecast and resolution history.
+
+    Each forecast says whether the scores leave it out as hindsight (`unscored`, from the derived table
+    `unscored_forecasts`), and each forecast and resolution record the import or merge it came from
+    (`origin`, from `record_origins`); `scores` names the final forecast behind each scored pair.
+    """
     rows = list(db.query(f"{_ROW_SELECT} WHERE q.id = :id", {"id": question_id, "today": today.isoformat()}))
     if not rows:
         raise NotFoundError(f"no question with id '{question_id}'")
@@ -357,7 +381,7 @@ def question_detail(db: Database, question_id: str, *, today: date) -> QuestionD
             id=r["id"], analyst=r["name"], probability=r["probability"], estimative_term=r["estimative_term"],
             made_on=date.fromisoformat(r["made_on"]), recorded_at=r["recorded_at"], rationale=r["rationale"],
             retracted_at=r["retracted_at"], retraction_reason=r["reason"], backdated=bool(r["backdated"]),
-            backdate_evidence=r["evidence"],
+            backdate_evidence=r["evidence"], unscored=r["unscored"], origin=_origin(r),
         )
         for r in db.query(
             # A forecast dated the day its question's document was published, on a question quoting
@@ -365,23 +389,28 @@ def question_detail(db: Database, question_id: str, *, today: date) -> QuestionD
             f"""SELECT f.*, a.name, x.recorded_at AS retracted_at, x.reason, {BACKDATED_SQL} AS backdated,
                       CASE WHEN {BACKDATED_SQL} AND q.excerpt IS NOT NULL AND d.published_on = f.made_on
                            THEN 'the excerpt from “' || d.title || '”, published ' || d.published_on
-                      END AS evidence
+                      END AS evidence,
+                      u.reason AS unscored, {_ORIGIN_SQL}
                FROM forecasts f JOIN analysts a ON a.id = f.analyst_id
                JOIN questions q ON q.id = f.question_id
                LEFT JOIN documents d ON d.id = q.document_id
                LEFT JOIN retractions x ON x.forecast_id = f.id
+               LEFT JOIN unscored_forecasts u ON u.forecast_id = f.id
+               {_origin_join('forecasts', 'f')}
                WHERE f.question_id = ? ORDER BY f.made_on, f.recorded_at, f.seq""",
             [question_id],
         )
     )
-    res_rows = list(db.query("SELECT * FROM resolutions WHERE question_id = ? ORDER BY seq", [question_id]))
+    res_rows = list(db.query(
+        f"SELECT r.*, {_ORIGIN_SQL} FROM resolutions r {_origin_join('resolutions', 'r')}"
+        " WHERE r.question_id = ? ORDER BY r.seq", [question_id]))
     last = res_rows[-1]["id"] if res_rows and res_rows[-1]["kind"] != "retract" else None
     resolutions = tuple(
         ResolutionRecord(
             id=r["id"], kind=r["kind"], outcome=Outcome(r["outcome"]) if r["outcome"] else None,
             annul_reason=r["annul_reason"], resolved_on=_iso(r["resolved_on"]), evidence=r["evidence"],
             recorded_by=r["recorded_by"], recorded_at=r["recorded_at"], supersedes=r["supersedes"],
-            effective=r["id"] == last,
+            effective=r["id"] == last, origin=_origin(r),
         )
         for r in res_rows
     )
@@ -392,8 +421,14 @@ def question_detail(db: Database, question_id: str, *, today: date) -> QuestionD
         (r["action"], r["recorded_at"], r["reason"])
         for r in db.query("SELECT * FROM question_log WHERE question_id = ? ORDER BY seq", [question_id])
     )
+    scores = tuple(
+        PairScore(analyst=r[0], final_forecast_id=r[1], brier=r[2])
+        for r in db.execute(
+            "SELECT a.name, ps.final_forecast_id, ps.brier FROM pair_scores ps JOIN analysts a ON a.id = ps.analyst_id"
+            " WHERE ps.question_id = ? ORDER BY a.name COLLATE NOCASE", [question_id]).fetchall()
+    )
     return QuestionDetail(question=question, forecasts=forecasts, resolutions=resolutions, document_title=title,
-                          log=log, versions=question_versions(db, question_id))
+                          log=log, versions=question_versions(db, question_id), scores=scores)
 
 
 #: The fields an edit can change, in the order a history shows them.

@@ -1,8 +1,10 @@
 """DetailPane: everything about the selected question, beside the table in the main window.
 
 Statement, criteria, condition and tags; the source excerpt inside a few sentences of its
-document (highlighted); the forecast history as a step chart and a list; the resolution records
-with their evidence, superseded ones struck through; the question's edits (who, when, why, and
+document (highlighted); the forecast history as a step chart and a list, each forecast marked where
+the scores leave it out, where its Brier is the one shown, where it came from a file and where it was
+back-dated; the resolution records with their evidence (and the file an imported one came from),
+superseded ones struck through; the question's edits (who, when, why, and
 each changed field, the earlier text struck through). The buttons at the bottom are the main
 window's actions, so they enable and disable with them.
 """
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forecastapp.core.model import QuestionDetail
+from forecastapp.core.model import UNSCORED_REASONS, ForecastRecord, QuestionDetail
 from forecastapp.core.probability import format_probability
 from forecastapp.ui import look
 from forecastapp.ui.history_chart import ChartData, HistoryChart
@@ -177,10 +179,41 @@ class DetailPane(QWidget):
             term = f" ({html.escape(q.estimative_term)})" if q.estimative_term else ""
             parts.append(f"latest {format_probability(q.latest_probability)}{term}")
         if q.brier is not None:
-            parts.append(f"Brier {q.brier:.3f}")
+            parts.append(f"Brier {q.brier:.3f}{html.escape(self._brier_basis(detail))}")
         if q.deleted:
             parts.append(f'<b style="color:{look.tone("no", self.palette()).name()}">deleted</b>')
         return " · ".join(parts)
+
+    @staticmethod
+    def _brier_basis(detail: QuestionDetail) -> str:
+        """What the Brier is computed from, where that is not plainly the latest forecast ("" where it is)."""
+        if detail.scored_from_latest() or not detail.scores:
+            return ""
+        if len(detail.scores) > 1:
+            return f" (mean of {len(detail.scores)} analysts' final forecasts, marked below)"
+        pair, final, _later = detail.score_basis()[0]
+        if final is None:
+            return f" (on {pair.analyst}'s forecast {pair.final_forecast_id[:8]})"
+        return f" (on {pair.analyst}'s {format_probability(final.probability)} of {final.made_on.isoformat()})"
+
+    @staticmethod
+    def _forecast_notes(detail: QuestionDetail, f: ForecastRecord) -> list[str]:
+        """The plain-text marks under a forecast: left out of the scores, the Brier it gives, imported, back-dated."""
+        notes = []
+        if f.unscored:
+            q = detail.question
+            day = f" ({q.resolved_on.isoformat()})" if f.unscored == "made_after" and q.resolved_on else ""
+            notes.append(f"not scored: {UNSCORED_REASONS.get(f.unscored, f.unscored)}{day}")
+        if not detail.scored_from_latest():
+            notes += [f"scored: Brier {pair.brier:.3f}" for pair in detail.scores if pair.final_forecast_id == f.id]
+        if f.origin:
+            notes.append(f"{f.origin.describe()}; its dates are the file's")
+        if f.backdated:
+            notes.append(f"back-dated: recorded {f.recorded_at[:10]}; evidence: {f.backdate_evidence}"
+                         if f.backdate_evidence else
+                         f"back-dated: recorded {f.recorded_at[:10]}, with no evidence it was made on "
+                         f"{f.made_on.isoformat()}")
+        return notes
 
     def _body_html(self, detail: QuestionDetail, context: ExcerptContext | None) -> str:
         q = detail.question
@@ -228,7 +261,10 @@ class DetailPane(QWidget):
                     head = f"<s>{head}</s>"
                     note = f'<br><span style="color:{quiet}">retracted {f.retracted_at[:10]}{reason}</span>'
                 else:
-                    note = f'<br><span style="color:{quiet}">{_para(f.rationale)}</span>' if f.rationale else ""
+                    marks = "".join(f'<br><i style="color:{quiet}">{html.escape(n)}</i>'
+                                    for n in self._forecast_notes(detail, f))
+                    why = f'<br><span style="color:{quiet}">{_para(f.rationale)}</span>' if f.rationale else ""
+                    note = marks + why
                 out.append(f'<p style="margin-top:2px; margin-bottom:4px">{head}{note}</p>')
         else:
             out.append(f'<p style="color:{quiet}">No forecasts.</p>')
@@ -247,7 +283,9 @@ class DetailPane(QWidget):
                 if not r.effective and r.kind != "retract":
                     line, evidence = f"<s>{line}</s>", f"<s>{evidence}</s>" if evidence else ""
                 tag = f' <span style="color:{quiet}">[{state}, recorded {r.recorded_at[:10]}]</span>' if state else ""
-                out.append(f"<p>{line}{tag}{evidence}</p>")
+                origin = (f'<br><i style="color:{quiet}">{html.escape(r.origin.describe())}; its dates are the '
+                          "file's</i>" if r.origin else "")
+                out.append(f"<p>{line}{tag}{origin}{evidence}</p>")
 
         if detail.edits:
             section("Edits")

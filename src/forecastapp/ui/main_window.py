@@ -252,6 +252,10 @@ class MainWindow(QMainWindow):
                                 tip="Record how the selected question resolved")
         self.action_correct = a("actionCorrectResolution", "&Correct resolution…", self.correct_resolution,
                                 tip="Replace the resolution in force with a correction (both stay visible)")
+        self.action_withdraw = a(
+            "actionWithdrawResolution", "&Withdraw resolution…", self.withdraw_resolution,
+            tip="Withdraw the resolution in force: the question reopens, both records stay, and forecasts recorded "
+                "after it are kept but never scored")
         self.action_settle_conflicts = a(
             "actionSettleConflicts", "Settle merge conflicts…", self.settle_conflicts_dialog,
             tip="Questions a merge or an import found resolved differently: keep ours or take theirs")
@@ -299,7 +303,7 @@ class MainWindow(QMainWindow):
         forecast_menu = bar.addMenu("F&orecast")
         forecast_menu.setObjectName("forecastMenu")
         for action in (self.action_add, self.action_update, self.action_edit, self.action_resolve,
-                       self.action_correct, self.action_settle_conflicts):
+                       self.action_withdraw, self.action_correct, self.action_settle_conflicts):
             forecast_menu.addAction(action)
         forecast_menu.addSeparator()
         forecast_menu.addAction(self.action_delete)
@@ -399,8 +403,8 @@ class MainWindow(QMainWindow):
         table.setShowGrid(False)
         table.setTabKeyNavigation(False)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action in (self.action_update, self.action_resolve, self.action_correct, self.action_delete,
-                       self.action_show_in_document):
+        for action in (self.action_update, self.action_edit, self.action_resolve, self.action_correct,
+                       self.action_withdraw, self.action_delete, self.action_show_in_document):
             table.addAction(action)
         self.action_delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         # Delete only means "delete question" while the table has focus, never inside a text field.
@@ -508,7 +512,7 @@ class MainWindow(QMainWindow):
             from forecastapp.ui.detail_pane import DetailPane
 
             pane = DetailPane([self.action_update, self.action_edit, self.action_resolve, self.action_correct,
-                               self.action_delete])
+                               self.action_withdraw, self.action_delete])
             pane.show_in_document_requested.connect(self.show_in_document)
             self._detail_pane = pane
             if self._detail_placeholder is not None:
@@ -541,6 +545,7 @@ class MainWindow(QMainWindow):
         # while hidden only marks them stale), so building them costs no query.
         scorecard = self._scorecard_view = ScorecardPanel(self._service, self)
         document = self._document_view = DocumentPanel(self._service, self)
+        scorecard.set_integrity(self._integrity)
         self.ledger_changed.connect(scorecard.refresh)
         self.ledger_changed.connect(document.refresh)
         document.question_selected.connect(self.select_question)
@@ -777,6 +782,8 @@ class MainWindow(QMainWindow):
         if path != self._service.path:
             return  # answered for a database the window has left
         self._integrity = state
+        if self._scorecard_view is not None:
+            self._scorecard_view.set_integrity(state)
         if state.ok:
             self._show_integrity(
                 "Integrity: verified",
@@ -932,6 +939,7 @@ class MainWindow(QMainWindow):
         self.action_edit.setEnabled(live)
         self.action_resolve.setEnabled(live and not resolved)
         self.action_correct.setEnabled(resolved)
+        self.action_withdraw.setEnabled(resolved)
         self.action_delete.setEnabled(live)
         self.action_show_in_document.setEnabled(
             live and detail.question.document_id is not None and detail.question.excerpt_start is not None)
@@ -1127,6 +1135,25 @@ class MainWindow(QMainWindow):
         )
 
     @Slot()
+    def withdraw_resolution(self) -> bool:
+        """Withdraw the resolution in force after asking why (undoable: undo resolves it again as a new record)."""
+        from forecastapp.ui.resolve_dialog import WithdrawResolutionDialog
+        from forecastapp.ui.undo import WithdrawResolutionCommand
+
+        detail = self._fresh_detail()
+        if detail is None:
+            return False
+        current = next((r for r in detail.resolutions if r.effective), None)
+        if current is None:
+            return False
+        reason = WithdrawResolutionDialog.ask(self, detail)
+        if reason is None:
+            return False
+        changed, failed = self._command_callbacks()
+        return self._push(
+            WithdrawResolutionCommand(self._service, changed, failed, detail.question.id, reason, current))
+
+    @Slot()
     def delete_question(self) -> bool:
         """Soft-delete the selected question after a confirmation (undoable, and restorable)."""
         from PySide6.QtWidgets import QMessageBox
@@ -1212,6 +1239,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self._current_id = None
         self._overview = None  # the old ledger's lists; the new one's are read below
+        self._integrity = None  # the old ledger's check; the new one's runs below
+        if self._scorecard_view is not None:
+            self._scorecard_view.set_integrity(None)
         self._clear_filter_bar()
         self.model.set_filter(QuestionFilter())
         self._select_row(-1)
@@ -1304,6 +1334,8 @@ class MainWindow(QMainWindow):
         """Ctrl+E: choose a file; the filter (or the extension typed) picks the format; export in the background."""
         from PySide6.QtWidgets import QFileDialog
 
+        if not self._confirm_export_unverified():
+            return
         last = str(self._settings.value(K_SCORECARD_FORMAT) or "")
         _fmt, offered, extensions = next((e for e in SCORECARD_EXPORTS if e[0] == last), SCORECARD_EXPORTS[0])
         suggested = str(Path(self._dialog_dir()) / f"{self._service.path.stem}-scorecard{extensions[0]}")
@@ -1314,6 +1346,29 @@ class MainWindow(QMainWindow):
         self._settings.setValue(K_SCORECARD_FORMAT, fmt)
         self._settings.setValue(K_LAST_DIR, str(target.parent))
         self.export_scorecard(target, fmt)
+
+    def _confirm_export_unverified(self) -> bool:
+        """When the integrity check found the ledger changed outside the app, say so before a scorecard leaves it;
+        True to go on (the ledger verified, is not checked yet, or the user chose to export anyway)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        state = self._integrity
+        if state is None or state.ok:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export scorecard",
+                          "This ledger does not verify: its scores may have been changed after they were recorded.",
+                          parent=self)
+        box.setObjectName("exportUnverifiedWarning")
+        box.setInformativeText(f"{state.summary}\n\nA JSON, Markdown, HTML or PDF scorecard states that the "
+                               "ledger did not verify (a CSV one does not). Run \u201cforecastapp verify\u201d for "
+                               "details before you share it.")
+        export = box.addButton("Export anyway", QMessageBox.ButtonRole.AcceptRole)
+        export.setObjectName("exportAnywayButton")
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is export
 
     def export_scorecard(self, target: Path, fmt: str):
         """Write the scorecard, with the Scorecard tab's filters, to `target` as `fmt`; returns the task.

@@ -366,6 +366,11 @@ class UpdateForecastDialog(QDialog):
 MEANING_WARNING = ("This changes what the question asks: the {n} forecast{s} made before this edit will be marked as "
                    "made on earlier wording in the scorecard.")
 
+#: Shown beside it when the question is already resolved: its outcome is on the record, and a new meaning
+#: would sit over a track record scored against the old one.
+RESOLVED_WARNING = ("This question is already resolved ({outcome}): every forecast on it will be marked as made on "
+                    "earlier wording.")
+
 
 class EditQuestionDialog(QDialog):
     """Forecast > Edit question (Ctrl+Shift+E): new wording, criteria, condition, deadline or tags, and why.
@@ -411,6 +416,9 @@ class EditQuestionDialog(QDialog):
         self.meaning_warning = ErrorLabel("meaningWarning")
         self.meaning_warning.setAccessibleName("Warning")
         self.meaning_warning.setStyleSheet(f"color: {look.tone('due', self.palette()).name()};")
+        self.resolved_warning = ErrorLabel("resolvedWarning")
+        self.resolved_warning.setAccessibleName("Warning")
+        self.resolved_warning.setStyleSheet(f"color: {look.tone('due', self.palette()).name()};")
         self.unchanged_hint = HintLabel("unchangedHint")
 
         self.statement_edit.setPlainText(q.statement)
@@ -445,6 +453,7 @@ class EditQuestionDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.meaning_warning)
+        layout.addWidget(self.resolved_warning)
         layout.addWidget(self.unchanged_hint)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
@@ -514,6 +523,9 @@ class EditQuestionDialog(QDialog):
         changed = meaning or bool(edit.tags_add or edit.tags_remove)
         n = self._forecasts
         self.meaning_warning.show_error(MEANING_WARNING.format(n=n, s="" if n == 1 else "s") if meaning and n else None)
+        outcome = self._detail.question.outcome
+        self.resolved_warning.show_error(
+            RESOLVED_WARNING.format(outcome=outcome.value) if meaning and n and outcome is not None else None)
         self.unchanged_hint.setText("" if changed else "Change a field to record an edit.")
         self.unchanged_hint.setVisible(not changed)
         self.ok_button.setEnabled(ok and changed)

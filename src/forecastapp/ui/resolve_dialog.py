@@ -1,4 +1,5 @@
-"""The resolve (Ctrl+R) and correct-resolution dialogs: outcome, resolved-on date and evidence.
+"""The resolve (Ctrl+R) and correct-resolution dialogs: outcome, resolved-on date and evidence; and the
+withdraw-resolution dialog, which asks only why.
 
 Like the forecast dialogs they write nothing: `ask()` returns a `ResolutionInput` or None, and
 invalid input is explained next to its field with OK disabled.
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forecastapp.core.errors import ForecastError
+from forecastapp.core.ledger import clean_text
 from forecastapp.core.model import CONDITION_NOT_MET, Outcome, QuestionDetail, ResolutionRecord
 from forecastapp.ui.question_dialog import _buddy, _buttons, _form
 from forecastapp.ui.service import LedgerService, ResolutionInput, describe_resolution, login_name
@@ -233,3 +236,80 @@ class CorrectResolutionDialog(ResolveDialog):
         ):
             return "change the outcome or the date: this is the resolution already in force"
         return None
+
+
+class WithdrawResolutionDialog(QDialog):
+    """Forecast > Withdraw resolution: the resolution in force is withdrawn and the question reopens; asks why.
+
+    Writes nothing: `ask()` returns the reason, or None if cancelled.
+    """
+
+    def __init__(self, detail: QuestionDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("WithdrawResolutionDialog")
+        self.setWindowTitle("Withdraw resolution")
+        self.setAccessibleName("Withdraw resolution")
+        current = next((r for r in detail.resolutions if r.effective), None)
+
+        statement = statement_label(detail.question.statement)
+        in_force = HintLabel("currentResolution")
+        if current is not None:
+            by = f" by {current.recorded_by}" if current.recorded_by else ""
+            in_force.setText(f"In force: {describe_resolution(current)} (recorded {current.recorded_at[:10]}{by}).")
+        # The one thing a withdrawal does that is easy to miss (core/pairs.py, docs/RELIABILITY.md).
+        self.consequence = HintLabel("withdrawConsequence")
+        self.consequence.setText("The question reopens and both records stay in its history; forecasts recorded "
+                                 "after the withdrawal are kept but never scored.")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setObjectName("reasonEdit")
+        self.reason_edit.setAccessibleName("Reason")
+        self.reason_edit.setPlaceholderText("Required: why the resolution is withdrawn (kept in the history)")
+        self.reason_error = ErrorLabel("reasonError")
+
+        form = _form()
+        form.addRow(_buddy("R&eason:", self.reason_edit), field_with_messages(self.reason_edit, self.reason_error))
+
+        self.buttons, self.ok_button = _buttons(self, "&Withdraw resolution")
+        layout = QVBoxLayout(self)
+        layout.addWidget(statement)
+        layout.addWidget(in_force)
+        layout.addWidget(self.consequence)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        self._touched = False
+        self.reason_edit.textEdited.connect(self._on_edited)
+        self.reason_edit.textChanged.connect(self._revalidate)
+        self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
+        self._revalidate()
+
+    @Slot()
+    def _on_edited(self) -> None:
+        self._touched = True
+
+    @Slot()
+    def _revalidate(self) -> None:
+        reason = self.reason()
+        if not reason:
+            self.reason_error.show_error("give a reason: say why the resolution is withdrawn" if self._touched else None)
+            self.ok_button.setEnabled(False)
+            return
+        try:
+            clean_text(reason, "reason")
+        except ForecastError as exc:
+            self.reason_error.show_error(str(exc))
+            self.ok_button.setEnabled(False)
+            return
+        self.reason_error.show_error(None)
+        self.ok_button.setEnabled(True)
+
+    def reason(self) -> str:
+        """The reason as entered, its white space collapsed."""
+        return " ".join(self.reason_edit.text().split())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, detail: QuestionDetail) -> str | None:
+        """Show the dialog modally; the reason, or None if cancelled."""
+        dialog = cls(detail, parent)
+        return run_dialog(dialog, dialog.reason)

@@ -167,6 +167,15 @@ class ScorecardPanel(QWidget):
         policy.setRetainSizeWhenHidden(True)  # the filters must not shift each time scoring starts
         self._busy.setSizePolicy(policy)
         self._busy.hide()
+        # The main window's integrity check, when it found the ledger changed outside the app: the figures
+        # are read from stored scores, so they may be forged (set_integrity).
+        self._integrity_warning = QLabel(objectName="scorecardIntegrityWarning")
+        self._integrity_warning.setWordWrap(True)
+        self._integrity_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self._integrity_warning.setAccessibleName(self.tr("Integrity warning"))
+        self._integrity_warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._integrity_warning.hide()
+        self._integrity_summary: str | None = None
         self._message = QLabel(objectName="scorecardMessage")
         self._message.setWordWrap(True)
         self._message.setTextFormat(Qt.TextFormat.RichText)
@@ -188,6 +197,7 @@ class ScorecardPanel(QWidget):
         self._filter_row.addWidget(self._busy)
         self._message.hide()  # shown only while it has something to say
         layout = QVBoxLayout(self)
+        layout.addWidget(self._integrity_warning)
         layout.addLayout(self._filter_row)
         layout.addLayout(self._exclude_row)
         layout.addWidget(self._message)
@@ -359,6 +369,30 @@ class ScorecardPanel(QWidget):
         self._stale = True
         if self.isVisible():
             self._start()
+
+    def set_integrity(self, state: Any) -> None:
+        """The main window's last integrity check (its IntegrityState; None while unknown): a ledger that does not
+        verify gets a warning line above everything else, since the figures may have been changed."""
+        self._integrity_summary = None if state is None or state.ok else state.summary.rstrip(". ")
+        if self._integrity_summary is None:
+            self._integrity_warning.hide()
+            self._integrity_warning.clear()
+            return
+        self._integrity_warning.setText(self.tr(
+            "This ledger does not verify: %1. The figures below may have been changed after they were recorded."
+        ).replace("%1", self._integrity_summary))
+        self._style_integrity_warning()
+        self._integrity_warning.show()
+
+    def integrity_warning(self) -> str:
+        """The warning line on top of the tab ("" when there is none)."""
+        return self._integrity_warning.text() if self._integrity_summary is not None else ""
+
+    def _style_integrity_warning(self) -> None:
+        error = tone("error", self.palette()).name()
+        self._integrity_warning.setStyleSheet(
+            f"QLabel {{ color: {error}; font-weight: bold; border: 2px solid {error}; border-radius: 4px;"
+            " padding: 6px; }")
 
     def scorecard(self) -> dict[str, Any] | None:
         """The scorecard on screen (None before the first one arrives or after a filter error)."""
@@ -651,6 +685,8 @@ class ScorecardPanel(QWidget):
         from PySide6.QtCore import QEvent
 
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            if self._integrity_summary is not None:
+                self._style_integrity_warning()
             if self._charts is not None and self._scorecard is not None and self._scorecard["overall"]["n"]:
                 self._charts.show(self._scorecard["overall"]["calibration"], self._over_time, self.palette())
         super().changeEvent(event)

@@ -169,6 +169,31 @@ class CorrectResolutionCommand(LedgerCommand):
         )
 
 
+class WithdrawResolutionCommand(LedgerCommand):
+    """Withdraw the resolution in force (the question reopens). Undo resolves it again as a new record, with the
+    withdrawn resolution's outcome, day and evidence; redo withdraws that one."""
+
+    def __init__(self, service, on_changed, on_error, question_id: str, reason: str,
+                 withdrawn: ResolutionRecord) -> None:
+        super().__init__(service, on_changed, on_error, "Withdraw resolution")
+        self.question_id = question_id
+        self._reason = reason
+        self._withdrawn = withdrawn
+
+    def _do(self, *, first: bool) -> None:
+        assert self.question_id is not None
+        self._service.retract_resolution(self.question_id, reason=self._reason)
+
+    def _undo(self) -> None:
+        assert self.question_id is not None
+        prev = self._withdrawn
+        assert prev.outcome is not None and prev.resolved_on is not None
+        self._service.resolve(self.question_id, ResolutionInput(
+            outcome=Outcome(prev.outcome), resolved_on=prev.resolved_on, evidence=prev.evidence,
+            condition_not_met=prev.annul_reason == CONDITION_NOT_MET,
+        ))
+
+
 class DeleteQuestionCommand(LedgerCommand):
     """Soft-delete a question. Undo restores it."""
 
