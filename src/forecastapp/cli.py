@@ -421,11 +421,9 @@ def question_json(row) -> dict:
 
 
 def _pct(p: float | None) -> str:
-    if p is None:
-        return ""
-    from forecastapp.core.probability import format_probability
+    from forecastapp.core.numbers import format_percent
 
-    return format_probability(p)
+    return format_percent(p, none="")
 
 
 def _print_table(headers: list[str], rows: Iterable[list[str]], *, wrap_last: bool = True) -> None:
@@ -542,6 +540,8 @@ def _brier_lines(detail) -> list[str]:
     the latest in the history (a later one was left out of the scores, or another analyst's came later); with
     several analysts, one line each."""
     q = detail.question
+    from forecastapp.core.numbers import format_score
+
     basis = detail.score_basis()
 
     def source(pair, final, later) -> str:
@@ -550,12 +550,12 @@ def _brier_lines(detail) -> list[str]:
         return what + (f"; {pair.analyst}'s later forecasts are not scored" if later else "")
 
     if detail.scored_from_latest():
-        return [f"Brier (final forecast): {q.brier:.4f}"]
+        return [f"Brier (final forecast): {format_score(q.brier)}"]
     if len(basis) == 1:
         pair, final, later = basis[0]
-        return [f"Brier (final forecast): {q.brier:.4f}, from {pair.analyst}'s {source(pair, final, later)}"]
-    lines = [f"Brier (final forecast): {q.brier:.4f}, the mean over {len(basis)} analysts"]
-    lines += [f"  {pair.analyst}: {pair.brier:.4f}, from the {source(pair, final, later)}"
+        return [f"Brier (final forecast): {format_score(q.brier)}, from {pair.analyst}'s {source(pair, final, later)}"]
+    lines = [f"Brier (final forecast): {format_score(q.brier)}, the mean over {len(basis)} analysts"]
+    lines += [f"  {pair.analyst}: {format_score(pair.brier)}, from the {source(pair, final, later)}"
               for pair, final, later in basis]
     return lines
 

@@ -38,7 +38,7 @@ def test_show_marks_a_forecast_recorded_after_the_outcome_and_names_the_scored_o
     assert lines[ten + 1].strip() == "[not scored: recorded after the outcome was on the record]"
     sixty = next(i for i, line in enumerate(lines) if " 60% " in line)
     assert "not scored" not in lines[sixty + 1]
-    assert lines[-1].startswith("Brier (final forecast): 0.3600, from Ann's 60% forecast made on " + MONTH_AGO)
+    assert lines[-1].startswith("Brier (final forecast): 0.360, from Ann's 60% forecast made on " + MONTH_AGO)
     assert lines[-1].endswith("Ann's later forecasts are not scored")
 
 
@@ -63,7 +63,7 @@ def test_show_marks_a_forecast_made_after_the_resolution_day(run_cli):
     out = run_cli("show", qid)[1]
     assert f"[not scored: made after the resolution day ({MONTH_AGO})]" in out
     # Bo's 90% is the latest forecast, but the Brier is Ann's 30%: the line says so.
-    assert out.splitlines()[-1].startswith("Brier (final forecast): 0.4900, from Ann's 30% forecast made on ")
+    assert out.splitlines()[-1].startswith("Brier (final forecast): 0.490, from Ann's 30% forecast made on ")
     shown = json.loads(run_cli("show", qid, "--format", "json")[1])
     assert [f["unscored"] for f in shown["forecasts"]] == [None, "made_after"]
 
@@ -72,7 +72,7 @@ def test_a_brier_on_the_latest_forecast_reads_as_before(run_cli):
     assert run_cli("init", "--empty")[0] == 0
     qid = run_cli("add", "Will Z happen", "-p", "20%", "-a", "Ann", "--made-on", MONTH_AGO)[1].strip()
     assert run_cli("resolve", qid, "-o", "no")[0] == 0
-    assert run_cli("show", qid)[1].splitlines()[-1] == "Brier (final forecast): 0.0400"
+    assert run_cli("show", qid)[1].splitlines()[-1] == "Brier (final forecast): 0.040"
 
 
 def test_show_says_an_imported_record_came_from_its_file_and_when(run_cli, tmp_path):

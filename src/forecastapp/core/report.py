@@ -37,7 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from forecastapp.core.errors import StoreError, ValidationError
-from forecastapp.core.probability import format_probability
+from forecastapp.core.numbers import (
+    DASH,
+    format_count,
+    format_forecast,
+    format_interval,
+    format_percent,
+    format_score,
+    format_signed,
+)
 from forecastapp.core.scorecard import ScoredPairs
 
 DEFAULT_MAX_PAIRS = 200
@@ -122,46 +130,6 @@ def to_csv(card: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
-# --- number formats for people ---------------------------------------------------------------------
-
-DASH = "\u2014"
-
-
-def fmt_score(x: float | None, digits: int = 3) -> str:
-    """A score rounded for reading ("0.125"), or a dash when there is none."""
-    if x is None:
-        return DASH
-    text = f"{x:.{digits}f}"
-    return "0." + "0" * digits if text == "-0." + "0" * digits else text.replace("-", "\u2212")
-
-
-def fmt_signed(x: float | None, digits: int = 3) -> str:
-    """A difference with its sign always shown ("+0.012", "\u22120.005")."""
-    if x is None:
-        return DASH
-    return ("+" if round(x, digits) > 0 else "") + fmt_score(x, digits)
-
-
-def fmt_pct(p: float | None) -> str:
-    """A fraction as a percent with at most one decimal ("67.5%"), or a dash."""
-    return DASH if p is None else format_probability(p)
-
-
-def fmt_count(n: int) -> str:
-    """A count with thousands separators."""
-    return f"{n:,}"
-
-
-def fmt_ci(ci: Sequence[float] | None) -> str:
-    """A 90% interval as "0.031 to 0.232"."""
-    return DASH if not ci else f"{fmt_score(ci[0])} to {fmt_score(ci[1])}"
-
-
-def fmt_forecast(p: float, term: str | None) -> str:
-    """A final forecast as the analyst gave it: "likely (67.5%)" or "70%"."""
-    return f"{term} ({fmt_pct(p)})" if term else fmt_pct(p)
-
-
 # --- calibration chart (SVG) ------------------------------------------------------------------------
 
 CHART_WIDTH = 520
@@ -185,7 +153,7 @@ def calibration_svg(group: dict[str, Any], *, title: str | None = None) -> str:
     x0, y0, w, h = _PLOT
     n = group.get("n") or 0
     bins = group.get("calibration") or []
-    heading = title or (f"Calibration of {fmt_count(n)} scored pair{'s' if n != 1 else ''}" if n else
+    heading = title or (f"Calibration of {format_count(n)} scored pair{'s' if n != 1 else ''}" if n else
                         "Calibration: no scored pairs")
 
     def px(p: float) -> float:
@@ -249,7 +217,7 @@ def calibration_svg(group: dict[str, Any], *, title: str | None = None) -> str:
         out.append(f'<rect x="{left}" y="{_HIST_TOP + _HIST_HEIGHT - bar}" width="{round(w / 10 - 4, 2)}" '
                    f'height="{bar}" fill="{_ACCENT}" fill-opacity="0.35"/>')
         out.append(f'<text x="{left + w / 20 - 2}" y="{_HIST_TOP + _HIST_HEIGHT + 13}" font-size="10" '
-                   f'fill="{_MUTED}" text-anchor="middle">{fmt_count(count)}</text>')
+                   f'fill="{_MUTED}" text-anchor="middle">{format_count(count)}</text>')
 
     # Legend to the right of the plot.
     lx = x0 + w + 18
@@ -359,7 +327,7 @@ def integrity_text(ledger: dict[str, Any]) -> str:
     if not head:
         return "The ledger's hash chain is not stated in this scorecard (made by an older forecastapp)."
     if ledger.get("verified") is True:
-        return f"Ledger verified: {fmt_count(ledger.get('chain_records') or 0)} records, chain head {head}."
+        return f"Ledger verified: {format_count(ledger.get('chain_records') or 0)} records, chain head {head}."
     if ledger.get("verified") is False:
         summary = str(ledger.get("verify") or "")
         if summary.startswith("derived"):
@@ -390,12 +358,12 @@ def mark_text(card: dict[str, Any], mark: str) -> str | None:
     did, rests_on = MARK_WORDS[mark]
     if (card.get("filters") or {}).get(f"exclude_{mark}"):
         left_out = (card.get("excluded") or {}).get(mark) or 0
-        return (f"{fmt_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast {did} "
+        return (f"{format_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast {did} "
                 f"{'were' if left_out != 1 else 'was'} left out.")
     n = card["overall"].get(f"{mark}_pairs")
     if not n:
         return None
-    return (f"{fmt_count(n)} of {fmt_count(card['overall']['n'])} scored pairs rest on {rests_on}; "
+    return (f"{format_count(n)} of {format_count(card['overall']['n'])} scored pairs rest on {rests_on}; "
             f"forecastapp scorecard --exclude-{mark} scores without them.")
 
 
@@ -404,7 +372,7 @@ def _hindsight_text(card: dict[str, Any]) -> str | None:
     n = (card.get("excluded") or {}).get("hindsight") or 0
     if not n:
         return None
-    return (f"{fmt_count(n)} forecast{'s' if n != 1 else ''} made or recorded after {'their' if n != 1 else 'its'} "
+    return (f"{format_count(n)} forecast{'s' if n != 1 else ''} made or recorded after {'their' if n != 1 else 'its'} "
             f"question's outcome was on the record {'are' if n != 1 else 'is'} kept in the history and never scored.")
 
 
@@ -416,11 +384,11 @@ def _group_table(groups: list[dict[str, Any]], key: str, label: str, *, relative
         numeric.append(True)
     rows = []
     for g in groups:
-        row = [str(g[key] if g[key] is not None else DASH), fmt_count(g["n"]), fmt_score(g["brier"]),
-               fmt_ci(g["brier_ci90"]), fmt_score(g["brier_time_averaged"]), fmt_score(g["log_score"]),
-               fmt_score(g["brier_skill_vs_50"], 2)]
+        row = [str(g[key] if g[key] is not None else DASH), format_count(g["n"]), format_score(g["brier"]),
+               format_interval(g["brier_ci90"]), format_score(g["brier_time_averaged"]), format_score(g["log_score"]),
+               format_score(g["brier_skill_vs_50"], 2)]
         if relative:
-            row.append(f"{fmt_signed(g['relative_brier'])} ({fmt_count(g['relative_brier_n'])})"
+            row.append(f"{format_signed(g['relative_brier'])} ({format_count(g['relative_brier_n'])})"
                        if g.get("relative_brier") is not None else DASH)
         rows.append(tuple(row))
     nowrap = (False, True, True, True) + (False,) * (len(headers) - 4)
@@ -447,8 +415,8 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
     scale = card.get("scale") or {}
     blocks: list[Block] = [
         Paragraph(f"Generated {card['generated_at'][:16].replace('T', ' ')} UTC. Filters: "
-                  f"{_filters_text(card['filters'])}. Ledger: {fmt_count(ledger.get('questions', 0))} questions, "
-                  f"{fmt_count(ledger.get('forecasts', 0))} forecasts.", muted=True),
+                  f"{_filters_text(card['filters'])}. Ledger: {format_count(ledger.get('questions', 0))} questions, "
+                  f"{format_count(ledger.get('forecasts', 0))} forecasts.", muted=True),
         Paragraph(integrity_text(ledger), muted=ledger.get("verified") is not False),
         Paragraph(f"Scale: Brier scores run {scale.get('brier', '0-1')}. Lower is better; always saying 50% "
                   "scores 0.25. Log scores use the natural log; higher (closer to 0) is better. Estimative "
@@ -466,31 +434,31 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
         Table(
             ("Figure", "Value"),
             (
-                ("Scored pairs (question, analyst)", fmt_count(n)),
-                ("Of which the final forecast was back-dated", fmt_count(o.get("backdated_pairs") or 0)),
-                ("Of which the final forecast was imported", fmt_count(o.get("imported_pairs") or 0)),
-                ("Of which the final forecast was made on earlier wording", fmt_count(o.get("reworded_pairs") or 0)),
-                ("Brier, final forecast (0-1)", fmt_score(o["brier"])),
-                ("90% bootstrap interval of that Brier", fmt_ci(o["brier_ci90"])),
-                ("Brier, time-averaged over the days open", fmt_score(o["brier_time_averaged"])),
-                ("Log score, final forecast", fmt_score(o["log_score"])),
-                ("Base rate (share resolved yes)", fmt_pct(o["base_rate"])),
-                ("Skill vs always 50%", fmt_score(o["brier_skill_vs_50"], 2)),
-                ("Skill vs the base rate", fmt_score(o["brier_skill_vs_base_rate"], 2)),
-                ("Murphy: reliability (lower is better)", fmt_score(murphy["reliability"], 4)),
-                ("Murphy: resolution (higher is better)", fmt_score(murphy["resolution"], 4)),
-                ("Murphy: uncertainty", fmt_score(murphy["uncertainty"], 4)),
+                ("Scored pairs (question, analyst)", format_count(n)),
+                ("Of which the final forecast was back-dated", format_count(o.get("backdated_pairs") or 0)),
+                ("Of which the final forecast was imported", format_count(o.get("imported_pairs") or 0)),
+                ("Of which the final forecast was made on earlier wording", format_count(o.get("reworded_pairs") or 0)),
+                ("Brier, final forecast (0-1)", format_score(o["brier"])),
+                ("90% bootstrap interval of that Brier", format_interval(o["brier_ci90"])),
+                ("Brier, time-averaged over the days open", format_score(o["brier_time_averaged"])),
+                ("Log score, final forecast", format_score(o["log_score"])),
+                ("Base rate (share resolved yes)", format_percent(o["base_rate"])),
+                ("Skill vs always 50%", format_score(o["brier_skill_vs_50"], 2)),
+                ("Skill vs the base rate", format_score(o["brier_skill_vs_base_rate"], 2)),
+                ("Murphy: reliability (lower is better)", format_score(murphy["reliability"], 4)),
+                ("Murphy: resolution (higher is better)", format_score(murphy["resolution"], 4)),
+                ("Murphy: uncertainty", format_score(murphy["uncertainty"], 4)),
             ),
             (False, True),
         ),
         Heading("Calibration"),
-        Chart(calibration_svg(o), alt=f"Reliability diagram of {fmt_count(n)} scored pairs"),
+        Chart(calibration_svg(o), alt=f"Reliability diagram of {format_count(n)} scored pairs"),
         Table(
             ("Forecast bin", "Pairs", "Mean forecast", "Observed", "95% interval"),
             tuple(
-                (f"{round(b['lower'] * 100)}-{round(b['upper'] * 100)}%", fmt_count(b["n"]),
-                 fmt_pct(b["mean_forecast"]), fmt_pct(b["observed"]),
-                 DASH if b["ci_low"] is None else f"{fmt_pct(b['ci_low'])} to {fmt_pct(b['ci_high'])}")
+                (f"{round(b['lower'] * 100)}-{round(b['upper'] * 100)}%", format_count(b["n"]),
+                 format_percent(b["mean_forecast"]), format_percent(b["observed"]),
+                 DASH if b["ci_low"] is None else f"{format_percent(b['ci_low'])} to {format_percent(b['ci_high'])}")
                 for b in o["calibration"]
             ),
             (False, True, True, True, True),
@@ -501,8 +469,8 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
     blocks.append(Table(
         ("Term", "ICD 203 range", "Happened", "Share", "Verdict", "Brier"),
         tuple(
-            (t["term"], t["range"] or DASH, f"{fmt_count(t['happened'])} of {fmt_count(t['of'])}",
-             fmt_pct(t["happened"] / t["of"]) if t["of"] else DASH, _term_verdict(t), fmt_score(t["brier"]))
+            (t["term"], t["range"] or DASH, f"{format_count(t['happened'])} of {format_count(t['of'])}",
+             format_percent(t["happened"] / t["of"]) if t["of"] else DASH, _term_verdict(t), format_score(t["brier"]))
             for t in terms
         ),
         (False, True, True, True, False, True),
@@ -510,7 +478,8 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
     ))
     if terms:
         blocks.append(Bullets(tuple(
-            f"said {t['term']}: {fmt_count(t['happened'])} of {fmt_count(t['of'])} happened, range {t['range'] or DASH}"
+            f"said {t['term']}: {format_count(t['happened'])} of {format_count(t['of'])} happened, "
+            f"range {t['range'] or DASH}"
             for t in terms
         )))
     blocks += [
@@ -528,22 +497,22 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
         Table(
             ("Questions", "Count"),
             (
-                ("Annulled", fmt_count(card["excluded"]["annulled"])),
-                ("Annulled because their condition did not hold", fmt_count(card["excluded"]["condition_not_met"])),
+                ("Annulled", format_count(card["excluded"]["annulled"])),
+                ("Annulled because their condition did not hold", format_count(card["excluded"]["condition_not_met"])),
                 ("Resolved with no forecast made on or before resolution",
-                 fmt_count(card["excluded"]["no_forecast_before_resolution"])),
-                ("Due: still open after their resolve-by date", fmt_count(card["excluded"]["due"])),
+                 format_count(card["excluded"]["no_forecast_before_resolution"])),
+                ("Due: still open after their resolve-by date", format_count(card["excluded"]["due"])),
                 *((("Scored pairs left out: final forecast back-dated",
-                    fmt_count(card["excluded"].get("backdated") or 0)),)
+                    format_count(card["excluded"].get("backdated") or 0)),)
                   if card["filters"].get("exclude_backdated") else ()),
                 *((("Scored pairs left out: final forecast imported",
-                    fmt_count(card["excluded"].get("imported") or 0)),)
+                    format_count(card["excluded"].get("imported") or 0)),)
                   if card["filters"].get("exclude_imported") else ()),
                 *((("Scored pairs left out: final forecast made on earlier wording",
-                    fmt_count(card["excluded"].get("reworded") or 0)),)
+                    format_count(card["excluded"].get("reworded") or 0)),)
                   if card["filters"].get("exclude_reworded") else ()),
                 ("Forecasts left out as hindsight (made or recorded after the outcome was on the record)",
-                 fmt_count(card["excluded"].get("hindsight") or 0)),
+                 format_count(card["excluded"].get("hindsight") or 0)),
             ),
             (False, True),
         ),
@@ -553,13 +522,13 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
     shown = list(reversed(pairs[max(0, len(pairs) - max_pairs):])) if max_pairs > 0 else []
     if len(pairs) > len(shown):
         blocks.append(Paragraph(
-            f"The {fmt_count(len(shown))} most recently resolved of {fmt_count(len(pairs))} scored pairs; the CSV "
-            "and JSON exports list every one.", muted=True))
+            f"The {format_count(len(shown))} most recently resolved of {format_count(len(pairs))} scored pairs; "
+            "the CSV and JSON exports list every one.", muted=True))
     blocks.append(Table(
         ("Resolved", "Question", "Analyst", "Final forecast", "Outcome", "Brier"),
         tuple(
-            (p["resolved_on"], p["statement"], p["analyst"], fmt_forecast(p["final_probability"], p["final_term"]),
-             p["outcome"], fmt_score(p["brier"]))
+            (p["resolved_on"], p["statement"], p["analyst"], format_forecast(p["final_probability"], p["final_term"]),
+             p["outcome"], format_score(p["brier"]))
             for p in shown
         ),
         (False, False, False, True, False, True),

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from forecastapp.core.model import UNSCORED_REASONS, ForecastRecord, QuestionDetail
+from forecastapp.core.numbers import format_score
 from forecastapp.core.probability import format_probability
 from forecastapp.ui import look
 from forecastapp.ui.history_chart import ChartData, HistoryChart
@@ -179,7 +180,7 @@ class DetailPane(QWidget):
             term = f" ({html.escape(q.estimative_term)})" if q.estimative_term else ""
             parts.append(f"latest {format_probability(q.latest_probability)}{term}")
         if q.brier is not None:
-            parts.append(f"Brier {q.brier:.3f}{html.escape(self._brier_basis(detail))}")
+            parts.append(f"Brier {format_score(q.brier)}{html.escape(self._brier_basis(detail))}")
         if q.deleted:
             parts.append(f'<b style="color:{look.tone("no", self.palette()).name()}">deleted</b>')
         return " · ".join(parts)
@@ -205,7 +206,7 @@ class DetailPane(QWidget):
             day = f" ({q.resolved_on.isoformat()})" if f.unscored == "made_after" and q.resolved_on else ""
             notes.append(f"not scored: {UNSCORED_REASONS.get(f.unscored, f.unscored)}{day}")
         if not detail.scored_from_latest():
-            notes += [f"scored: Brier {pair.brier:.3f}" for pair in detail.scores if pair.final_forecast_id == f.id]
+            notes += [f"scored: Brier {format_score(pair.brier)}" for pair in detail.scores if pair.final_forecast_id == f.id]
         if f.origin:
             notes.append(f"{f.origin.describe()}; its dates are the file's")
         if f.backdated:

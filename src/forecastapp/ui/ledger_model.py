@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont
 from shiboken6 import isValid
 
 from forecastapp.core.model import QuestionRow
+from forecastapp.core.numbers import format_score
 from forecastapp.core.probability import format_probability
 from forecastapp.core.queries import QuestionFilter, RowValues
 from forecastapp.ui import look
@@ -560,7 +561,7 @@ def _display(row: QuestionRow, col: int) -> str:
     if col == COL_STATUS:
         return status_text(row)
     if col == COL_BRIER:
-        return f"{row.brier:.3f}" if row.brier is not None else ""
+        return format_score(row.brier, none="")
     return ""
 
 

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from forecastapp.core.errors import ForecastError
+from forecastapp.core.numbers import format_score
 from forecastapp.core.queries import QuestionFilter
 from forecastapp.ui import look
 from forecastapp.ui.ledger_model import (
@@ -724,7 +725,7 @@ class MainWindow(QMainWindow):
     def set_mean_brier(self, value: float | None) -> None:
         """Show the scorecard's overall (unfiltered) mean Brier; None shows a dash."""
         self._mean_brier = value
-        self.brier_label.setText(f"Mean Brier {value:.3f}" if value is not None else "Mean Brier —")
+        self.brier_label.setText(f"Mean Brier {format_score(value)}")
         self.brier_label.setToolTip(
             "Mean Brier score over every scored question-analyst pair, 0-1 scale, lower is better "
             "(the Scorecard tab's overall figure without filters)" if value is not None

@@ -40,26 +40,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forecastapp.core.numbers import DASH, format_percent, format_score, format_signed
 from forecastapp.ui.look import is_dark, tone
 from forecastapp.ui.scorecard_data import ScorecardRequest, ScorecardResult, compute_scorecard
 
 #: Delay between the last filter change and the refresh it causes (typing a date changes it per key).
 FILTER_DELAY_MS = 250
-_DASH = "\u2014"  # shown where a figure is undefined (no pairs, or a base rate of 0 or 1)
 
 
 # ---------------------------------------------------------------- formatting
-
-
-def _num(value: float | None, digits: int = 3, *, signed: bool = False) -> str:
-    if value is None:
-        return _DASH
-    text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
-    return text.replace("-", "\u2212")  # a true minus sign reads better than a hyphen
-
-
-def _pct(value: float | None) -> str:
-    return _DASH if value is None else f"{100 * value:.0f}%"
 
 
 class _SortItem(QTableWidgetItem):
@@ -87,7 +76,7 @@ class _Figure(QFrame):
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.value = QLabel(_DASH, objectName=name)
+        self.value = QLabel(DASH, objectName=name)
         font = QFont(self.value.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
@@ -560,14 +549,14 @@ class ScorecardPanel(QWidget):
         self._stack.setCurrentIndex(1)
         f = self._figures
         f["figureN"].set(str(overall["n"]))
-        f["figureBrier"].set(_num(overall["brier"]))
-        f["figureBrierTimeAveraged"].set(_num(overall["brier_time_averaged"]))
-        f["figureLogScore"].set(_num(overall["log_score"]))
-        f["figureBaseRate"].set(_pct(overall["base_rate"]))
-        f["figureSkill50"].set(_num(overall["brier_skill_vs_50"], 2, signed=True))
-        f["figureSkillBaseRate"].set(_num(overall["brier_skill_vs_base_rate"], 2, signed=True))
+        f["figureBrier"].set(format_score(overall["brier"]))
+        f["figureBrierTimeAveraged"].set(format_score(overall["brier_time_averaged"]))
+        f["figureLogScore"].set(format_score(overall["log_score"]))
+        f["figureBaseRate"].set(format_percent(overall["base_rate"]))
+        f["figureSkill50"].set(format_signed(overall["brier_skill_vs_50"], 2))
+        f["figureSkillBaseRate"].set(format_signed(overall["brier_skill_vs_base_rate"], 2))
         ci = overall["brier_ci90"]
-        f["figureBrierCi90"].set(_DASH if not ci else f"{_num(ci[0])} \u2013 {_num(ci[1])}")
+        f["figureBrierCi90"].set(DASH if not ci else f"{format_score(ci[0])} \u2013 {format_score(ci[1])}")
         n_excluded = excluded["annulled"] + excluded["condition_not_met"] + excluded["no_forecast_before_resolution"]
         f["figureExcluded"].set(str(n_excluded), self.tr("Excluded\n%1 annulled, %2 condition not met, %3 no forecast "
                                                          "in time")
@@ -648,7 +637,7 @@ class ScorecardPanel(QWidget):
                 table.sortItems(column, order)
 
         def cell(value: float | None, digits: int = 3, signed: bool = False) -> tuple[str, Any, bool]:
-            return (_num(value, digits, signed=signed), value, True)
+            return ((format_signed if signed else format_score)(value, digits), value, True)
 
         rows(self._analyst_table, [[
             (a["name"], a["name"].casefold(), False), (str(a["n"]), a["n"], True), cell(a["brier"]),
@@ -657,7 +646,7 @@ class ScorecardPanel(QWidget):
         ] for a in card["analysts"] if a["n"]])
         rows(self._tag_table, [[
             (t["tag"], t["tag"], False), (str(t["n"]), t["n"], True), cell(t["brier"]),
-            (_pct(t["base_rate"]), t["base_rate"], True), cell(t["brier_skill_vs_50"], 2, signed=True),
+            (format_percent(t["base_rate"]), t["base_rate"], True), cell(t["brier_skill_vs_50"], 2, signed=True),
         ] for t in card["tags"] if t["n"]])
         term_rows = []
         for t in card["terms"]:
@@ -668,8 +657,9 @@ class ScorecardPanel(QWidget):
             if t.get("range"):
                 said += self.tr(", range %1").replace("%1", t["range"])
             term_rows.append([
-                (t["term"], t["term"], False), (said, t["of"], False), (_pct(t["base_rate"]), t["base_rate"], True),
-                (t.get("range") or _DASH, t.get("low"), True), cell(t["brier"]),
+                (t["term"], t["term"], False), (said, t["of"], False),
+                (format_percent(t["base_rate"]), t["base_rate"], True),
+                (t.get("range") or DASH, t.get("low"), True), cell(t["brier"]),
             ])
         rows(self._term_table, term_rows)
         rows(self._horizon_table, [[
@@ -726,13 +716,14 @@ class _Charts:
         if over_time:
             last = over_time[-1]
             self.over_time.setAccessibleDescription(
-                f"Cumulative mean Brier {last[2]:.3f} after {last[3]} pairs, last resolved {last[0].isoformat()}")
+                f"Cumulative mean Brier {format_score(last[2])} after {last[3]} pairs, last resolved "
+                f"{last[0].isoformat()}")
 
 
 def _describe_bins(calibration: list[dict[str, Any]]) -> str:
     parts = [
-        f"forecasts {100 * b['lower']:.0f}-{100 * b['upper']:.0f}%: {b['n']} pairs, "
-        f"{100 * b['observed']:.0f}% happened"
+        f"forecasts {format_percent(b['lower']).rstrip('%')}-{format_percent(b['upper'])}: {b['n']} pairs, "
+        f"{format_percent(b['observed'])} happened"
         for b in calibration if b["n"]
     ]
     return "; ".join(parts)
