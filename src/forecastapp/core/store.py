@@ -11,9 +11,11 @@ sqlite-utils (about a quarter of its start-up) after the window has painted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sqlite3
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,29 +58,129 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
     return default_db_path()
 
 
-def _check_is_sqlite(path: Path) -> None:
-    """Refuse a file that exists but is not an SQLite database, before SQLite touches it."""
-    if not path.exists():
-        return
-    if path.is_dir():
-        raise StoreError(f"'{path}' is a folder, not a database file")
+def _existing(path: Path) -> os.stat_result | None:
+    """What is at `path` (following links), found without opening it; None if nothing is there.
+
+    Only a regular file can be a ledger. A named pipe would block every command that opened it
+    until some program wrote to it, so it is refused here, before anything opens it.
+    """
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
+        st = path.stat()
+    except FileNotFoundError:
+        return None
     except OSError as exc:
         raise StoreError(f"cannot read '{path}': {exc.strerror or exc}") from None
-    if head and head != SQLITE_MAGIC:
-        raise StoreError(f"'{path}' is not a forecastapp database (not an SQLite file); it was left untouched")
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreError(f"'{path}' is a folder, not a database file")
+    if stat.S_ISFIFO(st.st_mode):
+        raise StoreError(f"'{path}' is a named pipe (FIFO), not a database file; give the ledger's .db file")
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(f"'{path}' is a device or socket, not a database file; give the ledger's .db file")
+    return st
+
+
+def _sqlite_open(path: Path, *, read_only: bool) -> tuple[sqlite3.Connection, bool]:
+    """A connection to an existing file, through SQLite only (never Python's open(): see `connect`).
+
+    When the WAL index (`-shm`) cannot be created, as on a read-only file system, the file is opened
+    immutable instead, read-only; unless a write-ahead log with content lies beside it, which such an
+    open would not read (so its last writes would be missing): that is refused in one line.
+    """
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(uri + ("?mode=ro" if read_only else "?mode=rw"), uri=True, timeout=BUSY_TIMEOUT_S,
+                           check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn, False
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "unable to open" not in str(exc):
+            raise
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise StoreError(f"cannot open '{path}': its write-ahead log cannot be read here (a read-only disk?); "
+                         "open it once where it can be written")
+    conn = sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn, True
+
+
+@dataclasses.dataclass(frozen=True)
+class _Found:
+    """What `inspect_file` found at a path, decided before anything in the file is changed."""
+
+    new: bool  # nothing there, or an empty file
+    applied: tuple[str, ...]  # the forecastapp migrations applied, in order
+    has_tables: bool
+
+
+def inspect_file(path: Path) -> _Found:
+    """Decide what a file is (new, a ledger, a ledger of a newer version, another program's database, not
+    SQLite at all) through a read-only connection, so that a file that is not ours is left byte-identical."""
+    st = _existing(path)
+    if st is None or st.st_size == 0:
+        return _Found(new=True, applied=(), has_tables=False)
+    try:
+        conn, _immutable = _sqlite_open(path, read_only=True)
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(path, exc) from None
+    try:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        applied: tuple[str, ...] = ()
+        if "_sqlite_migrations" in tables:
+            applied = tuple(name for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET]
+            ))
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(path, exc) from None
+    finally:
+        conn.close()
+    found = _Found(new=False, applied=applied, has_tables=bool(tables))
+    check_schema(path, found.applied)
+    if not found.applied and found.has_tables:
+        raise StoreError(f"'{path}' is an SQLite database but not a forecastapp ledger; it was left untouched")
+    return found
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> StoreError:
+    if "not a database" in str(exc):
+        return StoreError(f"'{path}' is not a forecastapp database (not an SQLite file); it was left untouched")
+    return StoreError(f"'{path}' cannot be used as a database: {exc}")
+
+
+def check_schema(path: Path, applied: Iterable[str]) -> None:
+    """Refuse a ledger made by a newer forecastapp (a migration this version does not know)."""
+    unknown = [name for name in applied if name not in MIGRATION_NAMES]
+    if unknown:
+        raise StoreError(
+            f"'{path}' was made by a newer version of forecastapp (schema {unknown[-1]}); upgrade forecastapp to open it"
+        )
 
 
 def connect(path: Path) -> Database:
-    """Open one connection with the ledger's pragmas, without migrating."""
-    _check_is_sqlite(path)
+    """Open one connection with the ledger's pragmas, without migrating or checking the schema.
+
+    The file is never opened with Python's own open() while this process may hold an SQLite
+    connection to it: closing any descriptor of a file drops every POSIX lock the process holds on
+    it, SQLite's included. Another program that then closed its connection would take itself for the
+    last one, fold the write-ahead log in and delete it under this process's readers ("database disk
+    image is malformed", and every later open in the process failing).
+    """
+    immutable = False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-    except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"cannot open database '{path}': {exc}") from None
+        if _existing(path) is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        else:
+            conn, immutable = _sqlite_open(path, read_only=False)
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(path, exc) from None
+    except OSError as exc:
+        raise StoreError(f"cannot open database '{path}': {exc.strerror or exc}") from None
     from sqlite_utils import Database
 
     from forecastapp.core.integrity import register_functions
@@ -91,12 +193,12 @@ def connect(path: Path) -> Database:
         # foreign_keys is a no-op inside a transaction, so it is set before anything else runs.
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal" and not _read_only(path):
+        if mode != "wal" and not immutable and not _read_only(path):
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"'{path}' cannot be used as a database: {exc}") from None
+        raise _unusable(path, exc) from None
     return db
 
 
@@ -165,9 +267,9 @@ def open_reader(path: str | os.PathLike[str]) -> Reader | None:
     """
     path = Path(path)
     try:
-        if not path.is_file() or path.stat().st_size == 0:
+        found = _existing(path)
+        if found is None or found.st_size == 0:
             return None
-        _check_is_sqlite(path)
         reader = connect_reader(path)
     except (OSError, StoreError):
         return None
@@ -191,28 +293,30 @@ def open_reader(path: str | os.PathLike[str]) -> Reader | None:
 def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
     """Open (creating if needed) and migrate a ledger; a brand-new ledger gets the starting ledger.
 
+    What the file is gets decided first, through a read-only connection (`inspect_file`): another
+    program's database, a file that is not SQLite and a ledger of a newer version are refused before
+    anything in them is changed (not even the journal mode).
+
     :param seed: load the document's starting ledger into a database created by this call.
     """
     path = Path(path)
-    is_new = not path.exists() or path.stat().st_size == 0
+    found = inspect_file(path)
+    is_new = found.new
     db = connect(path)
     from forecastapp.core.migrations import migrations
 
     try:
         applied = [m.name for m in migrations.applied(db)]
+        # Checked again on this connection: the file may have changed since it was inspected.
+        check_schema(path, applied)
+        if not is_new and not applied and db.table_names():
+            raise StoreError(f"'{path}' is an SQLite database but not a forecastapp ledger; it was left untouched")
     except sqlite3.DatabaseError as exc:
         db.close()
         raise StoreError(f"'{path}' cannot be used as a database: {exc}") from None
-    unknown = sorted(set(applied) - set(known_migration_names()))
-    if unknown:
+    except StoreError:
         db.close()
-        raise StoreError(
-            f"'{path}' was made by a newer version of forecastapp (schema {unknown[-1]}); "
-            "upgrade forecastapp to open it"
-        )
-    if not is_new and not applied and db.table_names():
-        db.close()
-        raise StoreError(f"'{path}' is an SQLite database but not a forecastapp ledger; it was left untouched")
+        raise
     pending = migrations.pending(db)
     if pending:
         if applied:
