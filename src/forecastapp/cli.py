@@ -68,13 +68,13 @@ def _state(ctx: click.Context) -> dict:
     return ctx.ensure_object(dict)
 
 
-def _ledger(ctx: click.Context, *, seed: bool = True):
+def _ledger(ctx: click.Context, *, seed: bool = True, create: bool = False):
     from forecastapp.core.store import open_ledger, resolve_db_path
 
     state = _state(ctx)
     if "db" not in state:
         path = resolve_db_path(state.get("db_path"))
-        state["db"] = open_ledger(path, seed=seed)
+        state["db"] = open_ledger(path, seed=seed, create=create)
         state["resolved_path"] = path
         ctx.call_on_close(state["db"].close)
     return state["db"]
@@ -132,7 +132,7 @@ def init(ctx: click.Context, empty: bool) -> None:
 
     path = resolve_db_path(_state(ctx).get("db_path"))
     existed = path.exists() and path.stat().st_size > 0
-    _ledger(ctx, seed=not empty)
+    _ledger(ctx, seed=not empty, create=True)
     click.echo(str(path))
     if existed:
         click.echo("(the database already existed; it was left as it was, migrated if needed)", err=True)

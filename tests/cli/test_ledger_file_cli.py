@@ -128,3 +128,62 @@ def test_a_named_pipe_as_the_ledger_is_refused_at_once(tmp_path, command):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr == f"Error: '{fifo}' is a named pipe (FIFO), not a database file; give the ledger's .db file\n"
+
+
+# ---------------------------------------------------------------- a ledger deleted meanwhile
+
+
+def test_a_ledger_deleted_during_an_import_is_reported_not_success(run_cli, db_path, tmp_path, monkeypatch):
+    from forecastapp.core import merge
+
+    code, _, _ = run_cli("init", "--empty")
+    assert code == 0
+    source = tmp_path / "seeded.db"
+    code, _, _ = run_cli("init", db=source)
+    code, _, _ = run_cli("export", str(tmp_path / "e.json"), db=source)
+    real = merge.import_ledger
+
+    def deleting(db, data, **kw):
+        for p in db_path.parent.glob(db_path.name + "*"):
+            p.unlink()  # another program removes the ledger while the import writes
+        return real(db, data, **kw)
+
+    monkeypatch.setattr(merge, "import_ledger", deleting)
+    code, out, err = run_cli("import", str(tmp_path / "e.json"))
+    assert code == 2
+    assert err.startswith(f"Error: the ledger '{db_path}' was deleted while this action was written; what it held, "
+                          "this action included, was saved to ")
+    assert err.count("\n") == 1
+    rescued = Path(err.split("saved to '")[1].split("'")[0])
+    conn = sqlite3.connect(rescued)
+    assert conn.execute("SELECT count(*) FROM questions").fetchone()[0] == 19
+    conn.close()
+    # The next command does not quietly make a new ledger where the old one was.
+    code, out, err = run_cli("list")
+    assert code == 2 and not db_path.exists()
+    assert "is gone" in err and f"forecastapp --db {db_path} init" in err and err.count("\n") == 1
+    # Asked for, it does.
+    assert run_cli("init")[0] == 0 and db_path.exists()
+
+
+def test_a_ledger_deleted_between_commands_is_not_recreated(run_cli, db_path):
+    assert run_cli("init")[0] == 0
+    db_path.unlink()
+    code, out, err = run_cli("add", "Will it rain?", "-p", "60%", "-a", "Ann")
+    assert code == 2 and not db_path.exists()
+    assert err.startswith(f"Error: the ledger '{db_path}' is gone (forecastapp created a ledger at this path)")
+
+
+def test_a_ledger_replaced_during_a_write_is_reported(seeded_path, tmp_path):
+    from forecastapp.core import ledger
+    from tests.conftest import NOW
+
+    db = store.open_ledger(seeded_path, seed=False)
+    try:
+        with pytest.raises(StoreError, match="was replaced by another file while this action was written"):
+            with store.writing(db):
+                ledger.ensure_analyst(db, "Ann", now=NOW)
+                (tmp_path / "other.db").write_bytes(b"")
+                os.replace(tmp_path / "other.db", seeded_path)
+    finally:
+        db.close()

@@ -199,6 +199,7 @@ def connect(path: Path) -> Database:
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _unusable(path, exc) from None
+    _remember_file(db, path)
     return db
 
 
@@ -290,7 +291,7 @@ def open_reader(path: str | os.PathLike[str]) -> Reader | None:
     return reader
 
 
-def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
+def open_ledger(path: str | os.PathLike[str], *, seed: bool = True, create: bool = False) -> Database:
     """Open (creating if needed) and migrate a ledger; a brand-new ledger gets the starting ledger.
 
     What the file is gets decided first, through a read-only connection (`inspect_file`): another
@@ -298,10 +299,20 @@ def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
     anything in them is changed (not even the journal mode).
 
     :param seed: load the document's starting ledger into a database created by this call.
+    :param create: the user asked for a new ledger here (`init`, the app's New database). Without it,
+        a missing ledger at a path where forecastapp made one before is refused, not silently
+        started again (`was_ledger`).
     """
     path = Path(path)
     found = inspect_file(path)
     is_new = found.new
+    if is_new and not create:
+        gone = was_ledger(path)
+        if gone:
+            raise StoreError(
+                f"the ledger '{path}' is gone ({gone}); forecastapp will not start a new one there without being "
+                f"asked: restore the file, or run `forecastapp --db {path} init` to start a new ledger"
+            )
     db = connect(path)
     from forecastapp.core.migrations import migrations
 
@@ -332,11 +343,127 @@ def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
         except BaseException:
             db.close()
             raise
-    if is_new and seed:
-        from forecastapp.core.seed import load_starting_ledger
+    if is_new:
+        _remember_file(db, path)
+        remember_ledger(path)
+        if seed:
+            from forecastapp.core.seed import load_starting_ledger
 
-        load_starting_ledger(db)
+            load_starting_ledger(db)
     return db
+
+
+# ---------------------------------------------------------------- a ledger that disappears
+
+#: The per-user list of ledgers forecastapp created (one absolute path a line), beside the default ledger.
+KNOWN_LEDGERS_NAME = "known-ledgers.txt"
+
+
+def known_ledgers_path() -> Path:
+    """Where the list of ledgers this user's forecastapp created is kept."""
+    return default_db_path().with_name(KNOWN_LEDGERS_NAME)
+
+
+def _key(path: Path) -> str:
+    return str(path.expanduser().resolve())
+
+
+def remember_ledger(path: Path) -> None:
+    """Note that forecastapp created a ledger at `path` (best effort: a list that cannot be written is skipped)."""
+    key = _key(path)
+    if "\n" in key or key in _known():
+        return
+    target = known_ledgers_path()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # One write with O_APPEND: two processes adding at once do not interleave their lines.
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, (key + "\n").encode("utf-8", "surrogateescape"))
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def _known() -> set[str]:
+    try:
+        data = known_ledgers_path().read_bytes()
+    except OSError:
+        return set()
+    return set(data.decode("utf-8", "surrogateescape").splitlines())
+
+
+def was_ledger(path: Path) -> str | None:
+    """Why a missing or empty file at `path` was a ledger a moment ago (None: nothing says so).
+
+    Evidence: forecastapp created a ledger at this path (the per-user list), or SQLite's side files
+    or a pre-migration backup of a ledger of that name still lie beside it.
+    """
+    if _key(path) in _known():
+        return "forecastapp created a ledger at this path"
+    for suffix in ("-wal", "-shm", "-journal"):
+        if path.with_name(path.name + suffix).exists():
+            return f"its {suffix[1:]} file is still beside it"
+    if any(path.parent.glob(f"{glob_escape(path.name)}.*.bak")):
+        return "a backup of it is beside it"
+    return None
+
+
+def glob_escape(name: str) -> str:
+    """A file name with glob's special characters made literal."""
+    import glob
+
+    return glob.escape(name)
+
+
+def _remember_file(db: Database, path: Path) -> None:
+    """Keep which file (device and inode) this connection writes, to notice it being deleted or replaced."""
+    try:
+        st = path.stat()
+    except OSError:
+        return
+    db._forecastapp_file = (path, st.st_dev, st.st_ino)  # type: ignore[attr-defined]
+
+
+def check_file_still_there(db: Database) -> None:
+    """Raise StoreError if the ledger file this connection wrote to was deleted or replaced meanwhile.
+
+    The committed records then live only in the old file, which this process still holds open: they
+    are copied to a rescue file beside the path, and the message names it.
+    """
+    kept = getattr(db, "_forecastapp_file", None)
+    if kept is None:
+        return
+    path, dev, ino = kept
+    try:
+        st = path.stat()
+        if (st.st_dev, st.st_ino) == (dev, ino):
+            return
+        what = "replaced by another file"
+    except FileNotFoundError:
+        what = "deleted"
+    except OSError:
+        return
+    rescue = _rescue(db, path)
+    saved = f"what it held, this action included, was saved to '{rescue}'" if rescue else "what it held is lost"
+    raise StoreError(f"the ledger '{path}' was {what} while this action was written; {saved}")
+
+
+def _rescue(db: Database, path: Path) -> Path | None:
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    rescue = path.with_name(f"{path.name}.rescued-{stamp}-{os.getpid()}.db")
+    try:
+        target = sqlite3.connect(str(rescue))
+        try:
+            db.conn.backup(target)
+        finally:
+            target.close()
+    except (sqlite3.Error, OSError):
+        return None
+    return rescue
 
 
 def _backup_before_migrating(path: Path, version: str) -> Path:
@@ -380,6 +507,9 @@ def writing(db: Database) -> Iterator[Database]:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise StoreError(explain_sqlite_error(exc)) from None
+    # A commit into a file that was deleted (or replaced) meanwhile succeeds, into a file nobody will
+    # open again: say so instead of reporting success.
+    check_file_still_there(db)
 
 
 def explain_sqlite_error(exc: sqlite3.Error) -> str:

@@ -168,10 +168,10 @@ class LedgerService:
         load_sqlite_utils()
         return cls(store.open_ledger(path, seed=seed), path, now=now, today=today, prefetch=prefetch)
 
-    def switch_to(self, path: Path, *, seed: bool = True) -> None:
+    def switch_to(self, path: Path, *, seed: bool = True, create: bool = False) -> None:
         """Close this ledger and open another in its place (the object stays the same for the views)."""
         load_sqlite_utils()
-        new_db = store.open_ledger(path, seed=seed)  # raises before the old one is closed
+        new_db = store.open_ledger(path, seed=seed, create=create)  # raises before the old one is closed
         self.close()
         self._db = new_db
         self.path = Path(path)
