@@ -514,23 +514,30 @@ def show(ctx, question_id, fmt) -> None:
 
 
 @cli.command(name="export")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["ledger", "fatebook"]), default="ledger", show_default=True,
               help="ledger: lossless JSON; fatebook: Fatebook's CSV export format, one row per forecast.")
 @click.pass_context
 def export_(ctx, file, fmt) -> None:
-    """Export the whole ledger, history included, to a JSON file (lossless), or as a Fatebook CSV."""
+    """Export the whole ledger, history included, to a JSON file (lossless), or as a Fatebook CSV; - is stdout."""
+    _check_output(file)
     db = _ledger(ctx)
     _refuse_own_file(ctx, Path(file))
     if fmt == "fatebook":
         from forecastapp.core.formats.fatebook import write_fatebook
 
-        rows = write_fatebook(db, Path(file))
+        rows = write_fatebook(db, file)
         click.echo(f"wrote {rows} forecast{'s' if rows != 1 else ''} in Fatebook's format", err=True)
         return
     from forecastapp.core.transfer import write_export
 
-    write_export(db, Path(file), now=_clock(ctx).now)
+    write_export(db, file, now=_clock(ctx).now)
+
+
+def _check_output(name: str) -> None:
+    """Refuse an output name that names no file at all (an empty argument), before any work is done."""
+    if not name:
+        raise UserError("no output file name given (an empty argument); name a file, or - for standard output")
 
 
 def _refuse_own_file(ctx: click.Context, target: Path) -> None:
@@ -803,9 +810,9 @@ SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(SCORECARD_FORMATS), default="json", show_default=True,
               help="json and csv for tools; md, html and pdf are reports to send to a colleague.")
-@click.option("--output", type=click.Path(dir_okay=False),
+@click.option("--output", type=click.Path(allow_dash=True),
               help="Write this file (whole or not at all) instead of printing; pdf needs it. "
-                   "md also writes <name>-calibration.svg beside it.")
+                   "md also writes <name>-calibration.svg beside it. A link's target is written; - is stdout.")
 @click.option("--analyst", help="Only this analyst's scored pairs.")
 @click.option("--tag", help="Only questions with this tag.")
 @click.option("--since", help="Only pairs whose question resolved on or after this day.")
@@ -820,6 +827,8 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, v
     from forecastapp.core import report
     from forecastapp.core.scorecard import build_scorecard
 
+    if output is not None:
+        _check_output(output)
     if fmt == "pdf" and not output:
         raise UserError("--format pdf writes a file, not text: add --output FILE, e.g. --output scorecard.pdf")
     clock = _clock(ctx)
@@ -843,7 +852,7 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, v
             from forecastapp.render.pdf import render_pdf  # Qt loads only for a PDF
         except ImportError:
             raise UserError("PDF export needs Qt (PySide6), which is not installed; choose --format html") from None
-    report.write_scorecard(card, Path(output), fmt, render_pdf=render_pdf)
+    report.write_scorecard(card, output, fmt, render_pdf=render_pdf)
 
 
 from forecastapp.cli_document import document  # noqa: E402 - registered after the helpers it uses

@@ -34,7 +34,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from forecastapp.core.errors import ImportFormatError, StoreError
+from forecastapp.core.errors import ImportFormatError
+from forecastapp.core.files import write_output
 from forecastapp.core.formats.plan import (
     ImportPlan,
     PlanBuilder,
@@ -335,15 +336,8 @@ def _render(rows: list[list[object]]) -> str:
     return "\n".join(lines)
 
 
-def write_fatebook(db: Database, path: Path) -> int:
-    """Write the ledger as a Fatebook CSV export, atomically; returns the number of forecast rows."""
+def write_fatebook(db: Database, path: Path | str) -> int:
+    """Write the ledger as a Fatebook CSV export, atomically (`files.write_output`); returns the forecast rows."""
     rows = fatebook_rows(db)
-    text = _render(rows)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StoreError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    write_output(path, _render(rows))
     return len(rows)
