@@ -96,8 +96,12 @@ def looks_like_fatebook(header: list[str]) -> bool:
 
 
 def _unprotect(text: str) -> str:
-    """Undo the spreadsheet protection `write_fatebook` adds ("'=x" was written for "=x")."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+    """Undo the spreadsheet protection `write_fatebook` adds ("'=x" was written for "=x", "''x" for "'x").
+
+    Text that starts with an apostrophe is exported with a second one, so the one removed here is always the
+    one the export added: "'=1+1" goes out as "''=1+1" and comes back as "'=1+1".
+    """
+    if len(text) > 1 and text[0] == "'" and text[1] in "'=+-@\t\r":
         return text[1:]
     return text
 
@@ -256,8 +260,9 @@ def _cell(value: object) -> str:
     if isinstance(value, _Bare):
         return str(value)
     text = str(value)
-    if text.startswith(_FORMULA_START):
-        # A spreadsheet would run "=..." as a formula; the quote is removed again on import.
+    if text.startswith(_FORMULA_START) or text.startswith("'"):
+        # A spreadsheet would run "=..." as a formula; the quote is removed again on import. Text already
+        # starting with a quote gets one too, so the import cannot take the text's own quote for ours.
         text = "'" + text
     return '"' + text.replace('"', '""') + '"'
 
