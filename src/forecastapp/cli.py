@@ -23,6 +23,8 @@ from forecastapp import __version__
 from forecastapp.core.errors import ForecastError
 
 OUTPUT_FORMATS = ("table", "csv", "json")
+#: The largest --limit passed on to SQLite (its integers are 64-bit).
+MAX_LIMIT = 2**63 - 1
 
 
 class UserError(click.ClickException):
@@ -397,6 +399,8 @@ def list_(ctx, status, tag, analyst, search, sort, desc, limit, fmt) -> None:
     """List questions with their latest forecast and status."""
     from forecastapp.core.queries import QuestionFilter, list_questions
 
+    if limit is not None:
+        limit = min(limit, MAX_LIMIT)  # a limit beyond SQLite's integers means no limit, not an OverflowError
     db = _ledger(ctx)
     rows = list_questions(
         db, QuestionFilter(status=status, tag=tag, analyst=analyst, search=search), today=_clock(ctx).today,

@@ -37,7 +37,7 @@ from sqlite_utils import Database
 from forecastapp.core import ledger
 from forecastapp.core.errors import ImportFormatError, NotFoundError, ValidationError
 from forecastapp.core.model import moment_iso, new_id, short_id
-from forecastapp.core.store import is_ledger_file, writing
+from forecastapp.core.store import MIGRATION_SET, check_schema, is_ledger_file, writing
 from forecastapp.core.transfer import TABLES, check_export, existing_id, export_ledger, import_ledger, read_export
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -138,6 +138,10 @@ def read_ledger_database(path: Path, *, now: datetime) -> dict:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not set(TABLES) <= names:
             raise ImportFormatError(f"'{path.name}' is an SQLite database but not a forecastapp ledger")
+        if "_sqlite_migrations" in names:
+            # A newer schema may mean what this version reads differently: refused as --db refuses it.
+            check_schema(Path(path.name), [name for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])])
         if "chain" not in names:
             # A ledger from before the hash chain (migration 0003), never opened since: the export
             # reads the chain, so an empty one stands in (in the connection's own temporary schema;
