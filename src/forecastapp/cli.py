@@ -591,9 +591,11 @@ def _host() -> str:
 @click.pass_context
 def import_(ctx, file, fmt, dry_run, maps, default_analyst, tag_separator) -> None:
     """Import a ledger JSON export, another tracker's export or a spreadsheet kept by hand; twice adds nothing."""
+    from forecastapp.core.files import spooled
     from forecastapp.core.formats import detect_format
 
-    path = Path(file)
+    # A pipe (`import <(cat file.csv)`) is read once, into a file the readers can look at twice.
+    path = ctx.with_resource(spooled(Path(file)))
     if maps and fmt == "auto":
         fmt = "csv"
     if fmt != "csv" and (default_analyst is not None or tag_separator != ","):
@@ -796,8 +798,11 @@ def verify(ctx, ledger_file, scorecard_file) -> None:
 
 def _read_json(path: Path) -> object:
     """A JSON file for verify, or a one-line error."""
+    from forecastapp.core.files import read_input
+
+    raw = read_input(path)  # at most MAX_INPUT_BYTES, never waiting forever on a pipe
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(f"'{path.name}' is not a JSON file ({exc})") from None
     except (ValueError, RecursionError):

@@ -1,4 +1,4 @@
-"""Files the user names: every output is written by `write_output`, whatever the path turns out to be.
+"""Files the user names: every output is written by `write_output`, every input read by `read_input`.
 
 Output, by what the path names (RELIABILITY.md, "Files you name"):
 
@@ -9,20 +9,24 @@ Output, by what the path names (RELIABILITY.md, "Files you name"):
 - a named pipe or a character device (`/dev/stdout`, a terminal, `/dev/null`): written directly,
   since there is no file to replace (a pipe nobody reads is given up after `PIPE_WAIT_S`);
 - a folder, a block device or a socket: refused in one line, nothing written.
+
+Input (`read_input`): read once, never more than a stated limit, and never waiting forever on a pipe.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
 import stat
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from forecastapp.core.errors import StoreError, ValidationError
+from forecastapp.core.errors import ImportFormatError, StoreError, ValidationError
 
 #: How an output path names standard output.
 STDOUT = "-"
@@ -165,3 +169,109 @@ def _write_replacing(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+# ---------------------------------------------------------------- input
+
+#: The largest file forecastapp reads whole (a ledger export, another tracker's export, a spreadsheet, a JSON
+#: file for verify). A ledger export of 200,000 forecasts is about 80 MB. Documents have their own, smaller
+#: limit (documents.MAX_DOCUMENT_BYTES).
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+#: How long a pipe that has started sending may then stay silent before forecastapp gives up on it.
+PIPE_IDLE_S = 60.0
+_CHUNK = 1024 * 1024
+
+
+def _size_text(limit: int) -> str:
+    mb = 1024 * 1024
+    return f"{limit // mb} MB" if limit >= mb and limit % mb == 0 else f"{limit:,} bytes"
+
+
+def read_input(path: str | os.PathLike[str], *, limit: int | None = None, advice: str = "") -> bytes:
+    """The bytes of a file the user named, read once and never more than `limit` (+1 to tell it is over).
+
+    A regular file is refused by its size before it is read. A named pipe, a process substitution or a
+    device (which report no size and may never end) is read as it arrives: refused once it passes the
+    limit, or when no program writes to it within `PIPE_WAIT_S`, or when it falls silent for `PIPE_IDLE_S`.
+    Raises ImportFormatError with one line.
+    """
+    limit = MAX_INPUT_BYTES if limit is None else limit
+    shown = f"'{Path(path).name or path}'"
+    too_big = f"{shown} is over {_size_text(limit)}, the limit" + (f"; {advice}" if advice else "")
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        raise ImportFormatError(f"{shown} does not exist; check the path") from None
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(found.st_mode):
+        raise ImportFormatError(f"{shown} is a folder; give a file")
+    try:
+        if stat.S_ISREG(found.st_mode):
+            if found.st_size > limit:
+                raise ImportFormatError(too_big)
+            with open(path, "rb") as fh:
+                data = fh.read(limit + 1)
+        else:
+            data = _read_stream(path, shown, limit)
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise ImportFormatError(too_big)
+    return data
+
+
+def _read_stream(path: str | os.PathLike[str], shown: str, limit: int) -> bytes:
+    """Read a pipe or device without ever blocking: poll, with the waits of `read_input`."""
+    import select
+
+    # Opening a pipe for reading without O_NONBLOCK waits until some program opens it for writing.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLHUP)
+        chunks: list[bytes] = []
+        total = 0
+        started = False
+        while total <= limit:
+            wait = PIPE_IDLE_S if started else PIPE_WAIT_S
+            if not poller.poll(wait * 1000):
+                if started:
+                    raise ImportFormatError(f"{shown} sent nothing more for {wait:g} s; nothing was imported")
+                raise ImportFormatError(f"nothing is writing to {shown} (waited {wait:g} s); nothing was imported")
+            try:
+                chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                break  # the writer closed its end: that is all there is
+            started = True
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def spooled(path: str | os.PathLike[str], *, limit: int | None = None) -> Iterator[Path]:
+    """The path itself for a regular file or a folder; for a pipe or a device, a regular file holding what it sent.
+
+    Readers that look at a file twice (its head to recognise the format, then the whole) would get nothing
+    the second time from a pipe (`import <(cat file.csv)`); this reads it once (`read_input`) into a file of
+    the same name in a temporary folder, removed afterwards, so messages still name the input.
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        yield path  # the reader says what is wrong with it
+        return
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        yield path
+        return
+    data = read_input(path, limit=limit)
+    with tempfile.TemporaryDirectory(prefix="forecastapp-") as folder:
+        copy = Path(folder) / (path.name or "input")
+        copy.write_bytes(data)
+        yield copy

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from forecastapp import __version__
 from forecastapp.core.errors import ImportFormatError
-from forecastapp.core.files import write_output
+from forecastapp.core.files import read_input, write_output
 from forecastapp.core.integrity import chain_head
 from forecastapp.core.model import is_text, moment_iso
 from forecastapp.core.pairs import refresh_pair_scores
@@ -97,10 +97,7 @@ class ImportReport:
 
 def read_export(path: Path) -> dict:
     """Read and check a ledger export file, before anything is written."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    raw = read_input(path)  # at most MAX_INPUT_BYTES, never waiting forever on a pipe
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -218,10 +218,10 @@ def _short(text: str, width: int = 40) -> str:
 
 def read_utf8(path: Path, *, advice: str = "") -> str:
     """A tracker's export as text (UTF-8, a byte-order mark dropped); ImportFormatError if unreadable."""
+    from forecastapp.core.files import read_input
+
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
+        return read_input(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFormatError(f"'{path.name}' is not UTF-8 text" + (f"; {advice}" if advice else "")) from None
 

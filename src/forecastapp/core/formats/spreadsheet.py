@@ -44,6 +44,7 @@ from pathlib import Path
 
 from forecastapp.core.dates import parse_day, parse_deadline
 from forecastapp.core.errors import DateError, ImportFormatError, ProbabilityError
+from forecastapp.core.files import read_input
 from forecastapp.core.formats.plan import (
     ImportPlan,
     PlanBuilder,
@@ -261,11 +262,15 @@ def find_column(header: Sequence[str], name: str) -> str:
 def _read_bytes(path: Path, limit: int | None = None) -> bytes:
     if path.is_dir():
         raise SpreadsheetError(f"'{path.name}' is a folder; choose the spreadsheet's .csv file")
-    try:
-        with path.open("rb") as fh:
-            return fh.read() if limit is None else fh.read(limit)
-    except OSError as exc:
-        raise SpreadsheetError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    if limit is not None and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                return fh.read(limit)  # the head of a regular file, for a preview
+        except OSError as exc:
+            raise SpreadsheetError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    # The whole file, at most MAX_INPUT_BYTES; a pipe or a device read as it arrives, never waited on forever.
+    data = read_input(path)
+    return data if limit is None else data[:limit]
 
 
 def _decode(data: bytes, name: str, *, complete: bool = True) -> tuple[str, str]:
