@@ -380,7 +380,20 @@ def _print_table(headers: list[str], rows: Iterable[list[str]], *, wrap_last: bo
     click.echo(fmt(headers))
     click.echo(fmt(["-" * w for w in widths]))
     for r in rows:
-        click.echo(fmt(r))
+        click.echo(_shown(fmt(r)))
+
+
+def _to_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _shown(text: str) -> str:
+    """Text for people: at a terminal, control characters (ESC[31m, \\x01) are shown as escapes, not sent."""
+    if not _to_terminal():
+        return text
+    from forecastapp.core.model import terminal_safe
+
+    return terminal_safe(text)
 
 
 @cli.command(name="list")
@@ -511,7 +524,7 @@ def show(ctx, question_id, fmt) -> None:
                 lines.append(f"      {r.evidence}")
     if q.brier is not None:
         lines += ["", f"Brier (final forecast): {q.brier:.4f}"]
-    click.echo("\n".join(lines))
+    click.echo("\n".join(_shown(line) for line in lines))
 
 
 # ---------------------------------------------------------------- commands: transfer

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from forecastapp.core.errors import ImportFormatError
 from forecastapp.core.ledger import MAX_TAG, MAX_TEXT
-from forecastapp.core.model import moment_iso
+from forecastapp.core.model import control_character, moment_iso
 from forecastapp.core.probability import MAX_P, MIN_P
 
 #: Namespace of every id an import derives (fixed forever: changing it would re-import everything).
@@ -238,6 +238,9 @@ def clean_text(value: str | None, what: str, *, required: bool = False) -> str:
         raise ValueError(f"the {what} is longer than {MAX_TEXT:,} characters")
     if "\x00" in text:
         raise ValueError(f"the {what} contains a NUL character")
+    control = control_character(text)
+    if control is not None:
+        raise ValueError(f"the {what} contains the control character {control}")
     return text
 
 
