@@ -18,6 +18,17 @@ TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolate_session(tmp_path_factory):
+    """The same for session- and module-wide fixtures (the template ledgers), which run before any test's own:
+    a ledger they create must not be noted in the user's list of known ledgers (store.remember_ledger)."""
+    home = tmp_path_factory.mktemp("session-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        patch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolate_environment(tmp_path_factory, monkeypatch):
     """Keep tests away from the user's ledger and settings."""

@@ -23,6 +23,8 @@ from forecastapp import __version__
 from forecastapp.core.errors import ForecastError
 
 OUTPUT_FORMATS = ("table", "csv", "json")
+#: The largest --limit passed on to SQLite (its integers are 64-bit).
+MAX_LIMIT = 2**63 - 1
 
 
 class UserError(click.ClickException):
@@ -68,13 +70,13 @@ def _state(ctx: click.Context) -> dict:
     return ctx.ensure_object(dict)
 
 
-def _ledger(ctx: click.Context, *, seed: bool = True):
+def _ledger(ctx: click.Context, *, seed: bool = True, create: bool = False):
     from forecastapp.core.store import open_ledger, resolve_db_path
 
     state = _state(ctx)
     if "db" not in state:
         path = resolve_db_path(state.get("db_path"))
-        state["db"] = open_ledger(path, seed=seed)
+        state["db"] = open_ledger(path, seed=seed, create=create)
         state["resolved_path"] = path
         ctx.call_on_close(state["db"].close)
     return state["db"]
@@ -132,7 +134,7 @@ def init(ctx: click.Context, empty: bool) -> None:
 
     path = resolve_db_path(_state(ctx).get("db_path"))
     existed = path.exists() and path.stat().st_size > 0
-    _ledger(ctx, seed=not empty)
+    _ledger(ctx, seed=not empty, create=True)
     click.echo(str(path))
     if existed:
         click.echo("(the database already existed; it was left as it was, migrated if needed)", err=True)
@@ -442,7 +444,20 @@ def _print_table(headers: list[str], rows: Iterable[list[str]], *, wrap_last: bo
     click.echo(fmt(headers))
     click.echo(fmt(["-" * w for w in widths]))
     for r in rows:
-        click.echo(fmt(r))
+        click.echo(_shown(fmt(r)))
+
+
+def _to_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _shown(text: str) -> str:
+    """Text for people: at a terminal, control characters (ESC[31m, \\x01) are shown as escapes, not sent."""
+    if not _to_terminal():
+        return text
+    from forecastapp.core.model import terminal_safe
+
+    return terminal_safe(text)
 
 
 @cli.command(name="list")
@@ -461,6 +476,8 @@ def list_(ctx, status, tag, analyst, search, sort, desc, limit, fmt) -> None:
     """List questions with their latest forecast and status."""
     from forecastapp.core.queries import QuestionFilter, list_questions
 
+    if limit is not None:
+        limit = min(limit, MAX_LIMIT)  # a limit beyond SQLite's integers means no limit, not an OverflowError
     db = _ledger(ctx)
     rows = list_questions(
         db, QuestionFilter(status=status, tag=tag, analyst=analyst, search=search), today=_clock(ctx).today,
@@ -647,30 +664,37 @@ def show(ctx, question_id, fmt) -> None:
         lines += ["", "edits:"] + _edit_lines(detail)
     if q.brier is not None:
         lines += [""] + _brier_lines(detail)
-    click.echo("\n".join(lines))
+    click.echo("\n".join(_shown(line) for line in lines))
 
 
 # ---------------------------------------------------------------- commands: transfer
 
 
 @cli.command(name="export")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["ledger", "fatebook"]), default="ledger", show_default=True,
               help="ledger: lossless JSON; fatebook: Fatebook's CSV export format, one row per forecast.")
 @click.pass_context
 def export_(ctx, file, fmt) -> None:
-    """Export the whole ledger, history included, to a JSON file (lossless), or as a Fatebook CSV."""
+    """Export the whole ledger, history included, to a JSON file (lossless), or as a Fatebook CSV; - is stdout."""
+    _check_output(file)
     db = _ledger(ctx)
     _refuse_own_file(ctx, Path(file))
     if fmt == "fatebook":
         from forecastapp.core.formats.fatebook import write_fatebook
 
-        rows = write_fatebook(db, Path(file))
+        rows = write_fatebook(db, file)
         click.echo(f"wrote {rows} forecast{'s' if rows != 1 else ''} in Fatebook's format", err=True)
         return
     from forecastapp.core.transfer import write_export
 
-    write_export(db, Path(file), now=_clock(ctx).now)
+    write_export(db, file, now=_clock(ctx).now)
+
+
+def _check_output(name: str) -> None:
+    """Refuse an output name that names no file at all (an empty argument), before any work is done."""
+    if not name:
+        raise UserError("no output file name given (an empty argument); name a file, or - for standard output")
 
 
 def _refuse_own_file(ctx: click.Context, target: Path) -> None:
@@ -720,9 +744,11 @@ def _host() -> str:
 @click.pass_context
 def import_(ctx, file, fmt, dry_run, maps, default_analyst, tag_separator) -> None:
     """Import a ledger JSON export, another tracker's export or a spreadsheet kept by hand; twice adds nothing."""
+    from forecastapp.core.files import spooled
     from forecastapp.core.formats import detect_format
 
-    path = Path(file)
+    # A pipe (`import <(cat file.csv)`) is read once, into a file the readers can look at twice.
+    path = ctx.with_resource(spooled(Path(file)))
     if maps and fmt == "auto":
         fmt = "csv"
     if fmt != "csv" and (default_analyst is not None or tag_separator != ","):
@@ -951,8 +977,11 @@ def _echo_audit(ctx: click.Context, check) -> None:
 
 def _read_json(path: Path) -> object:
     """A JSON file for verify, or a one-line error."""
+    from forecastapp.core.files import read_input
+
+    raw = read_input(path)  # at most MAX_INPUT_BYTES, never waiting forever on a pipe
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(f"'{path.name}' is not a JSON file ({exc})") from None
     except (ValueError, RecursionError):
@@ -969,9 +998,9 @@ SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(SCORECARD_FORMATS), default="json", show_default=True,
               help="json and csv for tools; md, html and pdf are reports to send to a colleague.")
-@click.option("--output", type=click.Path(dir_okay=False),
+@click.option("--output", type=click.Path(allow_dash=True),
               help="Write this file (whole or not at all) instead of printing; pdf needs it. "
-                   "md also writes <name>-calibration.svg beside it.")
+                   "md also writes <name>-calibration.svg beside it. A link's target is written; - is stdout.")
 @click.option("--analyst", help="Only this analyst's scored pairs.")
 @click.option("--tag", help="Only questions with this tag.")
 @click.option("--since", help="Only pairs whose question resolved on or after this day.")
@@ -991,6 +1020,8 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, e
     from forecastapp.core import report
     from forecastapp.core.scorecard import build_scorecard
 
+    if output is not None:
+        _check_output(output)
     if fmt == "pdf" and not output:
         raise UserError("--format pdf writes a file, not text: add --output FILE, e.g. --output scorecard.pdf")
     clock = _clock(ctx)
@@ -1018,7 +1049,7 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, e
             from forecastapp.render.pdf import render_pdf  # Qt loads only for a PDF
         except ImportError:
             raise UserError("PDF export needs Qt (PySide6), which is not installed; choose --format html") from None
-    report.write_scorecard(card, Path(output), fmt, render_pdf=render_pdf)
+    report.write_scorecard(card, output, fmt, render_pdf=render_pdf)
 
 
 from forecastapp.cli_document import document  # noqa: E402 - registered after the helpers it uses

@@ -130,3 +130,19 @@ def test_json_exports_carry_user_text_unchanged(nasty):
     statements = {q["statement"] for q in json.loads(out)}
     # JSON is data, not a document: text is kept as typed (the ledger trims the ends only).
     assert {s.strip() for s in FORMULAS + MARKUP} <= statements
+
+
+@pytest.mark.parametrize("statement", ["'=1+1", "'quoted from the memo'", "''double", "=SUM(A1)", "-5 degrees"])
+def test_a_fatebook_round_trip_keeps_a_statement_exactly(run_cli, tmp_path, statement):
+    """Only the apostrophe the export added for formula safety is removed on import, never the text's own."""
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    assert run_cli("init", "--empty", db=source)[0] == 0
+    code, _, err = run_cli("add", "-p", "70%", "-a", "Ann", "--made-on", "2026-01-05", "--", statement, db=source)
+    assert code == 0, err
+    path = tmp_path / "fatebook.csv"
+    assert run_cli("export", str(path), "--format", "fatebook", db=source)[0] == 0
+    assert run_cli("init", "--empty", db=target)[0] == 0
+    code, _, err = run_cli("import", str(path), "--format", "fatebook", db=target)
+    assert code == 0, err
+    code, out, _ = run_cli("list", "--format", "json", db=target)
+    assert [q["statement"] for q in json.loads(out)] == [statement]

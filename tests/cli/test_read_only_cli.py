@@ -40,7 +40,12 @@ def test_chmod_read_only_file(run_cli, seeded_path):
 def test_read_only_as_sqlite_sees_it(run_cli, seeded_path, monkeypatch):
     """What a read-only file looks like to SQLite, simulated with mode=ro so it also runs as root."""
     real_connect = sqlite3.connect
-    monkeypatch.setattr(store.sqlite3, "connect",
-                        lambda path, **kw: real_connect(f"file:{path}?mode=ro", uri=True, **kw))
+
+    def read_only_connect(target, **kw):
+        if kw.pop("uri", False):  # store opens an existing file by URI, asking for mode=rw
+            return real_connect(target.replace("mode=rw", "mode=ro"), uri=True, **kw)
+        return real_connect(f"file:{target}?mode=ro", uri=True, **kw)
+
+    monkeypatch.setattr(store.sqlite3, "connect", read_only_connect)
     monkeypatch.setattr(store, "_read_only", lambda path: True)
     _check(run_cli, seeded_path)

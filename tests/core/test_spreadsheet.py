@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -326,3 +328,45 @@ def test_an_outcome_changed_in_the_sheet_is_flagged_as_a_conflict(ledger, tmp_pa
     report = apply_plan(ledger, read_spreadsheet(path, mapping, today=TODAY), origin=ORIGIN, now=NOW)
     assert len(report.conflicts) == 1
     assert ledger.execute("SELECT outcome FROM questions").fetchall() == [("yes",)]  # ours stays in force
+
+
+# ---------------------------------------------------------------- crafted files finish (issue 13)
+
+_CRAFTED = {
+    # csv.Sniffer's regular expressions backtrack on these: 33 s and more than 300 s before.
+    "quotes.csv": "statement,probability\n\"" + "'a," * 30_000 + "\",0.5\n",
+    "braces.csv": '{"a":' * 120_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CRAFTED))
+def test_crafted_csv_is_read_without_the_sniffer(tmp_path, monkeypatch, name):
+    """The separator is chosen by reading a bounded sample with each of the four separators; csv.Sniffer,
+    whose work has no bound, is not used at all."""
+    import csv as csv_module
+
+    def no_sniffing(*args, **kwargs):
+        raise AssertionError("csv.Sniffer was used")
+
+    monkeypatch.setattr(csv_module.Sniffer, "sniff", no_sniffing)
+    path = tmp_path / name
+    path.write_text(_CRAFTED[name], encoding="utf-8")
+    try:
+        sheet = sniff_csv(path)
+    except ImportFormatError as exc:
+        assert "\n" not in str(exc)  # a one-line refusal is fine too
+    else:
+        assert sheet.delimiter in ",;\t|"
+
+
+def test_a_header_of_many_equal_names_is_numbered_in_linear_time(tmp_path):
+    """Numbering a repeated name used to look it up in a list and count up from 2 each time: quadratic, so a
+    header of a million equal names never finished. In a subprocess with a generous bound (it takes about a second
+    here for 200,000 names; the quadratic version needed hours)."""
+    code = (
+        "from forecastapp.core.formats.spreadsheet import _header, guess_mapping\n"
+        "names = _header(['a'] * 200_000 + ['probability'])\n"
+        "assert names[1] == 'a (2)' and names[199_999] == 'a (200000)' and len(set(names)) == 200_001\n"
+        "assert guess_mapping(names).probability == 'probability'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

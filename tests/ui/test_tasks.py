@@ -33,7 +33,7 @@ def test_export_runs_in_the_background_and_writes_the_whole_ledger(window, qtbot
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["format"] == "forecastapp-ledger/1"
     assert len(data["questions"]) == window.model.rowCount()
-    assert not (tmp_path / "out" / "ledger.json.exporting").exists()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ledger.json"]  # nothing left beside it
     qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=2000)
 
 

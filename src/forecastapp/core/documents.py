@@ -28,6 +28,7 @@ from sqlite_utils import Database
 from forecastapp.core import ledger
 from forecastapp.core.detect import DEFAULT_HORIZON_MONTHS, Candidate, detect_candidates
 from forecastapp.core.errors import ImportFormatError, NotFoundError, ValidationError
+from forecastapp.core.files import read_input
 from forecastapp.core.model import DocumentRecord
 from forecastapp.core.queries import get_document
 from forecastapp.core.sentences import split_sentences
@@ -140,15 +141,13 @@ def read_document(path: Path, *, pdf_reader: PdfReader | None = None) -> Documen
     limit_mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
     try:
         size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise ImportFormatError(f"{shown} is {size // (1024 * 1024)} MB; the limit is {limit_mb} MB")
-        with path.open("rb") as fh:
-            # Bounded even so: a pipe or a device (/dev/zero) reports no size and may never end.
-            data = fh.read(MAX_DOCUMENT_BYTES + 1)
     except OSError as exc:
         raise ImportFormatError(f"cannot read {shown}: {exc.strerror or exc}") from None
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ImportFormatError(f"{shown} is over {limit_mb} MB, the limit; import a shorter text")
+    if path.is_file() and size > MAX_DOCUMENT_BYTES:
+        raise ImportFormatError(f"{shown} is {size // (1024 * 1024)} MB; the limit is {limit_mb} MB")
+    # Bounded even so: a pipe or a device (/dev/zero) reports no size and may never end; and a pipe with
+    # no writer is given up after a bounded wait instead of blocking the import for ever.
+    data = read_input(path, limit=MAX_DOCUMENT_BYTES, advice="import a shorter text")
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
         return _read_pdf(path, pdf_reader)
     if data.startswith(b"PK\x03\x04"):

@@ -18,7 +18,7 @@ from types import EllipsisType
 from sqlite_utils import Database
 
 from forecastapp.core.errors import NotFoundError, ValidationError
-from forecastapp.core.model import CONDITION_NOT_MET, Outcome, is_text, moment_iso, new_id
+from forecastapp.core.model import CONDITION_NOT_MET, Outcome, control_character, is_text, moment_iso, new_id
 from forecastapp.core.pairs import refresh_pair_scores
 from forecastapp.core.probability import MAX_P, MIN_P
 from forecastapp.core.store import writing
@@ -64,6 +64,11 @@ def check_text(value: str, what: str) -> None:
     """
     if "\x00" in value:
         raise ValidationError(f"the {what} contains a NUL character")
+    control = control_character(value)
+    if control is not None:
+        # Terminal escapes (ESC[31m) and other control bytes would act on whoever later prints the text.
+        raise ValidationError(f"the {what} contains the control character {control}; remove it (tabs and line "
+                              "breaks are fine)")
     if not is_text(value):
         raise ValidationError(f"the {what} contains bytes that are not valid text (check your terminal's "
                               "encoding); type it again")

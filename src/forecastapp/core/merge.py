@@ -36,10 +36,11 @@ from sqlite_utils import Database
 
 from forecastapp.core import ledger
 from forecastapp.core.errors import ImportFormatError, NotFoundError, ValidationError
+from forecastapp.core.files import spooled
 from forecastapp.core.integrity import origin_digest, verify_export, verify_ledger
 from forecastapp.core.model import moment_iso, new_id, short_id
 from forecastapp.core.pairs import refresh_pair_scores
-from forecastapp.core.store import is_ledger_file, writing
+from forecastapp.core.store import MIGRATION_SET, check_schema, is_ledger_file, writing
 from forecastapp.core.transfer import TABLES, check_export, existing_id, export_ledger, import_ledger, read_export
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -115,7 +116,11 @@ def file_sha256(path: Path) -> str | None:
     try:
         files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
         for f in files:
-            digest.update(f.read_bytes())
+            if not f.is_file():
+                return None  # a pipe: read once already, by the import itself
+            with f.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+                    digest.update(chunk)
     except OSError:
         return None
     return digest.hexdigest()
@@ -147,6 +152,10 @@ def read_ledger_database(path: Path, *, now: datetime) -> dict:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not set(TABLES) - {"question_versions"} <= names:
             raise ImportFormatError(f"'{path.name}' is an SQLite database but not a forecastapp ledger")
+        if "_sqlite_migrations" in names:
+            # A newer schema may mean what this version reads differently: refused as --db refuses it.
+            check_schema(Path(path.name), [name for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])])
         if "question_versions" not in names:
             # A ledger from before question versions (migration 0008), never opened since: its questions
             # come across as they read now, as any question without versions does.
@@ -201,7 +210,7 @@ def read_ledger_source(path: Path, *, now: datetime) -> tuple[dict, str]:
     """
     if path.is_dir():
         raise ImportFormatError(f"'{path.name}' is a folder; merge takes a ledger database (.db) or export (.json)")
-    if is_sqlite_file(path):
+    if path.is_file() and is_sqlite_file(path):
         return read_ledger_database(path, now=now), "ledger-db"
     return read_ledger_export(path), "ledger"
 
@@ -379,8 +388,11 @@ def merge_ledger(
     """Merge another analyst's ledger (database or JSON export) into this one."""
     if own_path is not None:
         refuse_own_ledger(path, own_path)
-    data, fmt = read_ledger_source(path, now=now)
-    origin = Origin(action="merge", format=fmt, source=path.name, sha256=file_sha256(path), host=host)
+    # A pipe (`merge <(cat e.json)`) is read once, into a file its readers can look at twice.
+    with spooled(path) as source:
+        data, fmt = read_ledger_source(source, now=now)
+        sha256 = file_sha256(source)
+    origin = Origin(action="merge", format=fmt, source=path.name, sha256=sha256, host=host)
     return bring_in(db, data, origin=origin, now=now, progress=progress)
 
 

@@ -39,6 +39,24 @@ def is_text(value: str) -> bool:
     return _LONE_SURROGATE.search(value) is None
 
 
+# C0 controls but tab, line feed and carriage return, DEL and the C1 controls: ESC starts a terminal escape
+# sequence, and U+009B (CSI) is one on its own in some terminals. Printed, a carriage return is escaped too (it
+# lets text overwrite the line shown); stored, it is a line break like any other.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_character(value: str) -> str | None:
+    """The first control character in `value` (tab and line breaks are not), named for a message ("U+001B")."""
+    found = CONTROL_CHARACTERS.search(value)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text to print on a terminal: each control character shown as a visible escape (`\\x1b`), never sent."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def new_id() -> str:
     """A fresh, globally unique record id (ledgers from different machines merge on it)."""
     import uuid  # here, not at the top: `uuid` costs the desktop app's first paint a few ms

@@ -29,14 +29,14 @@ import csv
 import html
 import io
 import json
-import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forecastapp.core.errors import StoreError, ValidationError
+from forecastapp.core.errors import ValidationError
+from forecastapp.core.files import is_stream, write_output
 from forecastapp.core.numbers import (
     DASH,
     format_count,
@@ -679,19 +679,9 @@ def to_html(
 # --- files ------------------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a whole file or nothing: to `<name>.part` beside it, then rename over the target."""
-    tmp = path.with_name(path.name + ".part")
-    try:
-        if isinstance(data, str):
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                fh.write(data)
-        else:
-            tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StoreError(f"cannot write '{path}': {exc.strerror or exc}; nothing was written") from None
+def write_atomic(path: Path | str, data: str | bytes) -> None:
+    """Write a whole file or nothing (`files.write_output`, which every output of the app goes through)."""
+    write_output(path, data)
 
 
 def chart_path_for(output: Path) -> Path:
@@ -717,7 +707,7 @@ def scorecard_text(card: dict[str, Any], fmt: str, *, chart_src: str | None = No
 
 
 def write_scorecard(
-    card: dict[str, Any], path: Path, fmt: str, *, render_pdf: Callable[[dict[str, Any]], bytes] | None = None
+    card: dict[str, Any], path: Path | str, fmt: str, *, render_pdf: Callable[[dict[str, Any]], bytes] | None = None
 ) -> list[Path]:
     """Write the scorecard to `path` in `fmt` (one of SCORECARD_FORMATS), each file whole or not at all.
 
@@ -731,11 +721,15 @@ def write_scorecard(
         if render_pdf is None:
             raise ValidationError("a PDF scorecard needs Qt to lay it out; choose html, or install PySide6")
         write_atomic(path, render_pdf(card))
-        return [path]
+        return [Path(path)]
+    if fmt == "md" and is_stream(path):
+        # Standard output, a pipe or a device has no folder to put a chart file in: the chart goes inline.
+        write_atomic(path, scorecard_text(card, "md"))
+        return [Path(path)]
     if fmt == "md":
-        chart = chart_path_for(path)
+        chart = chart_path_for(Path(path))
         write_atomic(chart, calibration_svg(card["overall"]))
         write_atomic(path, scorecard_text(card, "md", chart_src=chart.name))
-        return [path, chart]
+        return [Path(path), chart]
     write_atomic(path, scorecard_text(card, fmt))
-    return [path]
+    return [Path(path)]

@@ -65,7 +65,7 @@ from sqlite_utils import Database
 from forecastapp.core.errors import ForecastError, ValidationError
 from forecastapp.core.estimative import SCALE_NAME, TERMS, EstimativeTerm
 from forecastapp.core.integrity import chain_head, verify_ledger
-from forecastapp.core.model import CONDITION_NOT_MET, moment_iso
+from forecastapp.core.model import CONDITION_NOT_MET, is_text, moment_iso
 from forecastapp.core.scoring import (
     HORIZON_LONG_ABOVE,
     HORIZON_SHORT_BELOW,
@@ -203,6 +203,11 @@ class _Filters:
         self, analyst: str | None, tag: str | None, since: date | None, until: date | None,
         exclude_backdated: bool = False, exclude_imported: bool = False, exclude_reworded: bool = False,
     ) -> None:
+        for what, value in (("analyst", analyst), ("tag", tag)):
+            if value and not is_text(value):
+                # Bytes the terminal could not decode: SQLite cannot even compare them (UnicodeEncodeError).
+                raise ValidationError(f"the {what} filter contains bytes that are not valid text (check your "
+                                      "terminal's encoding); type it again")
         self.analyst = " ".join(analyst.split()) if analyst and analyst.strip() else None
         self.tag = " ".join(tag.strip().lower().split()) if tag and tag.strip() else None
         if since and until and since > until:

@@ -11,9 +11,11 @@ sqlite-utils (about a quarter of its start-up) after the window has painted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sqlite3
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,29 +60,129 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
     return default_db_path()
 
 
-def _check_is_sqlite(path: Path) -> None:
-    """Refuse a file that exists but is not an SQLite database, before SQLite touches it."""
-    if not path.exists():
-        return
-    if path.is_dir():
-        raise StoreError(f"'{path}' is a folder, not a database file")
+def _existing(path: Path) -> os.stat_result | None:
+    """What is at `path` (following links), found without opening it; None if nothing is there.
+
+    Only a regular file can be a ledger. A named pipe would block every command that opened it
+    until some program wrote to it, so it is refused here, before anything opens it.
+    """
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
+        st = path.stat()
+    except FileNotFoundError:
+        return None
     except OSError as exc:
         raise StoreError(f"cannot read '{path}': {exc.strerror or exc}") from None
-    if head and head != SQLITE_MAGIC:
-        raise StoreError(f"'{path}' is not a forecastapp database (not an SQLite file); it was left untouched")
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreError(f"'{path}' is a folder, not a database file")
+    if stat.S_ISFIFO(st.st_mode):
+        raise StoreError(f"'{path}' is a named pipe (FIFO), not a database file; give the ledger's .db file")
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(f"'{path}' is a device or socket, not a database file; give the ledger's .db file")
+    return st
+
+
+def _sqlite_open(path: Path, *, read_only: bool) -> tuple[sqlite3.Connection, bool]:
+    """A connection to an existing file, through SQLite only (never Python's open(): see `connect`).
+
+    When the WAL index (`-shm`) cannot be created, as on a read-only file system, the file is opened
+    immutable instead, read-only; unless a write-ahead log with content lies beside it, which such an
+    open would not read (so its last writes would be missing): that is refused in one line.
+    """
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(uri + ("?mode=ro" if read_only else "?mode=rw"), uri=True, timeout=BUSY_TIMEOUT_S,
+                           check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn, False
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "unable to open" not in str(exc):
+            raise
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise StoreError(f"cannot open '{path}': its write-ahead log cannot be read here (a read-only disk?); "
+                         "open it once where it can be written")
+    conn = sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn, True
+
+
+@dataclasses.dataclass(frozen=True)
+class _Found:
+    """What `inspect_file` found at a path, decided before anything in the file is changed."""
+
+    new: bool  # nothing there, or an empty file
+    applied: tuple[str, ...]  # the forecastapp migrations applied, in order
+    has_tables: bool
+
+
+def inspect_file(path: Path) -> _Found:
+    """Decide what a file is (new, a ledger, a ledger of a newer version, another program's database, not
+    SQLite at all) through a read-only connection, so that a file that is not ours is left byte-identical."""
+    st = _existing(path)
+    if st is None or st.st_size == 0:
+        return _Found(new=True, applied=(), has_tables=False)
+    try:
+        conn, _immutable = _sqlite_open(path, read_only=True)
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(path, exc) from None
+    try:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        applied: tuple[str, ...] = ()
+        if "_sqlite_migrations" in tables:
+            applied = tuple(name for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET]
+            ))
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(path, exc) from None
+    finally:
+        conn.close()
+    found = _Found(new=False, applied=applied, has_tables=bool(tables))
+    check_schema(path, found.applied)
+    if not found.applied and found.has_tables:
+        raise StoreError(f"'{path}' is an SQLite database but not a forecastapp ledger; it was left untouched")
+    return found
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> StoreError:
+    if "not a database" in str(exc):
+        return StoreError(f"'{path}' is not a forecastapp database (not an SQLite file); it was left untouched")
+    return StoreError(f"'{path}' cannot be used as a database: {exc}")
+
+
+def check_schema(path: Path, applied: Iterable[str]) -> None:
+    """Refuse a ledger made by a newer forecastapp (a migration this version does not know)."""
+    unknown = [name for name in applied if name not in MIGRATION_NAMES]
+    if unknown:
+        raise StoreError(
+            f"'{path}' was made by a newer version of forecastapp (schema {unknown[-1]}); upgrade forecastapp to open it"
+        )
 
 
 def connect(path: Path) -> Database:
-    """Open one connection with the ledger's pragmas, without migrating."""
-    _check_is_sqlite(path)
+    """Open one connection with the ledger's pragmas, without migrating or checking the schema.
+
+    The file is never opened with Python's own open() while this process may hold an SQLite
+    connection to it: closing any descriptor of a file drops every POSIX lock the process holds on
+    it, SQLite's included. Another program that then closed its connection would take itself for the
+    last one, fold the write-ahead log in and delete it under this process's readers ("database disk
+    image is malformed", and every later open in the process failing).
+    """
+    immutable = False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-    except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"cannot open database '{path}': {exc}") from None
+        if _existing(path) is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        else:
+            conn, immutable = _sqlite_open(path, read_only=False)
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(path, exc) from None
+    except OSError as exc:
+        raise StoreError(f"cannot open database '{path}': {exc.strerror or exc}") from None
     from sqlite_utils import Database
 
     from forecastapp.core.integrity import register_functions
@@ -93,12 +195,13 @@ def connect(path: Path) -> Database:
         # foreign_keys is a no-op inside a transaction, so it is set before anything else runs.
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal" and not _read_only(path):
+        if mode != "wal" and not immutable and not _read_only(path):
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"'{path}' cannot be used as a database: {exc}") from None
+        raise _unusable(path, exc) from None
+    _remember_file(db, path)
     return db
 
 
@@ -167,9 +270,9 @@ def open_reader(path: str | os.PathLike[str]) -> Reader | None:
     """
     path = Path(path)
     try:
-        if not path.is_file() or path.stat().st_size == 0:
+        found = _existing(path)
+        if found is None or found.st_size == 0:
             return None
-        _check_is_sqlite(path)
         reader = connect_reader(path)
     except (OSError, StoreError):
         return None
@@ -190,31 +293,43 @@ def open_reader(path: str | os.PathLike[str]) -> Reader | None:
     return reader
 
 
-def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
+def open_ledger(path: str | os.PathLike[str], *, seed: bool = True, create: bool = False) -> Database:
     """Open (creating if needed) and migrate a ledger; a brand-new ledger gets the starting ledger.
 
+    What the file is gets decided first, through a read-only connection (`inspect_file`): another
+    program's database, a file that is not SQLite and a ledger of a newer version are refused before
+    anything in them is changed (not even the journal mode).
+
     :param seed: load the document's starting ledger into a database created by this call.
+    :param create: the user asked for a new ledger here (`init`, the app's New database). Without it,
+        a missing ledger at a path where forecastapp made one before is refused, not silently
+        started again (`was_ledger`).
     """
     path = Path(path)
-    is_new = not path.exists() or path.stat().st_size == 0
+    found = inspect_file(path)
+    is_new = found.new
+    if is_new and not create:
+        gone = was_ledger(path)
+        if gone:
+            raise StoreError(
+                f"the ledger '{path}' is gone ({gone}); forecastapp will not start a new one there without being "
+                f"asked: restore the file, or run `forecastapp --db {path} init` to start a new ledger"
+            )
     db = connect(path)
     from forecastapp.core.migrations import migrations
 
     try:
         applied = [m.name for m in migrations.applied(db)]
+        # Checked again on this connection: the file may have changed since it was inspected.
+        check_schema(path, applied)
+        if not is_new and not applied and db.table_names():
+            raise StoreError(f"'{path}' is an SQLite database but not a forecastapp ledger; it was left untouched")
     except sqlite3.DatabaseError as exc:
         db.close()
         raise StoreError(f"'{path}' cannot be used as a database: {exc}") from None
-    unknown = sorted(set(applied) - set(known_migration_names()))
-    if unknown:
+    except StoreError:
         db.close()
-        raise StoreError(
-            f"'{path}' was made by a newer version of forecastapp (schema {unknown[-1]}); "
-            "upgrade forecastapp to open it"
-        )
-    if not is_new and not applied and db.table_names():
-        db.close()
-        raise StoreError(f"'{path}' is an SQLite database but not a forecastapp ledger; it was left untouched")
+        raise
     pending = migrations.pending(db)
     if pending:
         if applied:
@@ -230,11 +345,127 @@ def open_ledger(path: str | os.PathLike[str], *, seed: bool = True) -> Database:
         except BaseException:
             db.close()
             raise
-    if is_new and seed:
-        from forecastapp.core.seed import load_starting_ledger
+    if is_new:
+        _remember_file(db, path)
+        remember_ledger(path)
+        if seed:
+            from forecastapp.core.seed import load_starting_ledger
 
-        load_starting_ledger(db)
+            load_starting_ledger(db)
     return db
+
+
+# ---------------------------------------------------------------- a ledger that disappears
+
+#: The per-user list of ledgers forecastapp created (one absolute path a line), beside the default ledger.
+KNOWN_LEDGERS_NAME = "known-ledgers.txt"
+
+
+def known_ledgers_path() -> Path:
+    """Where the list of ledgers this user's forecastapp created is kept."""
+    return default_db_path().with_name(KNOWN_LEDGERS_NAME)
+
+
+def _key(path: Path) -> str:
+    return str(path.expanduser().resolve())
+
+
+def remember_ledger(path: Path) -> None:
+    """Note that forecastapp created a ledger at `path` (best effort: a list that cannot be written is skipped)."""
+    key = _key(path)
+    if "\n" in key or key in _known():
+        return
+    target = known_ledgers_path()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # One write with O_APPEND: two processes adding at once do not interleave their lines.
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, (key + "\n").encode("utf-8", "surrogateescape"))
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def _known() -> set[str]:
+    try:
+        data = known_ledgers_path().read_bytes()
+    except OSError:
+        return set()
+    return set(data.decode("utf-8", "surrogateescape").splitlines())
+
+
+def was_ledger(path: Path) -> str | None:
+    """Why a missing or empty file at `path` was a ledger a moment ago (None: nothing says so).
+
+    Evidence: forecastapp created a ledger at this path (the per-user list), or SQLite's side files
+    or a pre-migration backup of a ledger of that name still lie beside it.
+    """
+    if _key(path) in _known():
+        return "forecastapp created a ledger at this path"
+    for suffix in ("-wal", "-shm", "-journal"):
+        if path.with_name(path.name + suffix).exists():
+            return f"its {suffix[1:]} file is still beside it"
+    if any(path.parent.glob(f"{glob_escape(path.name)}.*.bak")):
+        return "a backup of it is beside it"
+    return None
+
+
+def glob_escape(name: str) -> str:
+    """A file name with glob's special characters made literal."""
+    import glob
+
+    return glob.escape(name)
+
+
+def _remember_file(db: Database, path: Path) -> None:
+    """Keep which file (device and inode) this connection writes, to notice it being deleted or replaced."""
+    try:
+        st = path.stat()
+    except OSError:
+        return
+    db._forecastapp_file = (path, st.st_dev, st.st_ino)  # type: ignore[attr-defined]
+
+
+def check_file_still_there(db: Database) -> None:
+    """Raise StoreError if the ledger file this connection wrote to was deleted or replaced meanwhile.
+
+    The committed records then live only in the old file, which this process still holds open: they
+    are copied to a rescue file beside the path, and the message names it.
+    """
+    kept = getattr(db, "_forecastapp_file", None)
+    if kept is None:
+        return
+    path, dev, ino = kept
+    try:
+        st = path.stat()
+        if (st.st_dev, st.st_ino) == (dev, ino):
+            return
+        what = "replaced by another file"
+    except FileNotFoundError:
+        what = "deleted"
+    except OSError:
+        return
+    rescue = _rescue(db, path)
+    saved = f"what it held, this action included, was saved to '{rescue}'" if rescue else "what it held is lost"
+    raise StoreError(f"the ledger '{path}' was {what} while this action was written; {saved}")
+
+
+def _rescue(db: Database, path: Path) -> Path | None:
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    rescue = path.with_name(f"{path.name}.rescued-{stamp}-{os.getpid()}.db")
+    try:
+        target = sqlite3.connect(str(rescue))
+        try:
+            db.conn.backup(target)
+        finally:
+            target.close()
+    except (sqlite3.Error, OSError):
+        return None
+    return rescue
 
 
 def _backup_before_migrating(path: Path, version: str) -> Path:
@@ -278,6 +509,9 @@ def writing(db: Database) -> Iterator[Database]:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise StoreError(explain_sqlite_error(exc)) from None
+    # A commit into a file that was deleted (or replaced) meanwhile succeeds, into a file nobody will
+    # open again: say so instead of reporting success.
+    check_file_still_there(db)
 
 
 def explain_sqlite_error(exc: sqlite3.Error) -> str:

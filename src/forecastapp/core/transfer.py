@@ -23,7 +23,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from forecastapp import __version__
-from forecastapp.core.errors import ImportFormatError, StoreError
+from forecastapp.core.errors import ImportFormatError
+from forecastapp.core.files import read_input, write_output
 from forecastapp.core.integrity import CHAINED_COLUMNS, QUESTION_DEFINING, chain_head, chained_tables
 from forecastapp.core.model import is_text, moment_iso
 from forecastapp.core.pairs import refresh_pair_scores
@@ -113,16 +114,12 @@ def export_ledger(db: Database, *, now: datetime) -> dict:
     return out
 
 
-def write_export(db: Database, path: Path, *, now: datetime) -> None:
-    """Write the ledger export to a file, atomically (a crash never leaves half a file)."""
+def write_export(
+    db: Database, path: Path | str, *, now: datetime, before_replace: Callable[[], None] | None = None
+) -> None:
+    """Write the ledger export to a file, atomically (a crash never leaves half a file): `files.write_output`."""
     data = export_ledger(db, now=now)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StoreError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    write_output(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", before_replace=before_replace)
 
 
 @dataclass(frozen=True)
@@ -146,10 +143,7 @@ class ImportReport:
 
 def read_export(path: Path) -> dict:
     """Read and check a ledger export file, before anything is written."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    raw = read_input(path)  # at most MAX_INPUT_BYTES, never waiting forever on a pipe
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -1222,9 +1222,9 @@ class MainWindow(QMainWindow):
         if target.exists() and target.stat().st_size > 0:
             self._show_error("Database exists", f"'{target}' already exists; use Open database to open it")
             return
-        self.open_database(target, seed=False)
+        self.open_database(target, seed=False, create=True)
 
-    def open_database(self, path: Path, *, seed: bool = True) -> bool:
+    def open_database(self, path: Path, *, seed: bool = True, create: bool = False) -> bool:
         """Switch the window to another ledger (the undo history belongs to the old one and is cleared)."""
         if path == self._service.path:
             return True
@@ -1232,7 +1232,7 @@ class MainWindow(QMainWindow):
             self._show_error("Busy", "an import or export is running; wait for it or cancel it first")
             return False
         try:
-            self._service.switch_to(path, seed=seed)
+            self._service.switch_to(path, seed=seed, create=create)
         except ForecastError as exc:
             self._show_error("Cannot open database", str(exc))
             return False

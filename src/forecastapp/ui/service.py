@@ -184,10 +184,10 @@ class LedgerService:
         load_sqlite_utils()
         return cls(store.open_ledger(path, seed=seed), path, now=now, today=today, prefetch=prefetch)
 
-    def switch_to(self, path: Path, *, seed: bool = True) -> None:
+    def switch_to(self, path: Path, *, seed: bool = True, create: bool = False) -> None:
         """Close this ledger and open another in its place (the object stays the same for the views)."""
         load_sqlite_utils()
-        new_db = store.open_ledger(path, seed=seed)  # raises before the old one is closed
+        new_db = store.open_ledger(path, seed=seed, create=create)  # raises before the old one is closed
         self.close()
         self._db = new_db
         self.path = Path(path)
@@ -490,26 +490,19 @@ def refuse_writing_over(target: Path, db_path: Path) -> None:
 def export_ledger_file(db_path: Path, target: Path, progress: Progress, *, now: datetime) -> Path:
     """Write the whole ledger at `db_path` to `target` as JSON, on its own connection; returns `target`.
 
-    The core writes atomically; it writes next to the target first so that a cancel before the
-    final rename leaves any existing file at `target` untouched.
+    The core writes atomically (`files.write_output`): the whole file first, beside the target (a
+    link's target), then the cancel check, then the rename; a cancel leaves any existing file untouched.
     """
     from forecastapp.core import transfer
 
     refuse_writing_over(target, db_path)
     load_sqlite_utils()
     progress.report(0, 0)
-    staging = target.with_name(target.name + ".exporting")
     db = store.open_ledger(db_path, seed=False)
     try:
-        transfer.write_export(db, staging, now=now)
+        transfer.write_export(db, target, now=now, before_replace=progress.check)
     finally:
         db.close()
-    try:
-        progress.check()
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
-    staging.replace(target)
     return target
 
 

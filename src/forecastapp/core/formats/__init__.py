@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from forecastapp.core.errors import ImportFormatError
+from forecastapp.core.files import read_input
 from forecastapp.core.formats.fatebook import looks_like_fatebook, read_fatebook
 from forecastapp.core.formats.metaculus import FORECAST_FILE, QUESTION_FILE, looks_like_metaculus, read_metaculus
 from forecastapp.core.formats.plan import ImportPlan, record_id
@@ -50,11 +51,14 @@ def detect_format(path: Path) -> str:
         if (path / QUESTION_FILE).is_file():
             return "metaculus"
         raise ImportFormatError(f"the folder '{path.name}' holds no {QUESTION_FILE}; give a file to import")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(64 * 1024)
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(64 * 1024)
+        except OSError as exc:
+            raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    else:
+        head = read_input(path)[:64 * 1024]  # a pipe or a device: bounded, and never waited on forever
     text = head.decode("utf-8-sig", errors="replace")
     first = text.lstrip()[:1]
     if path.suffix.lower() == ".json" or first in ("{", "["):
@@ -84,8 +88,8 @@ def detect_format(path: Path) -> str:
 
 def _detect_json(path: Path) -> str:
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
+        data = json.loads(read_input(path).decode("utf-8-sig"))
+    except (ImportFormatError, ValueError, RecursionError):
         # Let the ledger reader say exactly what is wrong with the file (ValueError covers bad UTF-8,
         # bad JSON and numbers too long to read; RecursionError arrays nested thousands deep).
         return "ledger"

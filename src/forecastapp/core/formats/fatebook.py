@@ -34,7 +34,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from forecastapp.core.errors import ImportFormatError, StoreError
+from forecastapp.core.errors import ImportFormatError
+from forecastapp.core.files import write_output
 from forecastapp.core.formats.plan import (
     ImportPlan,
     PlanBuilder,
@@ -95,8 +96,12 @@ def looks_like_fatebook(header: list[str]) -> bool:
 
 
 def _unprotect(text: str) -> str:
-    """Undo the spreadsheet protection `write_fatebook` adds ("'=x" was written for "=x")."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+    """Undo the spreadsheet protection `write_fatebook` adds ("'=x" was written for "=x", "''x" for "'x").
+
+    Text that starts with an apostrophe is exported with a second one, so the one removed here is always the
+    one the export added: "'=1+1" goes out as "''=1+1" and comes back as "'=1+1".
+    """
+    if len(text) > 1 and text[0] == "'" and text[1] in "'=+-@\t\r":
         return text[1:]
     return text
 
@@ -255,8 +260,9 @@ def _cell(value: object) -> str:
     if isinstance(value, _Bare):
         return str(value)
     text = str(value)
-    if text.startswith(_FORMULA_START):
-        # A spreadsheet would run "=..." as a formula; the quote is removed again on import.
+    if text.startswith(_FORMULA_START) or text.startswith("'"):
+        # A spreadsheet would run "=..." as a formula; the quote is removed again on import. Text already
+        # starting with a quote gets one too, so the import cannot take the text's own quote for ours.
         text = "'" + text
     return '"' + text.replace('"', '""') + '"'
 
@@ -335,15 +341,8 @@ def _render(rows: list[list[object]]) -> str:
     return "\n".join(lines)
 
 
-def write_fatebook(db: Database, path: Path) -> int:
-    """Write the ledger as a Fatebook CSV export, atomically; returns the number of forecast rows."""
+def write_fatebook(db: Database, path: Path | str) -> int:
+    """Write the ledger as a Fatebook CSV export, atomically (`files.write_output`); returns the forecast rows."""
     rows = fatebook_rows(db)
-    text = _render(rows)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StoreError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    write_output(path, _render(rows))
     return len(rows)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from forecastapp.core.errors import ImportFormatError
 from forecastapp.core.ledger import MAX_TAG, MAX_TEXT
-from forecastapp.core.model import moment_iso
+from forecastapp.core.model import control_character, moment_iso
 from forecastapp.core.probability import MAX_P, MIN_P
 
 #: Namespace of every id an import derives (fixed forever: changing it would re-import everything).
@@ -218,10 +218,10 @@ def _short(text: str, width: int = 40) -> str:
 
 def read_utf8(path: Path, *, advice: str = "") -> str:
     """A tracker's export as text (UTF-8, a byte-order mark dropped); ImportFormatError if unreadable."""
+    from forecastapp.core.files import read_input
+
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read '{path}': {exc.strerror or exc}") from None
+        return read_input(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFormatError(f"'{path.name}' is not UTF-8 text" + (f"; {advice}" if advice else "")) from None
 
@@ -238,6 +238,9 @@ def clean_text(value: str | None, what: str, *, required: bool = False) -> str:
         raise ValueError(f"the {what} is longer than {MAX_TEXT:,} characters")
     if "\x00" in text:
         raise ValueError(f"the {what} contains a NUL character")
+    control = control_character(text)
+    if control is not None:
+        raise ValueError(f"the {what} contains the control character {control}")
     return text
 
 
