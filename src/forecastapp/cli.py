@@ -589,7 +589,7 @@ def _edit_lines(detail) -> list[str]:
         lines.append(f"  {v.recorded_at[:10]} {v.recorded_at[11:16]}  by {v.recorded_by or '?'}  {v.id[:8]}{mark}")
         lines.append(f"      why: {v.reason}")
         for c in v.changes:
-            lines.append(f"      {_FIELD_NAMES[c.field]}: {_shown(c.before)} -> {_shown(c.after)}")
+            lines.append(f"      {_FIELD_NAMES[c.field]}: {_quoted(c.before)} -> {_quoted(c.after)}")
         if v.tags_added:
             lines.append(f"      tags added: {', '.join(v.tags_added)}")
         if v.tags_removed:
@@ -597,7 +597,7 @@ def _edit_lines(detail) -> list[str]:
     return lines
 
 
-def _shown(value: str | None) -> str:
+def _quoted(value: str | None) -> str:
     return "(none)" if value is None or value == "" else f"\u201c{value}\u201d"
 
 

@@ -34,6 +34,7 @@ def _smuggle(path, statement: str) -> str:
     conn = sqlite3.connect(path)
     qid = conn.execute("SELECT id FROM questions ORDER BY seq LIMIT 1").fetchone()[0]
     conn.execute("DROP TRIGGER IF EXISTS questions_no_update")
+    conn.execute("DROP TRIGGER IF EXISTS questions_wording_no_update")  # wording changes only by a chained edit
     conn.execute("UPDATE questions SET statement = ? WHERE id = ?", [statement, qid])
     conn.commit()
     conn.close()

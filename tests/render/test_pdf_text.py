@@ -63,3 +63,24 @@ def test_a_damaged_pdf_is_refused(qapp, tmp_path: Path, run_cli):
     path.write_bytes(b"%PDF-1.7\nnot really a pdf")
     code, out, err = run_cli("document", "import", str(path))
     assert code == 2 and out == "" and "broken.pdf" in err
+
+
+def test_a_pdf_through_a_pipe_is_read_once(pdf_file: Path, run_cli, tmp_path: Path):
+    """`document import <(cat report.pdf)`: the bytes arrive once, and the PDF reader still gets them all."""
+    import os
+    import threading
+
+    fifo = tmp_path / "report.pdf"
+    os.mkfifo(fifo)
+    data = pdf_file.read_bytes()
+
+    def feed() -> None:
+        with open(fifo, "wb") as pipe:
+            pipe.write(data)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    code, out, err = run_cli("document", "import", str(fifo))
+    writer.join(timeout=10)
+    assert code == 0, err
+    assert 'Imported "report": 4 sentences, 2 candidate forecasts' in out

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -149,7 +150,14 @@ def read_document(path: Path, *, pdf_reader: PdfReader | None = None) -> Documen
     # no writer is given up after a bounded wait instead of blocking the import for ever.
     data = read_input(path, limit=MAX_DOCUMENT_BYTES, advice="import a shorter text")
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
-        return _read_pdf(path, pdf_reader)
+        if path.is_file():
+            return _read_pdf(path, pdf_reader)
+        # The PDF reader opens the file itself: from a pipe it would find nothing left, so it gets what
+        # was read, in a file of the same name that goes away afterwards.
+        with tempfile.TemporaryDirectory(prefix="forecastapp-") as folder:
+            copy = Path(folder) / (path.name or "input.pdf")
+            copy.write_bytes(data)
+            return _read_pdf(path, pdf_reader, readable=copy)
     if data.startswith(b"PK\x03\x04"):
         raise ImportFormatError(
             f"{shown} is a ZIP archive (a Word or OpenDocument file?); save it as PDF or plain text and import that"
@@ -171,10 +179,11 @@ def _proposed_title(text: str, kind: str, path: Path) -> str:
     return path.stem
 
 
-def _read_pdf(path: Path, pdf_reader: PdfReader | None) -> DocumentFile:
+def _read_pdf(path: Path, pdf_reader: PdfReader | None, *, readable: Path | None = None) -> DocumentFile:
+    """The PDF's text layer; `readable` is a regular file holding the bytes when `path` is a pipe."""
     if pdf_reader is None:
         raise ImportFormatError(f"{_shown(path)} is a PDF, and PDF import needs the desktop components (Qt)")
-    text = pdf_reader(path)
+    text = pdf_reader(readable or path)
     if _CONTROL.search(text):
         # PDF text layers sometimes carry stray control codes; they are not part of the prose.
         text = _CONTROL.sub(" ", text)
