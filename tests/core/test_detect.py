@@ -34,7 +34,7 @@ TERMS = [
     ("Output is expected to rise.", "likely", 0.675, False),
     ("The odds favour a hung parliament.", "likely", 0.675, False),
     ("It is doubtful that suppliers will agree.", "unlikely", 0.325, False),
-    # hedges: could / may / might read as roughly even chance (documented in detect.py)
+    # hedges: could / may / might read as roughly even chance (documented in core/detect/__init__.py)
     ("These shipments could be significant.", "roughly even chance", 0.5, False),
     ("The plant may cover some of the shortfall.", "roughly even chance", 0.5, False),
     ("Carmakers might secure priority allocation.", "roughly even chance", 0.5, False),
