@@ -194,3 +194,9 @@ def test_strength_follows_the_kind_of_cue():
 def test_curly_apostrophes_and_quotes_are_read_like_straight_ones():
     assert one("The economy won\u2019t recover.").negated is True
     assert one("The director said \u201cprices will not rise.\u201d") is None
+
+
+@pytest.mark.parametrize("sentence", ["The port will reopen in 0000.", "The port will reopen in Q1 0000."])
+def test_a_year_zero_is_no_date_and_no_crash(sentence):
+    found = one(sentence)
+    assert found is not None and found.resolve_by == "2025-11-01"  # the default horizon

@@ -99,7 +99,11 @@ def time_expressions(folded: str, original: str, base: date, excluded: list[tupl
     for m in _IN_DATE.finditer(folded):
         quarter = int(m["q"][1]) if m["q"] else None
         month = MONTHS[m["month"]] if m["month"] else None
-        add(m, None, calendar_period(int(m["year"]), month=month, quarter=quarter).end, False)
+        try:
+            end = calendar_period(int(m["year"]), month=month, quarter=quarter).end
+        except ValueError:
+            continue  # "in 0000" names no year of the calendar
+        add(m, None, end, False)
     for pattern, months in _VAGUE:
         for m in pattern.finditer(folded):
             add(m, None, base + relativedelta(months=months), True)
