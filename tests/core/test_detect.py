@@ -34,7 +34,7 @@ TERMS = [
     ("Output is expected to rise.", "likely", 0.675, False),
     ("The odds favour a hung parliament.", "likely", 0.675, False),
     ("It is doubtful that suppliers will agree.", "unlikely", 0.325, False),
-    # hedges: could / may / might read as roughly even chance (documented in detect.py)
+    # hedges: could / may / might read as roughly even chance (documented in core/detect/__init__.py)
     ("These shipments could be significant.", "roughly even chance", 0.5, False),
     ("The plant may cover some of the shortfall.", "roughly even chance", 0.5, False),
     ("Carmakers might secure priority allocation.", "roughly even chance", 0.5, False),
@@ -194,3 +194,9 @@ def test_strength_follows_the_kind_of_cue():
 def test_curly_apostrophes_and_quotes_are_read_like_straight_ones():
     assert one("The economy won\u2019t recover.").negated is True
     assert one("The director said \u201cprices will not rise.\u201d") is None
+
+
+@pytest.mark.parametrize("sentence", ["The port will reopen in 0000.", "The port will reopen in Q1 0000."])
+def test_a_year_zero_is_no_date_and_no_crash(sentence):
+    found = one(sentence)
+    assert found is not None and found.resolve_by == "2025-11-01"  # the default horizon

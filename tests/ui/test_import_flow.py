@@ -368,3 +368,28 @@ def test_a_tracker_import_that_flags_a_conflict_ends_its_progress_at_the_total_i
     total = counts["questions"] + counts["forecasts"] + counts["resolutions"] + len(analysts)
     assert {t for _done, t in calls} == {total}
     assert calls[0] == (0, total) and calls[-1] == (total, total)
+
+
+def test_the_keyboard_alone_goes_through_the_wizard_and_escape_closes_it(qtbot, empty_window):
+    """Enter moves on once a page is complete (and not before), Enter on the preview imports, Escape closes."""
+    window = empty_window
+    dialog = _open(qtbot, window, HAND_KEPT)
+    dialog.path_edit.setFocus()
+    dialog.path_edit.clear()
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
+    assert dialog.page() == PAGE_SOURCE  # nothing typed: Next is disabled, Enter does nothing
+    qtbot.keyClicks(dialog.path_edit, str(HAND_KEPT))
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
+    assert dialog.page() == PAGE_MAPPING
+    statement = dialog.findChild(QComboBox, "map_statement")
+    statement.setCurrentIndex(0)
+    qtbot.keyClick(dialog.analyst_edit, Qt.Key.Key_Return)
+    assert dialog.page() == PAGE_MAPPING  # a required column is missing
+    statement.setCurrentIndex(statement.findText("Question"))
+    qtbot.keyClick(dialog.analyst_edit, Qt.Key.Key_Return)
+    assert dialog.page() == PAGE_PREVIEW
+    _wait_preview(qtbot, dialog)
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+    assert _wait_imported(qtbot, dialog).startswith("Imported hand-kept.csv.")
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.findChild(ImportDialog, "ImportDialog") is None, timeout=5000)

@@ -27,7 +27,10 @@ _DEADLINE_EXAMPLES = "2025-12-31, Dec 2025, 2033, Q3 2026, in 18 months or in 10
 
 @dataclass(frozen=True)
 class DateWindow:
-    """When a question resolves: by `end`, and not before `start` when the forecast names a window."""
+    """When a question resolves: by `end`, and not before `start` when the forecast names a window.
+
+    `calendar_period` uses it for a year, month or quarter, from its first day to its last.
+    """
 
     start: date | None
     end: date
@@ -53,7 +56,9 @@ def _checked_text(text: object, what: str, examples: str) -> str:
 # --- calendar text ---------------------------------------------------------------------------
 
 _INFO = dateutil_parser.parserinfo()
-_MONTH_WORDS = frozenset(word.casefold() for names in _INFO.MONTHS for word in names)
+# Every month name and abbreviation dateutil reads ("sep", "sept", "september"), folded, with its number.
+MONTHS: dict[str, int] = {word.casefold(): number for number, names in enumerate(_INFO.MONTHS, 1) for word in names}
+_MONTH_WORDS = frozenset(MONTHS)
 _WEEKDAY_WORDS = frozenset(word.casefold() for names in _INFO.WEEKDAYS for word in names)
 # Words dateutil skips that are harmless in a date: ordinal suffixes and "of" ("31st of December").
 _FILLER_WORDS = frozenset({"st", "nd", "rd", "th", "of"})
@@ -188,7 +193,7 @@ def parse_day(text: str, *, today: date) -> date:
 
 # --- deadlines -------------------------------------------------------------------------------
 
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
@@ -196,7 +201,7 @@ _NUMBER_WORDS = {
 _UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years", "decade": "decades"}
 
 # A count: digits (a sign or a fraction is caught later with a clear message) or a number word.
-_NUM = r"[-+]?[0-9]+(?:\.[0-9]+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_NUM = r"[-+]?[0-9]+(?:\.[0-9]+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # The unit may follow digits directly ("18months") but must be spaced from a word ("a year").
 _UNIT = r"(?:\s+|(?<=[0-9]))(?P<unit>day|week|month|year|decade)s?"
 _LEAD = r"(?:(?:in|within|over)\s+)?(?:(?:the\s+)?next\s+)?"
@@ -219,8 +224,8 @@ _THIS_NEXT = re.compile(r"(?P<which>this|next)\s+(?P<period>year|month|quarter)"
 
 def _span_number(token: str, shown: str) -> int:
     """One span count as an int; refuses fractions, signs and zero with a concrete suggestion."""
-    if token in _NUMBER_WORDS:
-        return _NUMBER_WORDS[token]
+    if token in NUMBER_WORDS:
+        return NUMBER_WORDS[token]
     if "." in token:
         raise DateError(f"{shown} has a fractional span; use whole units, e.g. 18 months, not 1.5 years")
     value = int(token)
@@ -268,18 +273,32 @@ def _parse_span(folded: str, shown: str, made_on: date) -> DateWindow | None:
     return None
 
 
+def month_end(year: int, month: int) -> date:
+    """The last day of a month (a ValueError for a year or month the calendar does not have)."""
+    return date(year, month, 1) + relativedelta(day=31)
+
+
+def calendar_period(year: int, *, month: int | None = None, quarter: int | None = None) -> DateWindow:
+    """A calendar year, or one of its months or quarters, from its first day to its last."""
+    if quarter is not None:
+        # Quarter q runs from month 3q - 2 to month 3q.
+        return DateWindow(date(year, 3 * quarter - 2, 1), month_end(year, 3 * quarter))
+    if month is not None:
+        return DateWindow(date(year, month, 1), month_end(year, month))
+    return DateWindow(date(year, 1, 1), date(year, 12, 31))
+
+
 def _end_of_quarter(year: int, quarter: int, shown: str) -> date:
     if not 1 <= quarter <= 4:
         raise DateError(f"{shown} names no quarter; quarters are Q1 to Q4, e.g. Q3 2026")
-    # The last month of quarter q is 3q; day=31 clamps to that month's last day.
-    return date(year, 3 * quarter, 1) + relativedelta(day=31)
+    return calendar_period(year, quarter=quarter).end
 
 
 def _this_or_next(which: str, period: str, made_on: date, shown: str) -> date:
     step = 1 if which == "next" else 0
     try:
         if period == "year":
-            return date(made_on.year + step, 12, 31)
+            return calendar_period(made_on.year + step).end
         if period == "month":
             return made_on + relativedelta(months=step, day=31)
         quarter = (made_on.month - 1) // 3 + 1 + step
@@ -329,9 +348,9 @@ def parse_deadline(text: str, *, made_on: date) -> DateWindow:
     if fields.month is None:
         if fields.day is not None:
             raise DateError(f"{shown} has no month; add it, e.g. {_DEADLINE_EXAMPLES}")
-        return DateWindow(None, date(fields.year, 12, 31))
+        return DateWindow(None, calendar_period(fields.year).end)
     if fields.day is None:
-        return DateWindow(None, date(fields.year, fields.month, 1) + relativedelta(day=31))
+        return DateWindow(None, month_end(fields.year, fields.month))
     return DateWindow(None, _real_date(fields.year, fields.month, fields.day, shown))
 
 
