@@ -8,6 +8,8 @@ import sqlite3
 from datetime import date, datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from forecastapp.core import ledger as ops
 from forecastapp.core import store
@@ -258,3 +260,19 @@ def test_a_bulk_loaded_ledger_is_chained_and_verifies(ledger):
     ))
     result = verify_ledger(ledger)
     assert result.ok and result.checked == 200 + 1 + 1 + 1 + 1 + 50  # ... + the analyst + 50 create versions
+
+
+# ---------------------------------------------------------------- the fast per-table encoder
+
+_VALUES = st.one_of(st.none(), st.text(), st.integers(min_value=-(2**63), max_value=2**63 - 1),
+                    st.floats(allow_nan=False, allow_infinity=False), st.binary(max_size=8))
+
+
+@given(prev=st.text(min_size=0, max_size=70), values=st.lists(_VALUES, min_size=8, max_size=8))
+def test_verify_encodes_a_record_exactly_as_the_recipe_does(prev, values):
+    """verify builds each link's bytes from a per-table template; they must be the recipe's bytes, always."""
+    from forecastapp.core.integrity import _record_encoder, canonical_payload
+
+    columns = CHAINED_COLUMNS["forecasts"]
+    assert _record_encoder("forecasts", columns)(prev, values) == canonical_payload(
+        prev, "forecasts", dict(zip(columns, values)))

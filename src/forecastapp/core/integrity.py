@@ -28,8 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import math
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING
 
 from forecastapp.core.errors import ValidationError
@@ -204,19 +208,6 @@ def _position(db: Database, table: str, record_id: str) -> int:
     return row[0] if row and row[0] else db.execute("SELECT count(*) FROM chain").fetchone()[0] + 1
 
 
-def _chain_query(tables: dict[str, tuple[str, ...]]) -> str:
-    selects = ["c.record_table", "c.record_id", "c.prev_hash", "c.hash"]
-    joins = []
-    for i, (table, columns) in enumerate(tables.items()):
-        alias = f"t{i}"
-        # A present-flag per table tells a missing record from one whose columns are all NULL (rowid:
-        # analysts have no seq; for the others rowid is seq).
-        selects.append(f"{alias}.rowid IS NOT NULL")
-        selects += [f"{alias}.{c}" for c in columns]
-        joins.append(f"LEFT JOIN {table} {alias} ON c.record_table = '{table}' AND {alias}.id = c.record_id")
-    return f"SELECT {', '.join(selects)} FROM chain c {' '.join(joins)} ORDER BY c.seq"
-
-
 def verify_ledger(db: Database, *, derived: bool = True) -> VerifyResult:
     """Re-compute every link from the stored records, then check what is derived from them; report the
     first record (or derived value) that does not match.
@@ -238,35 +229,39 @@ def verify_ledger(db: Database, *, derived: bool = True) -> VerifyResult:
 
 def _verify_ledger(db: Database, derived: bool) -> VerifyResult:
     head = chain_head(db)
+    tables = chained_tables(db)
+    # The chain is checked in passes that each read what they need once, instead of one row per link
+    # joining every history table: (1) the links in order, each naming a history table and linking to
+    # the hash before it; (2) per table, each link's record recomputed from the link's own stored
+    # previous hash, which (1) has tied to the link before. Together they find exactly what replaying
+    # the chain link by link finds; of several problems the first in chain order is reported, and at
+    # one link in the order a replay meets them (table, removed record, link, hash).
+    seqs: array[int] = array("q")
+    found: tuple[int, int, str, str, str] | None = None  # (position, priority, table, record id, reason)
     prev = GENESIS
     position = 0
-    tables = chained_tables(db)
-    for row in db.execute(_chain_query(tables)):
+    for seq, table, record_id, stored_prev, stored_hash in db.execute(
+        "SELECT seq, record_table, record_id, prev_hash, hash FROM chain ORDER BY seq"
+    ):
         position += 1
-        table, record_id, stored_prev, stored_hash = row[0], row[1], row[2], row[3]
-        if table not in tables:
-            return _broken(position - 1, position, table, record_id, "the chain names a table that is not history", head)
-        offset = 4
-        record: dict[str, object] | None = None
-        for t, columns in tables.items():
-            present = row[offset]
-            if t == table and present:
-                record = dict(zip(columns, row[offset + 1 : offset + 1 + len(columns)]))
-            offset += 1 + len(columns)
-        if record is None:
-            return _broken(position - 1, position, table, record_id, "the record was removed from the ledger", head)
-        if stored_prev != prev:
-            return _broken(
-                position - 1, position, table, record_id,
-                "the link to the previous record does not match (records were removed or reordered)", head,
-            )
-        expected = record_hash(prev, table, record)
-        if expected != stored_hash:
-            return _broken(
-                position - 1, position, table, record_id,
-                "the record does not match its hash (it was changed after it was recorded)", head,
-            )
+        seqs.append(seq)
+        if found is None:
+            if table not in tables:
+                found = (position, 0, table, record_id, "the chain names a table that is not history")
+            elif stored_prev != prev:
+                found = (position, 2, table, record_id,
+                         "the link to the previous record does not match (records were removed or reordered)")
         prev = stored_hash
+    last_seq = seqs[found[0] - 1] if found is not None else (seqs[-1] if seqs else 0)
+    for table, columns in tables.items():
+        for candidate in _table_problems(db, table, columns, last_seq):
+            at = bisect_left(seqs, candidate[0]) + 1
+            if found is None or (at, candidate[1]) < found[:2]:
+                found = (at, *candidate[1:])
+            break  # a table's problems come in chain order: its first is all that can matter
+    if found is not None:
+        at, _, table, record_id, reason = found
+        return _broken(at - 1, at, table, record_id, reason, head)
     # Every history record must be in the chain: one written with the triggers dropped is not. (A ledger
     # read without migrating it, a merge's source, is checked for the tables its schema chains.)
     for table in tables:
@@ -367,6 +362,72 @@ def derived_problem(db: Database) -> str | None:
     from forecastapp.core.pairs import derived_mismatch  # pairs reads queries; integrity stays light
 
     return derived_mismatch(db)
+
+
+def _table_problems(
+    db: Database, table: str, columns: tuple[str, ...], last_seq: int
+) -> Iterator[tuple[int, int, str, str, str]]:
+    """A chained table's problems up to link `last_seq`, as (seq, priority, table, id, reason), the first
+    first: a link whose record is gone, or whose record no longer hashes to the link's hash."""
+    missing = db.execute(
+        f"SELECT c.seq, c.record_id FROM chain c WHERE c.record_table = ? AND c.seq <= ?"
+        f" AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = c.record_id) ORDER BY c.seq LIMIT 1",
+        [table, last_seq],
+    ).fetchone()
+    bound = missing[0] if missing else last_seq
+    changed = None
+    encode = _record_encoder(table, columns)
+    for seq, stored_prev, stored_hash, *values in db.execute(
+        f"SELECT c.seq, c.prev_hash, c.hash, {', '.join('t.' + c for c in columns)} FROM chain c"
+        f" JOIN {table} t ON t.id = c.record_id WHERE c.record_table = ? AND c.seq <= ?",
+        [table, bound],
+    ):
+        if changed is not None and seq >= changed[0]:
+            continue
+        if hashlib.sha256(encode(stored_prev, values)).hexdigest() != stored_hash:
+            changed = (seq, values[columns.index("id")])
+    problems = []
+    if missing:
+        problems.append((missing[0], 1, table, missing[1], "the record was removed from the ledger"))
+    if changed:
+        problems.append((changed[0], 3, table, changed[1],
+                         "the record does not match its hash (it was changed after it was recorded)"))
+    yield from sorted(problems)
+
+
+class _Unusual(Exception):
+    """A value the fast encoder leaves to the general one (a BLOB, an infinite float)."""
+
+
+def _json_value(value: object) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring_ascii(value)  # type: ignore[arg-type]
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)  # type: ignore[arg-type]
+    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
+        return float.__repr__(value)  # type: ignore[arg-type]
+    raise _Unusual
+
+
+def _record_encoder(table: str, columns: tuple[str, ...]) -> Callable[[str, list], bytes]:
+    """`canonical_payload` for one table's records, as the same bytes, without a dict and a general JSON encoder
+    per record: the keys' order and spelling are fixed per table, so only the values are encoded each time."""
+    order = sorted(columns)
+    picks = [columns.index(c) for c in order]
+    template = ('{"prev":%s,"record":{' + ",".join(f"{encode_basestring_ascii(c)}:%s" for c in order)
+                + "}," + f'"table":{encode_basestring_ascii(table)}' + "}")
+
+    def encode(prev: str, values: list) -> bytes:
+        try:
+            text = template % (_json_value(prev), *[_json_value(values[i]) for i in picks])
+        except _Unusual:
+            return canonical_payload(prev, table, dict(zip(columns, values)))
+        return text.encode("ascii")
+
+    return encode
 
 
 def _broken(checked: int, position: int, table: str, record_id: str, reason: str, head: str) -> VerifyResult:
