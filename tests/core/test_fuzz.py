@@ -573,3 +573,12 @@ def test_regression_an_unreadable_recorded_at_does_not_break_the_pair_scores(led
     # The odd forecasts are scored.
     assert fuzz_ledger.execute(
         "SELECT count(*) FROM pair_scores WHERE final_forecast_id LIKE '%-odd'").fetchone()[0] >= 1
+
+
+def test_regression_an_export_whose_day_is_no_day_is_refused(ledger, valid_export):
+    # SQLite's CHECK (date(x) = x) passes text that is no date at all (the comparison is NULL), and the pair
+    # refresh then failed on a NULL horizon (IntegrityError) for a resolution "resolved on" an analyst's id.
+    data = json.loads(json.dumps(valid_export))
+    data["resolutions"][0]["resolved_on"] = data["analysts"][0]["id"]
+    result = refused_or_done(import_ledger, ledger, data)
+    assert isinstance(result, ForecastError) and "is not a day (YYYY-MM-DD)" in str(result)
