@@ -48,6 +48,9 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
 
     app = QApplication.instance()
     if app is None:
+        from forecastapp.ui.platform_check import check_display
+
+        check_display()  # Qt loads its window-system plugin next, and aborts if it cannot
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
