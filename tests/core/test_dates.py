@@ -122,9 +122,8 @@ def test_two_digit_years_are_refused_not_guessed(typed: str) -> None:
     assert "four digits" in day_refusal(typed)
 
 
-@pytest.mark.parametrize("typed", ["03/04/2025", "3/4/2025", "31/12/2025", "12/31/2025", "31.12.2025",
-                                   "2025/12/31", "20251231", "2025-1-5", "12-31-2025", "31"])  # fmt: skip
-def test_numeric_dates_other_than_iso_are_ambiguous(typed: str) -> None:
+@pytest.mark.parametrize("typed", ["03/04/2025", "3/4/2025", "12/11/2025", "20251231", "31", "13/13/2025"])
+def test_numeric_dates_that_two_readings_fit_are_ambiguous(typed: str) -> None:
     message = day_refusal(typed)
     assert f"'{typed}'" in message
     assert "YYYY-MM-DD" in message and "month name" in message
@@ -463,3 +462,20 @@ def test_arbitrary_text_raises_only_forecast_errors(text: str, when: date) -> No
             parse()
         except ForecastError:
             pass
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("31/12/2027", date(2027, 12, 31)),  # only day-first reads it (issue 14, item 18)
+    ("12/31/2027", date(2027, 12, 31)),  # only month-first reads it
+    ("31.12.2027", date(2027, 12, 31)),
+    ("12-31-2027", date(2027, 12, 31)),
+    ("05/05/2027", date(2027, 5, 5)),    # both readings agree
+    ("2027/12/31", date(2027, 12, 31)),  # year first: year, month, day everywhere
+    ("2027-1-5", date(2027, 1, 5)),
+])
+def test_numeric_dates_that_one_reading_alone_fits_are_read(typed: str, day: date) -> None:
+    assert parse_day(typed, today=date(2026, 1, 1)) == day
+
+
+def test_a_numeric_date_that_is_no_real_day_says_so() -> None:
+    assert "not a real date" in day_refusal("31/02/2027")

@@ -102,6 +102,35 @@ def _iso_fields(found: re.Match[str], shown: str) -> _Fields:
     return _Fields(year, month, day)
 
 
+_DAY_MONTH_YEAR = re.compile(r"\s*([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4})\s*")
+_YEAR_MONTH_DAY = re.compile(r"\s*([0-9]{4})([/.\-])([0-9]{1,2})\2([0-9]{1,2})\s*")
+
+
+def _numeric_fields(text: str, shown: str) -> _Fields | None:
+    """A day written in numbers only that one reading alone makes a date of, else None.
+
+    Year first ("2027/12/31") is year, month, day everywhere. Year last is day-month in most of the world
+    and month-day in the US: "31/12/2027" and "12/31/2027" can each be read one way only, and
+    "05/05/2027" reads the same both ways; "03/04/2027" could be either, and is left to the caller to
+    refuse as ambiguous. Two-digit years are never read.
+    """
+    found = _YEAR_MONTH_DAY.fullmatch(text)
+    if found is not None:
+        year, month, day = int(found[1]), int(found[3]), int(found[4])
+        _real_date(year, month, day, shown)
+        return _Fields(year, month, day)
+    found = _DAY_MONTH_YEAR.fullmatch(text)
+    if found is None:
+        return None
+    first, second, year = int(found[1]), int(found[3]), int(found[4])
+    readings = {(m, d) for m, d in ((second, first), (first, second)) if 1 <= m <= 12 and 1 <= d <= 31}
+    if len(readings) != 1:
+        return None  # ambiguous (or no month at all): the caller says so
+    ((month, day),) = readings
+    _real_date(year, month, day, shown)
+    return _Fields(year, month, day)
+
+
 def _calendar_fields(text: str, shown: str, examples: str) -> _Fields:
     """The year, month and day typed in `text`; refuses ambiguous, unreadable or timed input."""
     unreadable = f"cannot read {shown} as a date; write it like {examples}"
@@ -115,6 +144,9 @@ def _calendar_fields(text: str, shown: str, examples: str) -> _Fields:
         iso = _ISO.fullmatch(text)
         if iso is not None:
             return _iso_fields(iso, shown)
+        numeric = _numeric_fields(text, shown)
+        if numeric is not None:
+            return numeric
         if re.search(r"[0-9]", text):
             # "03/04/2025" is 3 April in Europe and March 4 in the US; never guess.
             raise DateError(
