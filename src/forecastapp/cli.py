@@ -1034,9 +1034,9 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, e
                            exclude_backdated=exclude_backdated, exclude_imported=exclude_imported,
                            exclude_reworded=exclude_reworded, verify=verify,
                            today=clock.today, now=clock.now)
-    if card["ledger"]["verified"] is False:
+    if card.ledger.verified is False:
         # The scorecard still comes out (it says so itself), but whoever runs it must not miss it.
-        summary = card["ledger"]["verify"]
+        summary = card.ledger.verify or ""
         chain = "" if summary.startswith("derived") else "the ledger's hash chain is "
         click.echo(f"warning: {chain}{summary}", err=True)
     if output is None:

@@ -1,6 +1,6 @@
 """Scorecard exports without Qt: JSON, CSV, Markdown and HTML, plus the reliability diagram as SVG.
 
-Every export takes the dict `core.scorecard.build_scorecard` returns.
+Every export takes the `Scorecard` that `core.scorecard.build_scorecard` returns (core/scorecard_types.py).
 
 - JSON (`to_json`): the scorecard as is; the group sections indented, each scored pair on one line.
 - CSV (`to_csv`): one text with two sections, so it works the same on stdout and in a file: first a
@@ -28,9 +28,8 @@ import base64
 import csv
 import html
 import io
-import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,13 +45,18 @@ from forecastapp.core.numbers import (
     format_score,
     format_signed,
 )
-from forecastapp.core.scorecard import ScoredPairs
+from forecastapp.core.scorecard_types import (
+    MARKS,
+    AnalystFigures,
+    Figures,
+    LedgerStatement,
+    Scorecard,
+    ScorecardFilters,
+    TermFigures,
+)
 
 DEFAULT_MAX_PAIRS = 200
 """Scored questions listed in a Markdown/HTML/PDF report before the list is cut."""
-
-GROUP_SECTIONS = (("analysts", "analyst", "name"), ("tags", "tag", "tag"), ("documents", "document", "title"),
-                  ("terms", "term", "term"), ("horizons", "horizon", "horizon"))
 
 CSV_GROUP_COLUMNS = (
     "group", "name", "n", "brier", "brier_ci90_low", "brier_ci90_high", "brier_time_averaged", "log_score",
@@ -68,25 +72,9 @@ CSV_PAIR_COLUMNS = (
 # --- JSON -----------------------------------------------------------------------------------------
 
 
-def to_json(card: dict[str, Any]) -> str:
-    """The scorecard as JSON text: sections indented, then one scored pair per line; ASCII only.
-
-    Non-ASCII text is written as \\u escapes: the file is the same on every console and code page,
-    and json's ASCII encoder is the faster one.
-    """
-    head = {k: v for k, v in card.items() if k != "pairs"}
-    text = json.dumps(head, indent=1)
-    if "pairs" not in card:
-        return text + "\n"
-    pairs = card["pairs"]
-    if isinstance(pairs, ScoredPairs):
-        rows = pairs.json_rows()
-    else:
-        encode = json.JSONEncoder(separators=(", ", ": ")).encode
-        rows = [encode(p) for p in pairs]
-    body = '"pairs": [\n  ' + ",\n  ".join(rows) + "\n ]" if rows else '"pairs": []'
-    # head ends with "\n}"; the pairs go in as its last key.
-    return f"{text[:-2]},\n {body}\n}}\n" if head else f"{{\n {body}\n}}\n"
+def to_json(card: Scorecard) -> str:
+    """The scorecard as JSON text (`Scorecard.to_json`): sections indented, one scored pair per line; ASCII."""
+    return card.to_json()
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -104,29 +92,36 @@ def csv_cell(value: object) -> str:
     return text
 
 
-def _group_csv_row(group: str, name: str | None, g: dict[str, Any]) -> list[object]:
-    ci = g.get("brier_ci90") or (None, None)
-    murphy = g.get("murphy") or {}
+def _group_csv_row(group: str, g: Figures) -> list[object]:
+    ci = g.brier_ci90 or (None, None)
+    m = g.murphy
+    relative = (g.relative_brier, g.relative_brier_n) if isinstance(g, AnalystFigures) else (None, None)
+    term = (g.range, g.happened) if isinstance(g, TermFigures) else (None, None)
     return [
-        group, name, g["n"], g["brier"], ci[0], ci[1], g["brier_time_averaged"], g["log_score"], g["base_rate"],
-        g["brier_skill_vs_50"], g["brier_skill_vs_base_rate"], murphy.get("reliability"), murphy.get("resolution"),
-        murphy.get("uncertainty"), g.get("relative_brier"), g.get("relative_brier_n"), g.get("range"),
-        g.get("happened"), g.get("backdated_pairs"), g.get("imported_pairs"), g.get("reworded_pairs"),
+        group, g.label, g.n, g.brier, ci[0], ci[1], g.brier_time_averaged, g.log_score, g.base_rate,
+        g.brier_skill_vs_50, g.brier_skill_vs_base_rate, m.reliability, m.resolution, m.uncertainty, *relative,
+        *term, *(g.marked_pairs(mark) for mark in MARKS),
     ]
 
 
-def to_csv(card: dict[str, Any]) -> str:
+def group_sections(card: Scorecard) -> tuple[tuple[str, tuple[Figures, ...]], ...]:
+    """Each kind of group (analyst, tag, document, term, horizon) with the scorecard's groups of that kind."""
+    return (("analyst", card.analysts), ("tag", card.tags), ("document", card.documents), ("term", card.terms),
+            ("horizon", card.horizons))
+
+
+def to_csv(card: Scorecard) -> str:
     """Groups table, one empty line, pairs table (see the module docstring); every cell neutralised."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_GROUP_COLUMNS)
-    rows: list[list[object]] = [_group_csv_row("overall", None, card["overall"])]
-    for section, group, key in GROUP_SECTIONS:
-        rows.extend(_group_csv_row(group, g[key], g) for g in card[section])
+    rows: list[list[object]] = [_group_csv_row("overall", card.overall)]
+    for group, groups in group_sections(card):
+        rows.extend(_group_csv_row(group, g) for g in groups)
     writer.writerows([csv_cell(v) for v in row] for row in rows)
     buf.write("\n")
     writer.writerow(CSV_PAIR_COLUMNS)
-    writer.writerows([csv_cell(p[k]) for k in CSV_PAIR_COLUMNS] for p in card["pairs"])
+    writer.writerows([csv_cell(p[k]) for k in CSV_PAIR_COLUMNS] for p in card.pairs)
     return buf.getvalue()
 
 
@@ -143,7 +138,7 @@ _INK = "#111827"
 _MUTED = "#4b5563"
 
 
-def calibration_svg(group: dict[str, Any], *, title: str | None = None) -> str:
+def calibration_svg(group: Figures, *, title: str | None = None) -> str:
     """The reliability diagram of one group as standalone SVG text (SVG Tiny features only, so Qt draws it too).
 
     Each non-empty bin is a dot at (mean forecast, observed frequency) with its Wilson 95% interval as a
@@ -151,8 +146,8 @@ def calibration_svg(group: dict[str, Any], *, title: str | None = None) -> str:
     calibration; the bars underneath show how many pairs each bin holds.
     """
     x0, y0, w, h = _PLOT
-    n = group.get("n") or 0
-    bins = group.get("calibration") or []
+    n = group.n
+    bins = group.calibration
     heading = title or (f"Calibration of {format_count(n)} scored pair{'s' if n != 1 else ''}" if n else
                         "Calibration: no scored pairs")
 
@@ -188,19 +183,19 @@ def calibration_svg(group: dict[str, Any], *, title: str | None = None) -> str:
     out.append(f'<text x="18" y="{cy}" font-size="12" fill="{_INK}" text-anchor="middle" '
                f'transform="rotate(-90 18 {cy})">Observed frequency (resolved yes)</text>')
 
-    filled = [b for b in bins if b.get("n")]
-    largest = max((b["n"] for b in filled), default=0)
+    filled = [b for b in bins if b.n]
+    largest = max((b.n for b in filled), default=0)
     points = []
     for b in filled:
-        x, y = px(b["mean_forecast"]), py(b["observed"])
+        x, y = px(b.mean_forecast), py(b.observed)
         points.append(f"{x},{y}")
-        out.append(f'<line x1="{x}" y1="{py(b["ci_low"])}" x2="{x}" y2="{py(b["ci_high"])}" stroke="{_ACCENT}" '
+        out.append(f'<line x1="{x}" y1="{py(b.ci_low)}" x2="{x}" y2="{py(b.ci_high)}" stroke="{_ACCENT}" '
                    'stroke-width="2" stroke-opacity="0.45"/>')
     if len(points) > 1:
         out.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{_ACCENT}" stroke-width="1.5"/>')
     for b in filled:
-        radius = round(3.5 + 5.5 * (b["n"] / largest) ** 0.5, 2)
-        out.append(f'<circle cx="{px(b["mean_forecast"])}" cy="{py(b["observed"])}" r="{radius}" fill="{_ACCENT}" '
+        radius = round(3.5 + 5.5 * (b.n / largest) ** 0.5, 2)
+        out.append(f'<circle cx="{px(b.mean_forecast)}" cy="{py(b.observed)}" r="{radius}" fill="{_ACCENT}" '
                    'stroke="#ffffff" stroke-width="1"/>')
 
     # Histogram of pairs per bin, on the same x scale.
@@ -209,11 +204,11 @@ def calibration_svg(group: dict[str, Any], *, title: str | None = None) -> str:
     out.append(f'<line x1="{x0}" y1="{_HIST_TOP + _HIST_HEIGHT}" x2="{x0 + w}" y2="{_HIST_TOP + _HIST_HEIGHT}" '
                f'stroke="{_MUTED}" stroke-width="1"/>')
     for b in bins:
-        count = b.get("n") or 0
+        count = b.n
         if not count:
             continue
         bar = max(1.0, round(_HIST_HEIGHT * count / largest, 2))
-        left = px(b["lower"]) + 2
+        left = px(b.lower) + 2
         out.append(f'<rect x="{left}" y="{_HIST_TOP + _HIST_HEIGHT - bar}" width="{round(w / 10 - 4, 2)}" '
                    f'height="{bar}" fill="{_ACCENT}" fill-opacity="0.35"/>')
         out.append(f'<text x="{left + w / 20 - 2}" y="{_HIST_TOP + _HIST_HEIGHT + 13}" font-size="10" '
@@ -300,36 +295,31 @@ class Report:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
 
 
-def _filters_text(filters: dict[str, Any]) -> str:
+def _filters_text(filters: ScorecardFilters) -> str:
     parts = []
-    if filters.get("analyst"):
-        parts.append(f"analyst {filters['analyst']}")
-    if filters.get("tag"):
-        parts.append(f"tag {filters['tag']}")
-    if filters.get("since") and filters.get("until"):
-        parts.append(f"resolved {filters['since']} to {filters['until']}")
-    elif filters.get("since"):
-        parts.append(f"resolved on or after {filters['since']}")
-    elif filters.get("until"):
-        parts.append(f"resolved on or before {filters['until']}")
-    if filters.get("exclude_backdated"):
-        parts.append("back-dated forecasts left out")
-    if filters.get("exclude_imported"):
-        parts.append("imported forecasts left out")
-    if filters.get("exclude_reworded"):
-        parts.append("forecasts on earlier wording left out")
+    if filters.analyst:
+        parts.append(f"analyst {filters.analyst}")
+    if filters.tag:
+        parts.append(f"tag {filters.tag}")
+    if filters.since and filters.until:
+        parts.append(f"resolved {filters.since} to {filters.until}")
+    elif filters.since:
+        parts.append(f"resolved on or after {filters.since}")
+    elif filters.until:
+        parts.append(f"resolved on or before {filters.until}")
+    parts += [MARK_WORDS[mark].left_out for mark in MARKS if filters.excludes(mark)]
     return "; ".join(parts) if parts else "none (every scored pair)"
 
 
-def integrity_text(ledger: dict[str, Any]) -> str:
+def integrity_text(ledger: LedgerStatement) -> str:
     """One sentence on the ledger's hash chain as the scorecard states it (verified, broken, or not checked)."""
-    head = ledger.get("chain_head")
+    head = ledger.chain_head
     if not head:
         return "The ledger's hash chain is not stated in this scorecard (made by an older forecastapp)."
-    if ledger.get("verified") is True:
-        return f"Ledger verified: {format_count(ledger.get('chain_records') or 0)} records, chain head {head}."
-    if ledger.get("verified") is False:
-        summary = str(ledger.get("verify") or "")
+    if ledger.verified is True:
+        return f"Ledger verified: {format_count(ledger.chain_records or 0)} records, chain head {head}."
+    if ledger.verified is False:
+        summary = str(ledger.verify or "")
         if summary.startswith("derived"):
             # The chain holds, but a stored figure or state does not follow from it (integrity.derived_problem).
             return (f"Ledger check failed: {summary}. These figures may have been edited after they were "
@@ -341,42 +331,63 @@ def integrity_text(ledger: dict[str, Any]) -> str:
             "forecastapp verify checks it).")
 
 
-#: How the reports speak of each mark of scorecard.MARKS: what the final forecast of a marked pair did, and
-#: what such a pair rests on.
-MARK_WORDS: dict[str, tuple[str, str]] = {
-    "backdated": ("was back-dated (made on more than a day before it was recorded)",
-                  "a back-dated final forecast (made on more than a day before it was recorded), which could be "
-                  "hindsight"),
-    "imported": ("was imported from a file",
-                 "a final forecast imported from a file, whose dates are the file's word, not this ledger's record"),
-    "reworded": ("was made on earlier wording", "a final forecast made before an edit changed what its question asks"),
+@dataclass(frozen=True)
+class MarkWords:
+    """How the reports speak of one mark of scorecard MARKS."""
+
+    did: str  # what the final forecast of a marked pair did
+    rests_on: str  # what such a pair rests on
+    left_out: str  # how the filters line says the mark's pairs were left out
+    left_out_row: str  # the "Not scored" table's row for the pairs the filter left out
+
+
+MARK_WORDS: dict[str, MarkWords] = {
+    "backdated": MarkWords(
+        "was back-dated (made on more than a day before it was recorded)",
+        "a back-dated final forecast (made on more than a day before it was recorded), which could be hindsight",
+        "back-dated forecasts left out", "Scored pairs left out: final forecast back-dated"),
+    "imported": MarkWords(
+        "was imported from a file",
+        "a final forecast imported from a file, whose dates are the file's word, not this ledger's record",
+        "imported forecasts left out", "Scored pairs left out: final forecast imported"),
+    "reworded": MarkWords(
+        "was made on earlier wording", "a final forecast made before an edit changed what its question asks",
+        "forecasts on earlier wording left out", "Scored pairs left out: final forecast made on earlier wording"),
+}
+"""How the reports speak of each mark of scorecard.MARKS (same keys, same order)."""
+
+#: The headline table's row for each mark: how many scored pairs carry it.
+_MARK_HEADLINE = {
+    "backdated": "Of which the final forecast was back-dated",
+    "imported": "Of which the final forecast was imported",
+    "reworded": "Of which the final forecast was made on earlier wording",
 }
 
 
-def mark_text(card: dict[str, Any], mark: str) -> str | None:
+def mark_text(card: Scorecard, mark: str) -> str | None:
     """How many scored pairs carry a mark (MARK_WORDS), or were left out for it; None if neither."""
-    did, rests_on = MARK_WORDS[mark]
-    if (card.get("filters") or {}).get(f"exclude_{mark}"):
-        left_out = (card.get("excluded") or {}).get(mark) or 0
-        return (f"{format_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast {did} "
-                f"{'were' if left_out != 1 else 'was'} left out.")
-    n = card["overall"].get(f"{mark}_pairs")
+    words = MARK_WORDS[mark]
+    if card.filters.excludes(mark):
+        left_out = card.excluded.left_out_for(mark)
+        return (f"{format_count(left_out)} scored pair{'s' if left_out != 1 else ''} whose final forecast "
+                f"{words.did} {'were' if left_out != 1 else 'was'} left out.")
+    n = card.overall.marked_pairs(mark)
     if not n:
         return None
-    return (f"{format_count(n)} of {format_count(card['overall']['n'])} scored pairs rest on {rests_on}; "
+    return (f"{format_count(n)} of {format_count(card.overall.n)} scored pairs rest on {words.rests_on}; "
             f"forecastapp scorecard --exclude-{mark} scores without them.")
 
 
-def _hindsight_text(card: dict[str, Any]) -> str | None:
+def _hindsight_text(card: Scorecard) -> str | None:
     """How many forecasts were left out as hindsight; None if none."""
-    n = (card.get("excluded") or {}).get("hindsight") or 0
+    n = card.excluded.hindsight
     if not n:
         return None
     return (f"{format_count(n)} forecast{'s' if n != 1 else ''} made or recorded after {'their' if n != 1 else 'its'} "
             f"question's outcome was on the record {'are' if n != 1 else 'is'} kept in the history and never scored.")
 
 
-def _group_table(groups: list[dict[str, Any]], key: str, label: str, *, relative: bool = False) -> Table:
+def _group_table(groups: Sequence[Figures], label: str, *, relative: bool = False) -> Table:
     headers = [label, "Pairs", "Brier", "90% interval", "Time-avg Brier", "Log score", "Skill vs 50%"]
     numeric = [False, True, True, True, True, True, True]
     if relative:
@@ -384,141 +395,132 @@ def _group_table(groups: list[dict[str, Any]], key: str, label: str, *, relative
         numeric.append(True)
     rows = []
     for g in groups:
-        row = [str(g[key] if g[key] is not None else DASH), format_count(g["n"]), format_score(g["brier"]),
-               format_interval(g["brier_ci90"]), format_score(g["brier_time_averaged"]), format_score(g["log_score"]),
-               format_score(g["brier_skill_vs_50"], 2)]
+        row = [str(g.label if g.label is not None else DASH), format_count(g.n), format_score(g.brier),
+               format_interval(g.brier_ci90), format_score(g.brier_time_averaged), format_score(g.log_score),
+               format_score(g.brier_skill_vs_50, 2)]
         if relative:
-            row.append(f"{format_signed(g['relative_brier'])} ({format_count(g['relative_brier_n'])})"
-                       if g.get("relative_brier") is not None else DASH)
+            assert isinstance(g, AnalystFigures)
+            row.append(f"{format_signed(g.relative_brier)} ({format_count(g.relative_brier_n)})"
+                       if g.relative_brier is not None else DASH)
         rows.append(tuple(row))
     nowrap = (False, True, True, True) + (False,) * (len(headers) - 4)
     return Table(tuple(headers), tuple(rows), tuple(numeric), wide=True, widths=("22%",), nowrap=nowrap)
 
 
-def _term_verdict(t: dict[str, Any]) -> str:
+def _term_verdict(t: TermFigures) -> str:
     """Whether the share that happened sits inside the term's ICD 203 range."""
-    if t["of"] == 0 or t.get("low") is None:
+    if t.of == 0 or t.low is None or t.high is None:
         return DASH
-    observed = t["happened"] / t["of"]
-    if observed < t["low"]:
+    observed = t.happened / t.of
+    if observed < t.low:
         return "below the range"
-    if observed > t["high"]:
+    if observed > t.high:
         return "above the range"
     return "within the range"
 
 
-def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -> Report:
-    """Lay the scorecard out as titled blocks of plain text (the renderers add markup and escaping)."""
-    o = card["overall"]
-    n = o["n"]
-    ledger = card.get("ledger") or {}
-    scale = card.get("scale") or {}
+def _opening(card: Scorecard) -> list[Block]:
+    """When and from what the scorecard was drawn, the ledger's integrity, the scale, and what it rests on."""
+    ledger = card.ledger
     blocks: list[Block] = [
-        Paragraph(f"Generated {card['generated_at'][:16].replace('T', ' ')} UTC. Filters: "
-                  f"{_filters_text(card['filters'])}. Ledger: {format_count(ledger.get('questions', 0))} questions, "
-                  f"{format_count(ledger.get('forecasts', 0))} forecasts.", muted=True),
-        Paragraph(integrity_text(ledger), muted=ledger.get("verified") is not False),
-        Paragraph(f"Scale: Brier scores run {scale.get('brier', '0-1')}. Lower is better; always saying 50% "
+        Paragraph(f"Generated {card.generated_at[:16].replace('T', ' ')} UTC. Filters: "
+                  f"{_filters_text(card.filters)}. Ledger: {format_count(ledger.questions)} questions, "
+                  f"{format_count(ledger.forecasts)} forecasts.", muted=True),
+        Paragraph(integrity_text(ledger), muted=ledger.verified is not False),
+        Paragraph(f"Scale: Brier scores run {card.scale.brier}. Lower is better; always saying 50% "
                   "scores 0.25. Log scores use the natural log; higher (closer to 0) is better. Estimative "
-                  f"terms follow {scale.get('terms', 'ICD 203')}."),
+                  f"terms follow {card.scale.terms}."),
     ]
     for text in (*(mark_text(card, mark) for mark in MARK_WORDS), _hindsight_text(card)):
         if text:
             blocks.append(Paragraph(text))
-    if n == 0:
+    if card.overall.n == 0:
         blocks.append(Paragraph("No scored pairs match these filters: nothing has resolved yes or no with a "
                                 "forecast made on or before its resolution. Every figure below is empty."))
-    murphy = o["murphy"]
-    blocks += [
+    return blocks
+
+
+def _headline(o: Figures) -> list[Block]:
+    """The overall figures and the calibration of every pair."""
+    murphy = o.murphy
+    return [
         Heading("Headline"),
         Table(
             ("Figure", "Value"),
             (
-                ("Scored pairs (question, analyst)", format_count(n)),
-                ("Of which the final forecast was back-dated", format_count(o.get("backdated_pairs") or 0)),
-                ("Of which the final forecast was imported", format_count(o.get("imported_pairs") or 0)),
-                ("Of which the final forecast was made on earlier wording", format_count(o.get("reworded_pairs") or 0)),
-                ("Brier, final forecast (0-1)", format_score(o["brier"])),
-                ("90% bootstrap interval of that Brier", format_interval(o["brier_ci90"])),
-                ("Brier, time-averaged over the days open", format_score(o["brier_time_averaged"])),
-                ("Log score, final forecast", format_score(o["log_score"])),
-                ("Base rate (share resolved yes)", format_percent(o["base_rate"])),
-                ("Skill vs always 50%", format_score(o["brier_skill_vs_50"], 2)),
-                ("Skill vs the base rate", format_score(o["brier_skill_vs_base_rate"], 2)),
-                ("Murphy: reliability (lower is better)", format_score(murphy["reliability"], 4)),
-                ("Murphy: resolution (higher is better)", format_score(murphy["resolution"], 4)),
-                ("Murphy: uncertainty", format_score(murphy["uncertainty"], 4)),
+                ("Scored pairs (question, analyst)", format_count(o.n)),
+                *((_MARK_HEADLINE[mark], format_count(o.marked_pairs(mark))) for mark in MARKS),
+                ("Brier, final forecast (0-1)", format_score(o.brier)),
+                ("90% bootstrap interval of that Brier", format_interval(o.brier_ci90)),
+                ("Brier, time-averaged over the days open", format_score(o.brier_time_averaged)),
+                ("Log score, final forecast", format_score(o.log_score)),
+                ("Base rate (share resolved yes)", format_percent(o.base_rate)),
+                ("Skill vs always 50%", format_score(o.brier_skill_vs_50, 2)),
+                ("Skill vs the base rate", format_score(o.brier_skill_vs_base_rate, 2)),
+                ("Murphy: reliability (lower is better)", format_score(murphy.reliability, 4)),
+                ("Murphy: resolution (higher is better)", format_score(murphy.resolution, 4)),
+                ("Murphy: uncertainty", format_score(murphy.uncertainty, 4)),
             ),
             (False, True),
         ),
         Heading("Calibration"),
-        Chart(calibration_svg(o), alt=f"Reliability diagram of {format_count(n)} scored pairs"),
+        Chart(calibration_svg(o), alt=f"Reliability diagram of {format_count(o.n)} scored pairs"),
         Table(
             ("Forecast bin", "Pairs", "Mean forecast", "Observed", "95% interval"),
             tuple(
-                (f"{round(b['lower'] * 100)}-{round(b['upper'] * 100)}%", format_count(b["n"]),
-                 format_percent(b["mean_forecast"]), format_percent(b["observed"]),
-                 DASH if b["ci_low"] is None else f"{format_percent(b['ci_low'])} to {format_percent(b['ci_high'])}")
-                for b in o["calibration"]
+                (f"{round(b.lower * 100)}-{round(b.upper * 100)}%", format_count(b.n),
+                 format_percent(b.mean_forecast), format_percent(b.observed),
+                 DASH if b.ci_low is None else f"{format_percent(b.ci_low)} to {format_percent(b.ci_high)}")
+                for b in o.calibration
             ),
             (False, True, True, True, True),
         ),
-        Heading("Words of estimative probability (ICD 203)"),
     ]
-    terms = card["terms"]
-    blocks.append(Table(
+
+
+def _terms(terms: Sequence[TermFigures]) -> list[Block]:
+    """How often what each estimative term said happened, against the term's ICD 203 range."""
+    blocks: list[Block] = [Heading("Words of estimative probability (ICD 203)"), Table(
         ("Term", "ICD 203 range", "Happened", "Share", "Verdict", "Brier"),
         tuple(
-            (t["term"], t["range"] or DASH, f"{format_count(t['happened'])} of {format_count(t['of'])}",
-             format_percent(t["happened"] / t["of"]) if t["of"] else DASH, _term_verdict(t), format_score(t["brier"]))
+            (t.term, t.range or DASH, f"{format_count(t.happened)} of {format_count(t.of)}",
+             format_percent(t.happened / t.of) if t.of else DASH, _term_verdict(t), format_score(t.brier))
             for t in terms
         ),
         (False, True, True, True, False, True),
         empty="no final forecast was entered as an estimative term",
-    ))
+    )]
     if terms:
         blocks.append(Bullets(tuple(
-            f"said {t['term']}: {format_count(t['happened'])} of {format_count(t['of'])} happened, "
-            f"range {t['range'] or DASH}"
+            f"said {t.term}: {format_count(t.happened)} of {format_count(t.of)} happened, range {t.range or DASH}"
             for t in terms
         )))
-    blocks += [
-        Heading("Analysts"),
-        Paragraph("Relative Brier: the analyst's Brier minus the median of the other analysts on the same "
-                  "questions, averaged over those questions; negative is better.", muted=True),
-        _group_table(card["analysts"], "name", "Analyst", relative=True),
-        Heading("Tags"),
-        _group_table(card["tags"], "tag", "Tag"),
-        Heading("Documents"),
-        _group_table(card["documents"], "title", "Document"),
-        Heading("Horizon (first forecast to resolution)"),
-        _group_table(card["horizons"], "horizon", "Horizon"),
-        Heading("Not scored"),
-        Table(
-            ("Questions", "Count"),
-            (
-                ("Annulled", format_count(card["excluded"]["annulled"])),
-                ("Annulled because their condition did not hold", format_count(card["excluded"]["condition_not_met"])),
-                ("Resolved with no forecast made on or before resolution",
-                 format_count(card["excluded"]["no_forecast_before_resolution"])),
-                ("Due: still open after their resolve-by date", format_count(card["excluded"]["due"])),
-                *((("Scored pairs left out: final forecast back-dated",
-                    format_count(card["excluded"].get("backdated") or 0)),)
-                  if card["filters"].get("exclude_backdated") else ()),
-                *((("Scored pairs left out: final forecast imported",
-                    format_count(card["excluded"].get("imported") or 0)),)
-                  if card["filters"].get("exclude_imported") else ()),
-                *((("Scored pairs left out: final forecast made on earlier wording",
-                    format_count(card["excluded"].get("reworded") or 0)),)
-                  if card["filters"].get("exclude_reworded") else ()),
-                ("Forecasts left out as hindsight (made or recorded after the outcome was on the record)",
-                 format_count(card["excluded"].get("hindsight") or 0)),
-            ),
-            (False, True),
+    return blocks
+
+
+def _not_scored(card: Scorecard) -> list[Block]:
+    """What the scores leave out: questions by reason, pairs the filters dropped, hindsight forecasts."""
+    excluded = card.excluded
+    return [Heading("Not scored"), Table(
+        ("Questions", "Count"),
+        (
+            ("Annulled", format_count(excluded.annulled)),
+            ("Annulled because their condition did not hold", format_count(excluded.condition_not_met)),
+            ("Resolved with no forecast made on or before resolution",
+             format_count(excluded.no_forecast_before_resolution)),
+            ("Due: still open after their resolve-by date", format_count(excluded.due)),
+            *((MARK_WORDS[mark].left_out_row, format_count(excluded.left_out_for(mark)))
+              for mark in MARKS if card.filters.excludes(mark)),
+            ("Forecasts left out as hindsight (made or recorded after the outcome was on the record)",
+             format_count(excluded.hindsight)),
         ),
-        Heading("Scored questions"),
-    ]
-    pairs = card["pairs"]
+        (False, True),
+    )]
+
+
+def _scored_questions(pairs: Sequence[dict[str, Any]], max_pairs: int) -> list[Block]:
+    """The most recently resolved scored pairs, with a note where the list is cut."""
+    blocks: list[Block] = [Heading("Scored questions")]
     shown = list(reversed(pairs[max(0, len(pairs) - max_pairs):])) if max_pairs > 0 else []
     if len(pairs) > len(shown):
         blocks.append(Paragraph(
@@ -537,6 +539,28 @@ def report_blocks(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -
         widths=(None, "44%"),
         nowrap=(True, False, False, False, False, True),
     ))
+    return blocks
+
+
+def report_blocks(card: Scorecard, *, max_pairs: int = DEFAULT_MAX_PAIRS) -> Report:
+    """Lay the scorecard out as titled blocks of plain text (the renderers add markup and escaping)."""
+    blocks = [
+        *_opening(card),
+        *_headline(card.overall),
+        *_terms(card.terms),
+        Heading("Analysts"),
+        Paragraph("Relative Brier: the analyst's Brier minus the median of the other analysts on the same "
+                  "questions, averaged over those questions; negative is better.", muted=True),
+        _group_table(card.analysts, "Analyst", relative=True),
+        Heading("Tags"),
+        _group_table(card.tags, "Tag"),
+        Heading("Documents"),
+        _group_table(card.documents, "Document"),
+        Heading("Horizon (first forecast to resolution)"),
+        _group_table(card.horizons, "Horizon"),
+        *_not_scored(card),
+        *_scored_questions(card.pairs, max_pairs),
+    ]
     return Report("Forecast scorecard", tuple(blocks))
 
 
@@ -576,7 +600,7 @@ def _md_table(t: Table) -> list[str]:
     return lines + [""]
 
 
-def to_markdown(card: dict[str, Any], *, chart_src: str | None = None, max_pairs: int = DEFAULT_MAX_PAIRS) -> str:
+def to_markdown(card: Scorecard, *, chart_src: str | None = None, max_pairs: int = DEFAULT_MAX_PAIRS) -> str:
     """The report as Markdown; the chart is `chart_src` (e.g. a file beside the report) or an inline data: URI."""
     report = report_blocks(card, max_pairs=max_pairs)
     lines = [f"# {md_escape(report.title)}", ""]
@@ -634,7 +658,7 @@ def _html_table(t: Table) -> str:
 
 
 def to_html(
-    card: dict[str, Any],
+    card: Scorecard,
     *,
     max_pairs: int = DEFAULT_MAX_PAIRS,
     chart_src: str | None = None,
@@ -693,7 +717,7 @@ def chart_path_for(output: Path) -> Path:
 SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
 
 
-def scorecard_text(card: dict[str, Any], fmt: str, *, chart_src: str | None = None) -> str:
+def scorecard_text(card: Scorecard, fmt: str, *, chart_src: str | None = None) -> str:
     """The scorecard as json, csv, md or html text (md: the chart inline unless `chart_src` names a file)."""
     if fmt == "json":
         return to_json(card)
@@ -707,7 +731,7 @@ def scorecard_text(card: dict[str, Any], fmt: str, *, chart_src: str | None = No
 
 
 def write_scorecard(
-    card: dict[str, Any], path: Path | str, fmt: str, *, render_pdf: Callable[[dict[str, Any]], bytes] | None = None
+    card: Scorecard, path: Path | str, fmt: str, *, render_pdf: Callable[[Scorecard], bytes] | None = None
 ) -> list[Path]:
     """Write the scorecard to `path` in `fmt` (one of SCORECARD_FORMATS), each file whole or not at all.
 
@@ -728,7 +752,7 @@ def write_scorecard(
         return [Path(path)]
     if fmt == "md":
         chart = chart_path_for(Path(path))
-        write_atomic(chart, calibration_svg(card["overall"]))
+        write_atomic(chart, calibration_svg(card.overall))
         write_atomic(path, scorecard_text(card, "md", chart_src=chart.name))
         return [Path(path), chart]
     write_atomic(path, scorecard_text(card, fmt))
