@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     bare = statistics.median(bare_times)
     scorecard = statistics.median(card_times)
-    print(f"ledger: {card['ledger']['questions']:,} questions, {card['ledger']['forecasts']:,} forecasts, "
-          f"{card['overall']['n']:,} scored pairs")
+    print(f"ledger: {card.ledger.questions:,} questions, {card.ledger.forecasts:,} forecasts, "
+          f"{card.overall.n:,} scored pairs")
     print(f"bare aggregate: {bare:.3f} s (median of {RUNS}: {', '.join(f'{t:.3f}' for t in bare_times)}; "
           f"mean squared error {value:.6f})")
     print(f"scorecard (build + JSON): {scorecard:.3f} s (median of {RUNS}: "

@@ -757,18 +757,40 @@ def import_(ctx, file, fmt, dry_run, maps, default_analyst, tag_separator) -> No
         raise UserError(f"--map is for a spreadsheet kept by hand, not for --format {fmt}; use --format csv")
     if fmt == "auto":
         fmt = detect_format(path)
-    if fmt == "ledger":
-        _import_ledger(ctx, path, dry_run)
-        return
-    from forecastapp.core.formats import apply_plan, preview_plan, read_plan
-    from forecastapp.core.merge import Origin, file_sha256, plural
+    from forecastapp.core.imports import read_incoming, write_incoming
 
     clock = _clock(ctx)
     mapping = None
     if fmt == "csv":
         mapping = _csv_mapping(path, maps, default_analyst=default_analyst or _login() or "",
                                tag_separator=tag_separator)
-    plan = read_plan(path, fmt=fmt, today=clock.today, mapping=mapping)
+    incoming = read_incoming(path, fmt=fmt, mapping=mapping, today=clock.today, now=clock.now)
+    if incoming.plan is not None:
+        _echo_plan(incoming.plan, mapping)
+    db = _ledger(ctx)
+    report = write_incoming(db, incoming, dry_run=dry_run, host=_host(), now=clock.now,
+                            progress=None if dry_run else _progress())
+    if dry_run:
+        for line in report.lines(verb="would add"):
+            click.echo(line)
+        click.echo("dry run: nothing was written")
+    elif incoming.plan is None:
+        # Another ledger takes the merge's path (records here skipped, differing resolutions flagged as
+        # conflicts); the first line keeps the plain import's wording ("added 3 questions, ...; N already present").
+        from forecastapp.core.transfer import ImportReport
+
+        click.echo(ImportReport(added=report.added, skipped=report.present).summary())
+        for line in report.lines()[2:]:  # same outcome already recorded, conflicts flagged
+            click.echo(line)
+    else:
+        for line in report.lines():
+            click.echo(line)
+
+
+def _echo_plan(plan, mapping) -> None:
+    """What was read from another tracker's file or a spreadsheet: counts, columns, skipped rows, notes."""
+    from forecastapp.core.merge import plural
+
     n = plan.counts()
     click.echo(f"{plan.source} ({plan.format}): {plural(n['questions'], 'question', 'questions')}, "
                f"{plural(n['forecasts'], 'forecast', 'forecasts')}, "
@@ -783,20 +805,10 @@ def import_(ctx, file, fmt, dry_run, maps, default_analyst, tag_separator) -> No
         if len(plan.skipped) > SKIPPED_SHOWN:
             click.echo(f"  ... and {len(plan.skipped) - SKIPPED_SHOWN} more skipped rows")
     else:
-        for reason, n in plan.skipped_by_reason():
-            click.echo(f"  skipped {n}: {reason}")
+        for reason, count in plan.skipped_by_reason():
+            click.echo(f"  skipped {count}: {reason}")
     for note in plan.notes:
         click.echo(f"  note: {note}")
-    db = _ledger(ctx)
-    if dry_run:
-        for line in preview_plan(db, plan).lines(verb="would add"):
-            click.echo(line)
-        click.echo("dry run: nothing was written")
-        return
-    origin = Origin(action="import", format=plan.format, source=path.name, sha256=file_sha256(path), host=_host())
-    report = apply_plan(db, plan, origin=origin, now=clock.now, progress=_progress())
-    for line in report.lines():
-        click.echo(line)
 
 
 def _csv_mapping(path: Path, maps: tuple[str, ...], *, default_analyst: str, tag_separator: str):
@@ -827,35 +839,6 @@ def _csv_mapping(path: Path, maps: tuple[str, ...], *, default_analyst: str, tag
         )
     mapping.check(header)
     return mapping
-
-
-def _import_ledger(ctx, path: Path, dry_run: bool) -> None:
-    """Import a forecastapp ledger export (the one format that carries a whole history).
-
-    It takes the merge's path: records already here are skipped, a resolution that differs from the
-    one in force here is flagged as a conflict instead of replacing it, and the new records note
-    where they came from. Into an empty ledger (a restore) that is a plain copy.
-    """
-    from forecastapp.core.merge import Origin, bring_in, file_sha256, preview, read_ledger_source
-    from forecastapp.core.transfer import ImportReport
-
-    if path.is_dir():
-        raise UserError(f"'{path.name}' is a folder; a ledger export is one .json file")
-    # The core's one reader of another ledger: its hash chain must verify, or nothing is written.
-    data, fmt = read_ledger_source(path, now=_clock(ctx).now)
-    db = _ledger(ctx)
-    if dry_run:
-        for line in preview(db, data).lines(verb="would add"):
-            click.echo(line)
-        click.echo("dry run: nothing was written")
-        return
-    origin = Origin(action="import" if fmt == "ledger" else "merge", format=fmt, source=path.name,
-                    sha256=file_sha256(path), host=_host())
-    report = bring_in(db, data, origin=origin, now=_clock(ctx).now, progress=_progress())
-    # The first line keeps the plain import's wording ("added 3 questions, ...; N records already present").
-    click.echo(ImportReport(added=report.added, skipped=report.present).summary())
-    for line in report.lines()[2:]:  # same outcome already recorded, conflicts flagged
-        click.echo(line)
 
 
 @cli.command()
@@ -1034,9 +1017,9 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, e
                            exclude_backdated=exclude_backdated, exclude_imported=exclude_imported,
                            exclude_reworded=exclude_reworded, verify=verify,
                            today=clock.today, now=clock.now)
-    if card["ledger"]["verified"] is False:
+    if card.ledger.verified is False:
         # The scorecard still comes out (it says so itself), but whoever runs it must not miss it.
-        summary = card["ledger"]["verify"]
+        summary = card.ledger.verify or ""
         chain = "" if summary.startswith("derived") else "the ledger's hash chain is "
         click.echo(f"warning: {chain}{summary}", err=True)
     if output is None:

@@ -44,7 +44,7 @@ def test_a_scorecard_keeps_the_ledger_locks_of_its_process(seeded_path):
             assert seeded_path.with_name(seeded_path.name + "-wal").exists()
         card = build_scorecard(db, today=TODAY, now=NOW)
         assert count_questions(db, QuestionFilter(), today=TODAY) == before + 2
-        assert card["ledger"]["questions"] == before + 2
+        assert card.ledger.questions == before + 2
     finally:
         db.close()
     again = store.open_ledger(seeded_path, seed=False)  # a later open in the same process is not spoiled
@@ -63,7 +63,7 @@ def test_scorecards_built_while_three_programs_write_never_fail(seeded_path):
                 card = build_scorecard(db, today=TODAY, now=NOW)
             finally:
                 db.close()
-            assert card["ledger"]["questions"] >= 19
+            assert card.ledger.questions >= 19
             builds += 1
     finally:
         for w in writers:

@@ -82,15 +82,15 @@ def test_the_views_agree_with_build_scorecard(ledger):
     scorecard = pytest.importorskip("forecastapp.core.scorecard")
     _build(ledger)
     card = scorecard.build_scorecard(ledger, today=TODAY, now=NOW)
-    by_name = {a["name"]: a for a in card["analysts"]}
+    by_name = {a.name: a for a in card.analysts}
     for name, n, brier, ta, log_score, base_rate, skill in ledger.execute(
         "SELECT analyst, n, brier, brier_time_averaged, log_score, base_rate, brier_skill_vs_50 FROM scorecard_by_analyst"
     ):
         a = by_name[name]
-        assert a["n"] == n
-        assert (a["brier"], a["brier_time_averaged"], a["log_score"], a["base_rate"], a["brier_skill_vs_50"]) == \
+        assert a.n == n
+        assert (a.brier, a.brier_time_averaged, a.log_score, a.base_rate, a.brier_skill_vs_50) == \
             pytest.approx((brier, ta, log_score, base_rate, skill), abs=1e-12)
-    pairs = {(p["statement"], p["analyst"]): p for p in card["pairs"]}
+    pairs = {(p["statement"], p["analyst"]): p for p in card.pairs}
     for question, analyst, brier, log_score in ledger.execute(
         "SELECT question, analyst, brier, log_score FROM scored_pairs"
     ):

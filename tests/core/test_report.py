@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -55,8 +56,8 @@ def test_json_round_trips_the_scorecard_and_is_ascii(card):
     text = report.to_json(card)
     text.encode("ascii")  # non-ASCII text travels as \u escapes
     data = json.loads(text)
-    assert {k: v for k, v in data.items() if k != "pairs"} == {k: v for k, v in card.items() if k != "pairs"}
-    assert data["pairs"] == list(card["pairs"])
+    assert {k: v for k, v in data.items() if k != "pairs"} == {k: v for k, v in card.to_dict().items() if k != "pairs"}
+    assert data["pairs"] == list(card.pairs)
     assert data["pairs"][-1]["statement"] == "Ünïcode — 北朝鮮?"
     assert data["pairs"][-2]["statement"] == NASTY
 
@@ -69,7 +70,7 @@ def test_json_puts_one_pair_per_line(card):
 
 
 def test_json_of_a_plain_dict_card_and_an_empty_card(card, empty):
-    plain = dict(card, pairs=list(card["pairs"]))
+    plain = dataclasses.replace(card, pairs=list(card.pairs))
     assert json.loads(report.to_json(plain)) == json.loads(report.to_json(card))
     data = json.loads(report.to_json(empty))
     assert data["pairs"] == [] and data["overall"]["n"] == 0
@@ -89,7 +90,7 @@ def test_csv_has_a_group_table_then_a_pair_table(card):
     kinds = [row[0] for row in groups[1:]]
     assert kinds[0] == "overall" and {"analyst", "tag", "term", "horizon"} <= set(kinds)
     overall = dict(zip(groups[0], groups[1]))
-    assert overall["n"] == "5" and float(overall["brier"]) == pytest.approx(card["overall"]["brier"])
+    assert overall["n"] == "5" and float(overall["brier"]) == pytest.approx(card.overall.brier)
     likely = dict(zip(groups[0], next(r for r in groups[1:] if r[:2] == ["term", "likely"])))
     assert (likely["n"], likely["happened"], likely["term_range"]) == ("3", "2", "55-80%")
     assert len(pairs) == 1 + 5
@@ -166,7 +167,7 @@ def test_markdown_points_at_the_chart_file_or_inlines_it(card):
     assert "](<card-calibration.svg>)" in report.to_markdown(card, chart_src="card-calibration.svg")
     inline = report.to_markdown(card)
     encoded = re.search(r"\]\(<data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)>\)", inline).group(1)
-    assert base64.b64decode(encoded).decode("utf-8") == report.calibration_svg(card["overall"])
+    assert base64.b64decode(encoded).decode("utf-8") == report.calibration_svg(card.overall)
 
 
 def test_markdown_cuts_a_long_question_list_and_says_where_the_rest_is(card):
@@ -185,22 +186,22 @@ def test_markdown_of_an_empty_scorecard(empty):
 
 
 def test_calibration_svg_is_well_formed_with_a_dot_per_filled_bin(card):
-    svg = report.calibration_svg(card["overall"])
+    svg = report.calibration_svg(card.overall)
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
-    filled = sum(1 for b in card["overall"]["calibration"] if b["n"])
+    filled = sum(1 for b in card.overall.calibration if b.n)
     # The legend adds one circle.
     assert len(root.findall(f"{ns}circle")) == filled + 1
     assert root.find(f"{ns}title").text == "Calibration of 5 scored pairs"
 
 
 def test_calibration_svg_of_no_pairs(empty):
-    root = ET.fromstring(report.calibration_svg(empty["overall"]))
+    root = ET.fromstring(report.calibration_svg(empty.overall))
     assert root.find("{http://www.w3.org/2000/svg}title").text == "Calibration: no scored pairs"
 
 
-def test_calibration_svg_escapes_a_title():
-    svg = report.calibration_svg({"n": 0, "calibration": []}, title="<b>&")
+def test_calibration_svg_escapes_a_title(empty):
+    svg = report.calibration_svg(dataclasses.replace(empty.overall, calibration=()), title="<b>&")
     assert "&lt;b&gt;&amp;" in svg and "<b>" not in svg
 
 

@@ -55,7 +55,7 @@ def _resolve(db, qid, outcome, day, *, annul_reason=None):
 
 
 def _card(db, **filters):
-    return build_scorecard(db, today=TODAY, now=NOW, **filters)
+    return build_scorecard(db, today=TODAY, now=NOW, **filters).to_dict()
 
 
 def _by(groups, key):
@@ -407,10 +407,10 @@ def test_inside_a_transaction_the_scorecard_sees_its_own_writes_and_matches_the_
     from forecastapp.core.report import to_json
     from forecastapp.core.store import writing
 
-    usual = _card(worked)
+    usual = build_scorecard(worked, today=TODAY, now=NOW)
     with writing(worked):
         # One connection in a transaction cannot share its snapshot, so everything is read on it.
-        same = _card(worked)
+        same = build_scorecard(worked, today=TODAY, now=NOW)
         qid, _ = _ask(worked, "Q5 written in the same transaction?", 0.5)
         _resolve(worked, qid, "no", date(2026, 3, 20))
         seen = _card(worked)

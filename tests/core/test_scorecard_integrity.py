@@ -76,31 +76,31 @@ def backdating(ledger):
 
 def test_every_group_counts_the_pairs_that_rest_on_a_back_dated_final_forecast(backdating):
     card = build_scorecard(backdating, today=TODAY, now=NOW)
-    assert card["overall"]["n"] == 6
-    assert card["overall"]["backdated_pairs"] == 3  # Q2, Q4, Q6
-    by_analyst = {a["name"]: (a["n"], a["backdated_pairs"]) for a in card["analysts"]}
+    assert card.overall.n == 6
+    assert card.overall.marked_pairs("backdated") == 3  # Q2, Q4, Q6
+    by_analyst = {a.name: (a.n, a.marked_pairs("backdated")) for a in card.analysts}
     assert by_analyst == {"Ann": (4, 2), "Bob": (2, 1)}  # Ann: Q2 and Q6; Bob: Q4
-    assert sum(h["backdated_pairs"] for h in card["horizons"]) == 3
-    assert card["excluded"]["backdated"] == 0 and card["filters"]["exclude_backdated"] is False
+    assert sum(h.marked_pairs("backdated") for h in card.horizons) == 3
+    assert card.excluded.left_out_for("backdated") == 0 and card.filters.excludes("backdated") is False
 
 
 def test_exclude_backdated_scores_without_them_and_counts_them_as_left_out(backdating):
     card = build_scorecard(backdating, exclude_backdated=True, today=TODAY, now=NOW)
     # Left: Q1 (0.8, yes), Q3 (0.3, no), Q5 (final 0.7, yes).
-    assert card["overall"]["n"] == 3
-    assert card["overall"]["brier"] == pytest.approx(((0.8 - 1) ** 2 + (0.3 - 0) ** 2 + (0.7 - 1) ** 2) / 3)
-    assert card["overall"]["backdated_pairs"] == 0
-    assert sorted(p["statement"][:2] for p in card["pairs"]) == ["Q1", "Q3", "Q5"]
-    assert card["excluded"]["backdated"] == 3
+    assert card.overall.n == 3
+    assert card.overall.brier == pytest.approx(((0.8 - 1) ** 2 + (0.3 - 0) ** 2 + (0.7 - 1) ** 2) / 3)
+    assert card.overall.marked_pairs("backdated") == 0
+    assert sorted(p["statement"][:2] for p in card.pairs) == ["Q1", "Q3", "Q5"]
+    assert card.excluded.left_out_for("backdated") == 3
     # A question whose only pair was left out still had a forecast before it resolved.
-    assert card["excluded"]["no_forecast_before_resolution"] == 0
-    assert card["filters"]["exclude_backdated"] is True
+    assert card.excluded.no_forecast_before_resolution == 0
+    assert card.filters.excludes("backdated") is True
 
 
 def test_exclude_backdated_with_an_analyst_filter_counts_only_that_analysts_pairs(backdating):
     card = build_scorecard(backdating, analyst="bob", exclude_backdated=True, today=TODAY, now=NOW)
-    assert card["overall"]["n"] == 1 and card["overall"]["brier"] == pytest.approx(0.3**2)
-    assert card["excluded"]["backdated"] == 1
+    assert card.overall.n == 1 and card.overall.brier == pytest.approx(0.3**2)
+    assert card.excluded.left_out_for("backdated") == 1
 
 
 def test_a_retraction_that_makes_an_earlier_forecast_final_updates_the_count(backdating):
@@ -110,7 +110,7 @@ def test_a_retraction_that_makes_an_earlier_forecast_final_updates_the_count(bac
         " WHERE q.statement LIKE 'Q6%' AND f.made_on = '2026-11-25'").fetchone()[0]
     ops.retract_forecast(backdating, forecast_id=fid, reason="entered late", now=NOW)
     card = build_scorecard(backdating, today=TODAY, now=NOW)
-    assert card["overall"]["backdated_pairs"] == 2
+    assert card.overall.marked_pairs("backdated") == 2
 
 
 def test_an_old_ledger_gets_its_back_dated_pairs_marked_when_migrated(tmp_path):
@@ -122,7 +122,7 @@ def test_an_old_ledger_gets_its_back_dated_pairs_marked_when_migrated(tmp_path):
     try:
         rows = db.execute("SELECT final_backdated FROM pair_scores").fetchall()
         assert rows == [(1,), (1,)]
-        assert build_scorecard(db, today=TODAY, now=NOW)["overall"]["backdated_pairs"] == 2
+        assert build_scorecard(db, today=TODAY, now=NOW).overall.marked_pairs("backdated") == 2
     finally:
         db.close()
 
@@ -147,19 +147,19 @@ def test_reports_say_how_many_pairs_are_back_dated_or_left_out(backdating):
 
 def test_the_scorecard_states_the_chain_head_without_verifying_by_default(backdating, db_path):
     head, _ = _chain(db_path)
-    ledger = build_scorecard(backdating, today=TODAY, now=NOW)["ledger"]
-    assert ledger["chain_head"] == head
-    assert ledger["verified"] is None and ledger["verify"] is None and ledger["chain_records"] is None
+    ledger = build_scorecard(backdating, today=TODAY, now=NOW).ledger
+    assert ledger.chain_head == head
+    assert ledger.verified is None and ledger.verify is None and ledger.chain_records is None
     assert "(the chain was not verified for this scorecard" in report.integrity_text(ledger)
 
 
 def test_verify_states_the_records_checked_and_the_head(backdating, db_path):
     head, links = _chain(db_path)
-    ledger = build_scorecard(backdating, verify=True, today=TODAY, now=NOW)["ledger"]
+    ledger = build_scorecard(backdating, verify=True, today=TODAY, now=NOW).ledger
     # 8 forecasts, 6 resolutions, 2 analysts and 6 questions' versions were written, each one link.
     assert links == 22
-    assert (ledger["chain_head"], ledger["chain_records"], ledger["verified"]) == (head, 22, True)
-    assert ledger["verify"] == f"verified: 22 records, head {head}"
+    assert (ledger.chain_head, ledger.chain_records, ledger.verified) == (head, 22, True)
+    assert ledger.verify == f"verified: 22 records, head {head}"
 
 
 def test_a_tampered_ledger_makes_the_scorecard_say_where_the_chain_breaks(backdating, db_path):
@@ -171,10 +171,10 @@ def test_a_tampered_ledger_makes_the_scorecard_say_where_the_chain_breaks(backda
         card = build_scorecard(db, verify=True, today=TODAY, now=NOW)
     finally:
         db.close()
-    ledger = card["ledger"]
-    assert ledger["verified"] is False and ledger["chain_records"] is None
+    ledger = card.ledger
+    assert ledger.verified is False and ledger.chain_records is None
     # The second forecast written is the fifth link: Ann, Q1's version, Q1's forecast, Q2's version, it.
-    assert ledger["verify"].startswith(f"broken at record 5 (forecasts {target}): the record does not match")
+    assert ledger.verify.startswith(f"broken at record 5 (forecasts {target}): the record does not match")
     for text in (report.to_markdown(card), report.to_html(card)):
         assert "Ledger chain broken at record 5 (forecasts" in text
         assert "These figures may rest on records changed after they were written" in text
@@ -190,6 +190,6 @@ def test_reports_state_the_verified_ledger_and_its_full_head(backdating, db_path
 
 def test_an_empty_ledger_states_the_genesis_head_and_verifies(ledger):
     card = build_scorecard(ledger, verify=True, today=TODAY, now=NOW)
-    assert card["ledger"]["chain_head"] == "0" * 64
-    assert (card["ledger"]["verified"], card["ledger"]["chain_records"]) == (True, 0)
+    assert card.ledger.chain_head == "0" * 64
+    assert (card.ledger.verified, card.ledger.chain_records) == (True, 0)
     assert "Ledger verified: 0 records, chain head " + "0" * 64 in report.to_markdown(card)

@@ -65,7 +65,7 @@ def test_pdf_goes_through_the_renderer_it_is_given(out, card):
     seen = []
 
     def fake_render(c):
-        seen.append(c["overall"]["n"])
+        seen.append(c.overall.n)
         return b"%PDF-1.4 fake"
 
     target = out / "card.pdf"

@@ -52,7 +52,7 @@ def test_checking_the_box_scores_without_them(qtbot, panel):
         box.setChecked(True)
     assert panel.filters()["exclude_backdated"] is True
     card = panel.scorecard()
-    assert card["filters"]["exclude_backdated"] is True and card["excluded"]["backdated"] == 1
+    assert card.filters.excludes("backdated") is True and card.excluded.left_out_for("backdated") == 1
     assert _text(panel, "figureN") == "1"
     assert _text(panel, "figureBrier") == f"{(0.8 - 1) ** 2:.3f}"  # only the on-time pair is left
     assert "1 scored pair(s) whose final forecast was back-dated are left out." in _text(panel, "scorecardMessage")

@@ -63,7 +63,7 @@ def test_the_panel_says_what_rests_on_imports_and_what_was_hindsight(panel):
     message = _text(panel, "scorecardMessage")
     assert "1 of 2 scored pairs rest on a final forecast imported from a file" in message
     assert "1 forecast(s) made or recorded after the outcome was on the record are never scored." in message
-    imported = [p for p in panel.scorecard()["pairs"] if p["imported_from"]]
+    imported = [p for p in panel.scorecard().pairs if p["imported_from"]]
     assert [(p["statement"], p["imported_from"]) for p in imported] == [("Treaty signed?", "claims.json")]
 
 
@@ -72,7 +72,7 @@ def test_checking_the_box_scores_without_them(qtbot, panel):
     with qtbot.waitSignal(panel.scorecard_updated, timeout=WAIT_MS):
         box.setChecked(True)
     card = panel.scorecard()
-    assert card["filters"]["exclude_imported"] is True and card["excluded"]["imported"] == 1
+    assert card.filters.excludes("imported") is True and card.excluded.left_out_for("imported") == 1
     assert _text(panel, "figureN") == "1"
     assert _text(panel, "figureBrier") == f"{0.3 ** 2:.3f}"  # the 1% recorded after the outcome is not scored
     assert "1 scored pair(s) whose final forecast was imported are left out." in _text(panel, "scorecardMessage")

@@ -236,7 +236,7 @@ def test_empty_ledger_shows_a_friendly_state(ledger, db_path, make_panel):
     empty = panel.findChild(QLabel, "scorecardEmpty")
     assert empty.isVisible()
     assert empty.text().startswith("No resolved forecasts yet \u2014 resolve a question to see your scorecard")
-    assert panel.scorecard()["overall"]["n"] == 0
+    assert panel.scorecard().overall.n == 0
 
 
 def test_seeded_ledger_has_no_scores_yet_but_counts_due_questions(seeded_ledger, seeded_path, make_panel):

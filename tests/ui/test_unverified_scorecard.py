@@ -45,7 +45,7 @@ def test_the_scorecard_tab_warns_that_the_ledger_does_not_verify(make_window, db
     assert text.endswith("The figures below may have been changed after they were recorded.")
     # Above the filters and the figures: the first thing in the tab.
     assert panel.layout().itemAt(0).widget() is warning
-    assert panel.scorecard()["overall"]["brier"] == 0.0001  # what it warns about
+    assert panel.scorecard().overall.brier == 0.0001  # what it warns about
 
 
 def test_a_ledger_that_verifies_shows_no_warning(make_window, db_path, qtbot):

@@ -195,17 +195,17 @@ def test_resolving_a_question_updates_the_scorecard_and_the_mean_brier(window, q
     _tabs(window).setCurrentIndex(1)
     panel = window.scorecard_view
     qtbot.waitUntil(lambda: panel.scorecard() is not None, timeout=5000)
-    assert panel.scorecard()["overall"]["n"] == 0
+    assert panel.scorecard().overall.n == 0
     assert window.findChild(QLabel, "statusBrier").text() == "Mean Brier \u2014"
 
     target = SEED["questions"][0]
     _select_by_id(window, target["id"])
     _tabs(window).setCurrentIndex(1)  # watch the scorecard while resolving (select_question showed the table)
     _resolve_selected(window, monkeypatch, "no", date(2026, 1, 15))
-    qtbot.waitUntil(lambda: (panel.scorecard() or {}).get("overall", {}).get("n") == 1, timeout=5000)
+    qtbot.waitUntil(lambda: panel.scorecard() is not None and panel.scorecard().overall.n == 1, timeout=5000)
     # One forecast by one analyst, made before the resolution day: one pair, Brier (p - 0)^2.
     p = target["forecast"]["probability"]
-    assert panel.scorecard()["overall"]["brier"] == pytest.approx(p * p)
+    assert panel.scorecard().overall.brier == pytest.approx(p * p)
     assert window.findChild(QLabel, "statusBrier").text() == f"Mean Brier {p * p:.3f}"
 
 

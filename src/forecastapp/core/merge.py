@@ -391,8 +391,26 @@ def merge_ledger(
     # A pipe (`merge <(cat e.json)`) is read once, into a file its readers can look at twice.
     with spooled(path) as source:
         data, fmt = read_ledger_source(source, now=now)
-        sha256 = file_sha256(source)
-    origin = Origin(action="merge", format=fmt, source=path.name, sha256=sha256, host=host)
+        return bring_in_file(db, data, source=source, name=path.name, action="merge", fmt=fmt, host=host, now=now,
+                             progress=progress)
+
+
+def bring_in_file(
+    db: Database,
+    data: dict,
+    *,
+    source: Path,
+    action: str,
+    fmt: str,
+    name: str | None = None,
+    host: str = "",
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> MergeReport:
+    """Bring in records read from the file at `source` (`bring_in`), its origin noted: the action, the format,
+    the file's name (`name`, else the source's) and the SHA-256 of its bytes. Every import and merge of a file
+    writes through here."""
+    origin = Origin(action=action, format=fmt, source=name or source.name, sha256=file_sha256(source), host=host)
     return bring_in(db, data, origin=origin, now=now, progress=progress)
 
 

@@ -46,26 +46,38 @@ A filter that matches nothing is not an error: the scorecard says n = 0 with nul
 
 from __future__ import annotations
 
-import contextlib
-import json
-import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 from json.encoder import encode_basestring_ascii
 from operator import itemgetter
-from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from sqlite_utils import Database
 
-from forecastapp.core.errors import ForecastError, ValidationError
+from forecastapp.core.errors import ValidationError
 from forecastapp.core.estimative import SCALE_NAME, TERMS, EstimativeTerm
 from forecastapp.core.integrity import chain_head, verify_ledger
 from forecastapp.core.model import CONDITION_NOT_MET, is_text, moment_iso
+from forecastapp.core.scorecard_types import (
+    MARKS,
+    PAIR_KEYS,
+    AnalystFigures,
+    DocumentFigures,
+    Excluded,
+    Figures,
+    HorizonFigures,
+    LedgerStatement,
+    Scale,
+    Scorecard,
+    ScorecardFilters,
+    ScoredPairs,
+    TagFigures,
+    TermFigures,
+)
 from forecastapp.core.scoring import (
     HORIZON_LONG_ABOVE,
     HORIZON_SHORT_BELOW,
@@ -75,7 +87,9 @@ from forecastapp.core.scoring import (
     relative_brier,
     summarize,
 )
-from forecastapp.core.store import connect
+from forecastapp.core.snapshot import second_reader
+
+__all__ = ["MARKS", "PAIR_KEYS", "SCALE", "ScoredPairs", "Scorecard", "build_scorecard"]
 
 SCALE = {
     "brier": "0-1 (Good Judgment Open and Fatebook report 0-2: twice these)",
@@ -95,13 +109,6 @@ for _term in TERMS:
     for _alt in _term.alternatives:
         _TERM_BY_NAME.setdefault(_alt, _term)
 
-PAIR_KEYS = (
-    "question_id", "statement", "analyst", "final_probability", "final_term", "outcome", "resolved_on",
-    "brier", "brier_time_averaged", "log_score", "backdated", "imported_format", "imported_from", "imported_at",
-    "reworded",
-)
-"""Keys of one scored pair in the scorecard's `pairs`, in order."""
-
 # One pair as JSON text. Strings go through the json module's own escaping, floats through repr()
 # exactly as json.dumps writes them; only the key names and punctuation are spelled out here.
 _PAIR_JSON = (
@@ -110,67 +117,7 @@ _PAIR_JSON = (
     '"backdated": %s, "imported_format": %s, "imported_from": %s, "imported_at": %s, "reworded": %s}'
 )
 
-#: What a scored pair can rest on that a reader may want to leave out, and the SQL (over `pair_scores ps`)
-#: that is 1 for such a pair. Each has a `<mark>_pairs` count in every group, an `exclude_<mark>` filter
-#: and an `excluded.<mark>` count of the pairs the filter left out (docs/RELIABILITY.md):
-#: - backdated: the final forecast was made on more than a day before it was recorded;
-#: - imported: the final forecast came into this ledger from a file (an import or a merge), whose dates
-#:   are the file's word, not this ledger's record;
-#: - reworded: the final forecast was made on wording that meant something else than the question's now
-#:   (an edit since changed its statement, criteria, condition or window).
-MARKS: dict[str, str] = {
-    "backdated": "ps.final_backdated",
-    "imported": "(ps.final_origin_id IS NOT NULL)",
-    "reworded": "ps.final_reworded",
-}
 _MARK_SUMS = ", ".join(f"sum({sql})" for sql in MARKS.values())
-
-
-class ScoredPairs(Sequence[dict[str, Any]]):
-    """The scorecard's per-pair detail: a read-only sequence of dicts with PAIR_KEYS, oldest resolution first.
-
-    Held as one line of JSON text per pair rather than as dicts: a ledger with 150,000 scored pairs
-    then costs a third of the memory, and the JSON export is a join instead of an encoding pass (what
-    keeps `forecastapp scorecard` within 3x of a bare SQL aggregate). Items are decoded when read.
-    """
-
-    __slots__ = ("_rows",)
-
-    def __init__(self, json_rows: list[str]) -> None:
-        self._rows = json_rows
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [json.loads(row) for row in self._rows[index]]
-        return json.loads(self._rows[index])
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return (json.loads(row) for row in self._rows)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, ScoredPairs):
-            return self._rows == other._rows
-        if isinstance(other, list):
-            return list(self) == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable-looking and compared by content
-
-    def __repr__(self) -> str:
-        return f"<ScoredPairs: {len(self._rows)} pairs>"
-
-    def json_rows(self) -> list[str]:
-        """Each pair as one JSON object, already encoded (what `report.to_json` writes)."""
-        return self._rows
 
 
 class _Sums(GroupAccumulator):
@@ -191,9 +138,9 @@ class _Sums(GroupAccumulator):
             self.marked[i] += n
         self.add_alike(k, p, o, b, count, sum_ta, sum_log)
 
-    def figures(self) -> dict[str, Any]:
-        """The group's figures (scoring.summarize) and how many of its pairs carry each mark."""
-        return {**summarize(self.totals()), **{f"{m}_pairs": n for m, n in zip(MARKS, self.marked)}}
+    def fields(self) -> dict[str, Any]:
+        """The group's figures (scoring.summarize) and how many of its pairs carry each mark, as `Figures` fields."""
+        return Figures.fields_from(summarize(self.totals()), self.marked)
 
 
 class _Filters:
@@ -258,9 +205,9 @@ class _Filters:
         clauses = self.pair_clauses(keep_marked=keep_marked)
         return ("WHERE " + " AND ".join(clauses)) if clauses else ""
 
-    def as_json(self) -> dict[str, Any]:
-        """The filters as the scorecard reports them (null when not given)."""
-        return {**self.params, **{f"exclude_{m}": m in self.excluded_marks for m in MARKS}}
+    def stated(self) -> ScorecardFilters:
+        """The filters as the scorecard states them (None when not given)."""
+        return ScorecardFilters(self.analyst, self.tag, self.since, self.until, self.excluded_marks)
 
 
 def build_scorecard(
@@ -276,10 +223,10 @@ def build_scorecard(
     verify: bool = False,
     today: date,
     now: datetime,
-) -> dict[str, Any]:
-    """The scorecard as a JSON-ready dict (see the module docstring for each filter and for `verify`)."""
+) -> Scorecard:
+    """The scorecard (see the module docstring for each filter and for `verify`); `to_json()` is its JSON."""
     flt = _Filters(analyst, tag, since, until, exclude_backdated, exclude_imported, exclude_reworded)
-    with _second_reader(db) as reader:
+    with second_reader(db) as reader:
         names = dict(db.execute("SELECT id, name FROM analysts").fetchall())
         if reader is None:
             groups = _read_groups(db, flt, today, names)
@@ -298,30 +245,31 @@ def build_scorecard(
         # with one, the other analysts' pairs are read for the comparison.
         relative = relative_brier(shared) if not flt.analyst else _relative_briers(db, flt, names)
     analysts = []
-    for analyst_id, figures in groups.analysts:
+    for analyst_id, fields in groups.analysts:
         rel = relative.get(analyst_id)
-        analysts.append(
-            {**figures, "relative_brier": rel[0] if rel else None, "relative_brier_n": rel[1] if rel else 0}
-        )
-    counts = dict(groups.question_counts)
-    return {
-        "generated_at": moment_iso(now),
-        "filters": flt.as_json(),
-        "scale": dict(SCALE),
-        "ledger": {"questions": counts.pop("live"), "forecasts": groups.forecasts, **integrity},
-        "overall": groups.overall,
-        "analysts": analysts,
-        "tags": groups.tags,
-        "documents": groups.documents,
-        "terms": groups.terms,
-        "horizons": groups.horizons,
-        "excluded": counts,
-        "pairs": pairs,
-    }
+        analysts.append(AnalystFigures(
+            **fields, name=names[analyst_id], relative_brier=rel[0] if rel else None,
+            relative_brier_n=rel[1] if rel else 0,
+        ))
+    return Scorecard(
+        generated_at=moment_iso(now),
+        filters=flt.stated(),
+        scale=Scale(**SCALE),
+        ledger=LedgerStatement(questions=groups.live_questions, forecasts=groups.forecasts, **integrity),
+        overall=groups.overall,
+        analysts=tuple(analysts),
+        tags=groups.tags,
+        documents=groups.documents,
+        terms=groups.terms,
+        horizons=groups.horizons,
+        excluded=groups.excluded,
+        pairs=pairs,
+    )
 
 
 def _integrity(db: Database, verify: bool) -> dict[str, Any]:
-    """The ledger's chain head, and with `verify` the outcome of recomputing the whole chain."""
+    """The ledger's chain head, and with `verify` the outcome of recomputing the whole chain (LedgerStatement
+    fields)."""
     if not verify:
         return {"chain_head": chain_head(db), "chain_records": None, "verified": None, "verify": None}
     result = verify_ledger(db)
@@ -337,13 +285,14 @@ def _integrity(db: Database, verify: bool) -> dict[str, Any]:
 class _Groups:
     """Every group's figures (analysts still without their relative Brier), the counts and the ledger size."""
 
-    overall: dict[str, Any]
-    analysts: list[tuple[str, dict[str, Any]]]  # (analyst id, figures), by name
-    tags: list[dict[str, Any]]
-    documents: list[dict[str, Any]]
-    terms: list[dict[str, Any]]
-    horizons: list[dict[str, Any]]
-    question_counts: dict[str, int]
+    overall: Figures
+    analysts: list[tuple[str, dict[str, Any]]]  # (analyst id, `Figures` fields), by name
+    tags: tuple[TagFigures, ...]
+    documents: tuple[DocumentFigures, ...]
+    terms: tuple[TermFigures, ...]
+    horizons: tuple[HorizonFigures, ...]
+    live_questions: int
+    excluded: Excluded
     forecasts: int
 
 
@@ -352,69 +301,26 @@ def _read_groups(db: Database, flt: _Filters, today: date, names: dict[str, str]
     overall, by_analyst, by_term, by_horizon = _main_groups(db, flt)
     titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
     by_document = _document_groups(db, flt)
+    live, excluded = _question_counts(db, flt, today)
     return _Groups(
-        overall=overall.figures(),
+        overall=Figures(**overall.fields()),
         analysts=[
-            (analyst_id, {"name": names[analyst_id], **sums.figures()})
+            (analyst_id, sums.fields())
             for analyst_id, sums in sorted(by_analyst.items(), key=lambda kv: (names[kv[0]].casefold(), kv[0]))
         ],
-        tags=[{"tag": t, **s.figures()} for t, s in sorted(_tag_groups(db, flt).items())],
-        documents=[
-            {"id": doc_id, "title": titles.get(doc_id), **sums.figures()}
+        tags=tuple(TagFigures(**s.fields(), tag=t) for t, s in sorted(_tag_groups(db, flt).items())),
+        documents=tuple(
+            DocumentFigures(**sums.fields(), id=doc_id, title=titles.get(doc_id))
             for doc_id, sums in sorted(
                 by_document.items(), key=lambda kv: ((titles.get(kv[0]) or "").casefold(), kv[0])
             )
-        ],
+        ),
         terms=_term_groups(by_term),
-        horizons=[{"horizon": HORIZONS[h], **by_horizon[h].figures()} for h in range(len(HORIZONS))],
-        question_counts=_question_counts(db, flt, today),
+        horizons=tuple(HorizonFigures(**by_horizon[h].fields(), horizon=HORIZONS[h]) for h in range(len(HORIZONS))),
+        live_questions=live,
+        excluded=excluded,
         forecasts=_forecast_count(db),
     )
-
-
-# Every write that can change a scorecard appends to one of these tables (history is append-only) or
-# adds an analyst or a document, so two read transactions that agree on this see the same scorecard.
-_FINGERPRINT_SQL = """
-SELECT (SELECT max(seq) FROM questions), (SELECT max(seq) FROM forecasts), (SELECT max(seq) FROM retractions),
-       (SELECT max(seq) FROM resolutions), (SELECT max(seq) FROM question_log),
-       (SELECT count(*) FROM analysts), (SELECT count(*) FROM documents)
-"""
-
-
-@contextlib.contextmanager
-def _second_reader(db: Database) -> Iterator[Database | None]:
-    """A second connection reading the same snapshot as `db`, or None where that cannot be had.
-
-    Both connections hold a read transaction for the duration, started one after the other; if a
-    writer committed in between, their fingerprints differ and the pair is tried again. None (read
-    everything on `db`) for an in-memory ledger, a connection already inside a transaction, or a
-    ledger that keeps changing.
-    """
-    path = next((row[2] for row in db.execute("PRAGMA database_list").fetchall() if row[1] == "main"), "")
-    if not path or db.conn.in_transaction:
-        yield None
-        return
-    try:
-        other = connect(Path(path))
-    except (ForecastError, sqlite3.Error):
-        yield None
-        return
-    agreed = False
-    try:
-        for _ in range(3):
-            db.conn.execute("BEGIN")
-            other.conn.execute("BEGIN")
-            if db.execute(_FINGERPRINT_SQL).fetchone() == other.execute(_FINGERPRINT_SQL).fetchone():
-                agreed = True
-                break
-            db.conn.execute("ROLLBACK")
-            other.conn.execute("ROLLBACK")
-        yield other if agreed else None
-    finally:
-        for conn in (db.conn, other.conn):
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")  # a read transaction: nothing to keep
-        other.close()
 
 
 def _main_groups(db: Database, flt: _Filters) -> tuple[_Sums, dict[str, _Sums], dict[str, _Sums], list[_Sums]]:
@@ -483,7 +389,7 @@ def _tag_groups(db: Database, flt: _Filters) -> dict[str, _Sums]:
     """, flt.params)
 
 
-def _term_groups(by_term: dict[str, _Sums]) -> list[dict[str, Any]]:
+def _term_groups(by_term: dict[str, _Sums]) -> tuple[TermFigures, ...]:
     """Per estimative term, in the ICD 203 order, with the term's range and "happened k of n"."""
     order = {term.name: i for i, term in enumerate(TERMS)}
 
@@ -496,16 +402,16 @@ def _term_groups(by_term: dict[str, _Sums]) -> list[dict[str, Any]]:
         sums = by_term[name]
         totals = sums.totals()
         known = _TERM_BY_NAME.get(name.casefold())
-        out.append({
-            "term": name,
-            "range": known.range_label if known else None,
-            "low": known.low if known else None,
-            "high": known.high if known else None,
-            **sums.figures(),
-            "happened": totals.sum_outcome,
-            "of": totals.n,
-        })
-    return out
+        out.append(TermFigures(
+            **sums.fields(),
+            term=name,
+            range=known.range_label if known else None,
+            low=known.low if known else None,
+            high=known.high if known else None,
+            happened=totals.sum_outcome,
+            of=totals.n,
+        ))
+    return tuple(out)
 
 
 def _relative_briers(db: Database, flt: _Filters, names: dict[str, str]) -> dict[str, tuple[float, int]]:
@@ -591,7 +497,7 @@ def _pair_rows(
     return ScoredPairs(lines), shared
 
 
-def _question_counts(db: Database, flt: _Filters, today: date) -> dict[str, int]:
+def _question_counts(db: Database, flt: _Filters, today: date) -> tuple[int, Excluded]:
     """Live questions in the ledger, and the excluded counts under the filters (module docstring)."""
     selected = []
     if flt.tag:
@@ -637,16 +543,14 @@ def _question_counts(db: Database, flt: _Filters, today: date) -> dict[str, int]
             f"SELECT count(*) FROM pair_scores ps {keep_all} {'AND' if keep_all else 'WHERE'} {MARKS[mark]}",
             flt.params,
         ).fetchone()[0]
-    hindsight = _hindsight_count(db, flt)
-    return {
-        "live": live,
-        "annulled": annulled,
-        "condition_not_met": cnm,
-        "no_forecast_before_resolution": resolved - scored,
-        "due": due,
-        **left_out,
-        "hindsight": hindsight,
-    }
+    return live, Excluded(
+        annulled=annulled,
+        condition_not_met=cnm,
+        no_forecast_before_resolution=resolved - scored,
+        due=due,
+        left_out=left_out,
+        hindsight=_hindsight_count(db, flt),
+    )
 
 
 def _hindsight_count(db: Database, flt: _Filters) -> int:
@@ -657,7 +561,8 @@ def _hindsight_count(db: Database, flt: _Filters) -> int:
     if flt.analyst:
         clauses.append(f"u.analyst_id IN {flt.analysts_sql}")
     if flt.since or flt.until:
-        days = [*(["q.resolved_on >= :since"] if flt.since else []), *(["q.resolved_on <= :until"] if flt.until else [])]
+        days = [*(["q.resolved_on >= :since"] if flt.since else []),
+                *(["q.resolved_on <= :until"] if flt.until else [])]
         clauses.append(f"u.question_id IN (SELECT q.id FROM questions q WHERE {' AND '.join(days)})")
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return db.execute(f"SELECT count(*) FROM unscored_forecasts u {where}", flt.params).fetchone()[0]

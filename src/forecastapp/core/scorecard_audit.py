@@ -44,6 +44,8 @@ from forecastapp.core.integrity import CHAINED_COLUMNS, HeadMatch, locate_scorec
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from forecastapp.core.scorecard_types import Scorecard
+
 #: Paths never compared: when and how the scorecard was made, and what the chain check already covers.
 SKIPPED_PATHS = frozenset({
     ("generated_at",), ("filters",), ("scale",),
@@ -207,13 +209,11 @@ def _memory_ledger() -> Database:
     return db
 
 
-def _as_json(card: dict) -> dict:
-    """A scorecard dict as the JSON a reader holds (the per-pair list decoded, tuples as lists)."""
+def _as_json(card: Scorecard) -> dict:
+    """A scorecard as the JSON a reader holds (its `to_json()` read back: the pairs decoded, tuples as lists)."""
     import json
 
-    from forecastapp.core.report import to_json
-
-    return json.loads(to_json(card))
+    return json.loads(card.to_json())
 
 
 # ---------------------------------------------------------------- comparing two JSON trees

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QObject, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -31,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 
 from forecastapp.core.report import CHART_HEIGHT, CHART_WIDTH, DEFAULT_MAX_PAIRS, calibration_svg, to_html
+from forecastapp.core.scorecard_types import Scorecard
 
 RESOLUTION_DPI = 300
 MARGINS_MM = QMarginsF(16, 14, 16, 12)  # left, top, right, bottom
@@ -110,7 +110,7 @@ def _place_chart(doc: QTextDocument, svg: str) -> None:
         cursor = doc.find("\ufffc", cursor)
 
 
-def render_pdf(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -> bytes:
+def render_pdf(card: Scorecard, *, max_pairs: int = DEFAULT_MAX_PAIRS) -> bytes:
     """The scorecard report as PDF bytes (A4 portrait, page numbers in the footer)."""
     ensure_gui_app()
     buffer = QBuffer()
@@ -130,7 +130,7 @@ def render_pdf(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -> b
     doc.setDefaultFont(font)
     doc.setDocumentMargin(0)
     doc.setHtml(to_html(card, max_pairs=max_pairs, chart_src=_CHART_URL, style=_QT_STYLE))
-    _place_chart(doc, calibration_svg(card["overall"]))
+    _place_chart(doc, calibration_svg(card.overall))
 
     paint = writer.pageLayout().paintRectPixels(RESOLUTION_DPI)
     width, height = float(paint.width()), float(paint.height())
@@ -138,7 +138,7 @@ def render_pdf(card: dict[str, Any], *, max_pairs: int = DEFAULT_MAX_PAIRS) -> b
     body = height - footer
     doc.setPageSize(QSizeF(width, body))
     pages = doc.pageCount()
-    stamp = f"Forecast scorecard \u00b7 generated {card['generated_at'][:16].replace('T', ' ')} UTC"
+    stamp = f"Forecast scorecard \u00b7 generated {card.generated_at[:16].replace('T', ' ')} UTC"
 
     painter = QPainter()
     if not painter.begin(writer):

@@ -38,9 +38,7 @@ from forecastapp.core.formats.spreadsheet import ColumnMapping, SheetPreview, gu
 from forecastapp.core.merge import (  # noqa: E402
     Conflict,
     MergeReport,
-    Origin,
-    bring_in,
-    file_sha256,
+    bring_in_file,
     is_sqlite_file,
     list_conflicts,
     plural,
@@ -294,10 +292,10 @@ def _bring_in(db_path: Path, data: dict, *, action: str, fmt: str, source: Path,
         progress(total if done >= written else done, total)
 
     report(0, total)
-    origin = Origin(action=action, format=fmt, source=source.name, sha256=file_sha256(source), host=platform.node())
     db = store.open_ledger(db_path, seed=False)
     try:
-        return bring_in(db, data, origin=origin, now=now, progress=report)
+        return bring_in_file(db, data, source=source, action=action, fmt=fmt, host=platform.node(), now=now,
+                             progress=report)
     finally:
         db.close()
 

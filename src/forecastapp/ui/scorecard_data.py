@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forecastapp.core.scorecard_types import Scorecard
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class ScorecardResult:
     """What a background run hands back to the GUI thread."""
 
     generation: int
-    scorecard: dict[str, Any] | None
+    scorecard: Scorecard | None
     analysts: tuple[str, ...]
     tags: tuple[str, ...]
     error: str | None = None
@@ -72,7 +75,7 @@ def compute_scorecard(
             return ScorecardResult(generation, None, analysts, tags, error=str(exc))
         check()
         # Sorting a big ledger's pairs by day takes a while: do it here, not on the GUI thread.
-        return ScorecardResult(generation, card, analysts, tags, over_time=tuple(brier_over_time(card["pairs"])))
+        return ScorecardResult(generation, card, analysts, tags, over_time=tuple(brier_over_time(card.pairs)))
     finally:
         db.close()
 

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from forecastapp.core.numbers import DASH, format_percent, format_score, format_signed
+from forecastapp.core.scorecard_types import CalibrationBin, Scorecard
 from forecastapp.ui.look import is_dark, tone
 from forecastapp.ui.scorecard_data import ScorecardRequest, ScorecardResult, compute_scorecard
 
@@ -138,7 +139,7 @@ class ScorecardPanel(QWidget):
         self._generation = 0
         self._task: Any = None
         self._stale = True  # nothing loaded yet: the first show loads
-        self._scorecard: dict[str, Any] | None = None
+        self._scorecard: Scorecard | None = None
         self._over_time: list[tuple[date, float, float, int]] = []
         self._charts: _Charts | None = None
 
@@ -383,7 +384,7 @@ class ScorecardPanel(QWidget):
             f"QLabel {{ color: {error}; font-weight: bold; border: 2px solid {error}; border-radius: 4px;"
             " padding: 6px; }")
 
-    def scorecard(self) -> dict[str, Any] | None:
+    def scorecard(self) -> Scorecard | None:
         """The scorecard on screen (None before the first one arrives or after a filter error)."""
         return self._scorecard
 
@@ -526,18 +527,18 @@ class ScorecardPanel(QWidget):
         self._empty.setText(text)
         self._stack.setCurrentWidget(self._empty)
 
-    def _render(self, card: dict[str, Any]) -> None:
-        overall = card["overall"]
-        excluded = card["excluded"]
+    def _render(self, card: Scorecard) -> None:
+        overall = card.overall
+        excluded = card.excluded
         notes = (self._backdated_note(card), self._imported_note(card), self._reworded_note(card),
                  self._hindsight_note(card))
         self._set_message(html.escape(" ".join(note for note in notes if note)))
-        if overall["n"] == 0:
+        if overall.n == 0:
             if self._filtered():
                 text = self.tr("No resolved forecasts match these filters.")
             else:
                 text = self.tr("No resolved forecasts yet \u2014 resolve a question to see your scorecard.")
-            due = excluded.get("due", 0)
+            due = excluded.due
             if due:
                 if due == 1:
                     text += "\n\n" + self.tr("1 question is past its resolve-by day and waits for its outcome.")
@@ -548,81 +549,81 @@ class ScorecardPanel(QWidget):
             return
         self._stack.setCurrentIndex(1)
         f = self._figures
-        f["figureN"].set(str(overall["n"]))
-        f["figureBrier"].set(format_score(overall["brier"]))
-        f["figureBrierTimeAveraged"].set(format_score(overall["brier_time_averaged"]))
-        f["figureLogScore"].set(format_score(overall["log_score"]))
-        f["figureBaseRate"].set(format_percent(overall["base_rate"]))
-        f["figureSkill50"].set(format_signed(overall["brier_skill_vs_50"], 2))
-        f["figureSkillBaseRate"].set(format_signed(overall["brier_skill_vs_base_rate"], 2))
-        ci = overall["brier_ci90"]
+        f["figureN"].set(str(overall.n))
+        f["figureBrier"].set(format_score(overall.brier))
+        f["figureBrierTimeAveraged"].set(format_score(overall.brier_time_averaged))
+        f["figureLogScore"].set(format_score(overall.log_score))
+        f["figureBaseRate"].set(format_percent(overall.base_rate))
+        f["figureSkill50"].set(format_signed(overall.brier_skill_vs_50, 2))
+        f["figureSkillBaseRate"].set(format_signed(overall.brier_skill_vs_base_rate, 2))
+        ci = overall.brier_ci90
         f["figureBrierCi90"].set(DASH if not ci else f"{format_score(ci[0])} \u2013 {format_score(ci[1])}")
-        n_excluded = excluded["annulled"] + excluded["condition_not_met"] + excluded["no_forecast_before_resolution"]
+        n_excluded = excluded.annulled + excluded.condition_not_met + excluded.no_forecast_before_resolution
         f["figureExcluded"].set(str(n_excluded), self.tr("Excluded\n%1 annulled, %2 condition not met, %3 no forecast "
                                                          "in time")
-                                .replace("%1", str(excluded["annulled"]))
-                                .replace("%2", str(excluded["condition_not_met"]))
-                                .replace("%3", str(excluded["no_forecast_before_resolution"])))
-        f["figureDue"].set(str(excluded["due"]))
-        scale = card.get("scale", {}).get("brier")
+                                .replace("%1", str(excluded.annulled))
+                                .replace("%2", str(excluded.condition_not_met))
+                                .replace("%3", str(excluded.no_forecast_before_resolution)))
+        f["figureDue"].set(str(excluded.due))
+        scale = card.scale.brier
         self._scale_note.setText(self.tr("Brier scale: %1.").replace("%1", scale) if scale else "")
         self._fill_tables(card)
         if self._charts is None:
             self._charts = _Charts(self._charts_row)
-        self._charts.show(overall["calibration"], self._over_time, self.palette())
+        self._charts.show(overall.calibration, self._over_time, self.palette())
 
-    def _backdated_note(self, card: dict[str, Any]) -> str:
+    def _backdated_note(self, card: Scorecard) -> str:
         """One line on back-dated forecasts: how many scored pairs rest on one, or were left out ("" if none)."""
-        left_out = card["excluded"].get("backdated", 0)
-        if card["filters"].get("exclude_backdated"):
+        left_out = card.excluded.left_out_for("backdated")
+        if card.filters.excludes("backdated"):
             if not left_out:
                 return ""
             return self.tr("%1 scored pair(s) whose final forecast was back-dated are left out.").replace(
                 "%1", str(left_out))
-        n = card["overall"].get("backdated_pairs", 0)
+        n = card.overall.marked_pairs("backdated")
         if not n:
             return ""
         return self.tr("%1 of %2 scored pairs rest on a back-dated final forecast (made on more than a day before "
                        "it was recorded), which could be hindsight.").replace("%1", str(n)).replace(
-                           "%2", str(card["overall"]["n"]))
+                           "%2", str(card.overall.n))
 
-    def _imported_note(self, card: dict[str, Any]) -> str:
+    def _imported_note(self, card: Scorecard) -> str:
         """One line on imported history: how many scored pairs rest on it, or were left out ("" if none)."""
-        left_out = card["excluded"].get("imported", 0)
-        if card["filters"].get("exclude_imported"):
+        left_out = card.excluded.left_out_for("imported")
+        if card.filters.excludes("imported"):
             if not left_out:
                 return ""
             return self.tr("%1 scored pair(s) whose final forecast was imported are left out.").replace(
                 "%1", str(left_out))
-        n = card["overall"].get("imported_pairs", 0)
+        n = card.overall.marked_pairs("imported")
         if not n:
             return ""
         return self.tr("%1 of %2 scored pairs rest on a final forecast imported from a file, whose dates are the "
-                       "file's word.").replace("%1", str(n)).replace("%2", str(card["overall"]["n"]))
+                       "file's word.").replace("%1", str(n)).replace("%2", str(card.overall.n))
 
-    def _reworded_note(self, card: dict[str, Any]) -> str:
+    def _reworded_note(self, card: Scorecard) -> str:
         """One line on forecasts made on earlier wording: how many pairs rest on one, or were left out ("" if none)."""
-        left_out = card["excluded"].get("reworded", 0)
-        if card["filters"].get("exclude_reworded"):
+        left_out = card.excluded.left_out_for("reworded")
+        if card.filters.excludes("reworded"):
             if not left_out:
                 return ""
             return self.tr("%1 scored pair(s) whose final forecast was made on earlier wording are left out.").replace(
                 "%1", str(left_out))
-        n = card["overall"].get("reworded_pairs", 0)
+        n = card.overall.marked_pairs("reworded")
         if not n:
             return ""
         return self.tr("%1 of %2 scored pairs rest on a final forecast made before an edit changed what the question "
-                       "asks.").replace("%1", str(n)).replace("%2", str(card["overall"]["n"]))
+                       "asks.").replace("%1", str(n)).replace("%2", str(card.overall.n))
 
-    def _hindsight_note(self, card: dict[str, Any]) -> str:
+    def _hindsight_note(self, card: Scorecard) -> str:
         """One line on forecasts left out as hindsight ("" if none)."""
-        n = card["excluded"].get("hindsight", 0)
+        n = card.excluded.hindsight
         if not n:
             return ""
         return self.tr("%1 forecast(s) made or recorded after the outcome was on the record are never "
                        "scored.").replace("%1", str(n))
 
-    def _fill_tables(self, card: dict[str, Any]) -> None:
+    def _fill_tables(self, card: Scorecard) -> None:
         def rows(table: QTableWidget, data: list[list[tuple[str, Any, bool]]]) -> None:
             header = table.horizontalHeader()
             column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
@@ -640,32 +641,32 @@ class ScorecardPanel(QWidget):
             return ((format_signed if signed else format_score)(value, digits), value, True)
 
         rows(self._analyst_table, [[
-            (a["name"], a["name"].casefold(), False), (str(a["n"]), a["n"], True), cell(a["brier"]),
-            cell(a.get("relative_brier"), signed=True), cell(a["log_score"]),
-            cell(a["brier_skill_vs_50"], 2, signed=True),
-        ] for a in card["analysts"] if a["n"]])
+            (a.name, a.name.casefold(), False), (str(a.n), a.n, True), cell(a.brier),
+            cell(a.relative_brier, signed=True), cell(a.log_score),
+            cell(a.brier_skill_vs_50, 2, signed=True),
+        ] for a in card.analysts if a.n])
         rows(self._tag_table, [[
-            (t["tag"], t["tag"], False), (str(t["n"]), t["n"], True), cell(t["brier"]),
-            (format_percent(t["base_rate"]), t["base_rate"], True), cell(t["brier_skill_vs_50"], 2, signed=True),
-        ] for t in card["tags"] if t["n"]])
+            (t.tag, t.tag, False), (str(t.n), t.n, True), cell(t.brier),
+            (format_percent(t.base_rate), t.base_rate, True), cell(t.brier_skill_vs_50, 2, signed=True),
+        ] for t in card.tags if t.n])
         term_rows = []
-        for t in card["terms"]:
-            if not t["n"]:
+        for t in card.terms:
+            if not t.n:
                 continue
-            said = self.tr("said %1: %2 of %3 happened").replace("%1", t["term"]).replace(
-                "%2", str(t["happened"])).replace("%3", str(t["of"]))
-            if t.get("range"):
-                said += self.tr(", range %1").replace("%1", t["range"])
+            said = self.tr("said %1: %2 of %3 happened").replace("%1", t.term).replace(
+                "%2", str(t.happened)).replace("%3", str(t.of))
+            if t.range:
+                said += self.tr(", range %1").replace("%1", t.range)
             term_rows.append([
-                (t["term"], t["term"], False), (said, t["of"], False),
-                (format_percent(t["base_rate"]), t["base_rate"], True),
-                (t.get("range") or DASH, t.get("low"), True), cell(t["brier"]),
+                (t.term, t.term, False), (said, t.of, False),
+                (format_percent(t.base_rate), t.base_rate, True),
+                (t.range or DASH, t.low, True), cell(t.brier),
             ])
         rows(self._term_table, term_rows)
         rows(self._horizon_table, [[
-            (h["horizon"], i, False), (str(h["n"]), h["n"], True), cell(h["brier"]),
-            cell(h["brier_time_averaged"]), cell(h["log_score"]),
-        ] for i, h in enumerate(card["horizons"])])
+            (h.horizon, i, False), (str(h.n), h.n, True), cell(h.brier),
+            cell(h.brier_time_averaged), cell(h.log_score),
+        ] for i, h in enumerate(card.horizons)])
         for table in (self._analyst_table, self._tag_table, self._term_table, self._horizon_table):
             height = table.horizontalHeader().height() + table.rowHeight(0) * max(table.rowCount(), 1)
             table.setMinimumHeight(min(height + 4, self.fontMetrics().height() * 10))
@@ -677,8 +678,8 @@ class ScorecardPanel(QWidget):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             if self._integrity_summary is not None:
                 self._style_integrity_warning()
-            if self._charts is not None and self._scorecard is not None and self._scorecard["overall"]["n"]:
-                self._charts.show(self._scorecard["overall"]["calibration"], self._over_time, self.palette())
+            if self._charts is not None and self._scorecard is not None and self._scorecard.overall.n:
+                self._charts.show(self._scorecard.overall.calibration, self._over_time, self.palette())
         super().changeEvent(event)
 
 
@@ -707,7 +708,7 @@ class _Charts:
             view.setMinimumWidth(view.fontMetrics().averageCharWidth() * 40)
             row.addWidget(view, 1)
 
-    def show(self, calibration: list[dict[str, Any]], over_time: list[tuple[date, float, float, int]],
+    def show(self, calibration: Sequence[CalibrationBin], over_time: list[tuple[date, float, float, int]],
              palette: QPalette) -> None:
         """Redraw both charts from a scorecard's calibration bins and Brier-over-time points."""
         self.reliability.setChart(_reliability_chart(calibration, palette))
@@ -720,11 +721,11 @@ class _Charts:
                 f"{last[0].isoformat()}")
 
 
-def _describe_bins(calibration: list[dict[str, Any]]) -> str:
+def _describe_bins(calibration: Sequence[CalibrationBin]) -> str:
     parts = [
-        f"forecasts {format_percent(b['lower']).rstrip('%')}-{format_percent(b['upper'])}: {b['n']} pairs, "
-        f"{format_percent(b['observed'])} happened"
-        for b in calibration if b["n"]
+        f"forecasts {format_percent(b.lower).rstrip('%')}-{format_percent(b.upper)}: {b.n} pairs, "
+        f"{format_percent(b.observed)} happened"
+        for b in calibration if b.n
     ]
     return "; ".join(parts)
 
@@ -770,7 +771,7 @@ def _attach(chart, series, x_axis, y_axis, *, in_legend: bool = True) -> None:
             marker.setVisible(False)
 
 
-def _reliability_chart(calibration: list[dict[str, Any]], palette: QPalette):
+def _reliability_chart(calibration: Sequence[CalibrationBin], palette: QPalette):
     qc = _qtcharts()
     chart = qc.QChart()
     _style_chart(chart, palette, "Reliability: forecast vs what happened")
@@ -798,17 +799,17 @@ def _reliability_chart(calibration: list[dict[str, Any]], palette: QPalette):
     accent = tone("accent", palette)
     bars = QColor(accent)
     bars.setAlpha(170)
-    filled = [b for b in calibration if b["n"]]
-    biggest = max((b["n"] for b in filled), default=1)
+    filled = [b for b in calibration if b.n]
+    biggest = max((b.n for b in filled), default=1)
     first_bar = True
     for b in filled:
-        fx, oy = b["mean_forecast"], b["observed"]
-        if b["ci_low"] is not None and b["ci_high"] is not None:
+        fx, oy = b.mean_forecast, b.observed
+        if b.ci_low is not None and b.ci_high is not None:
             # An "I" drawn as one line series: cap, stem, cap (line series connect points in order).
             cap = 0.012
             bar = qc.QLineSeries(name="Wilson 95% interval")
-            for px, py in ((fx - cap, b["ci_low"]), (fx + cap, b["ci_low"]), (fx, b["ci_low"]),
-                           (fx, b["ci_high"]), (fx - cap, b["ci_high"]), (fx + cap, b["ci_high"])):
+            for px, py in ((fx - cap, b.ci_low), (fx + cap, b.ci_low), (fx, b.ci_low),
+                           (fx, b.ci_high), (fx - cap, b.ci_high), (fx + cap, b.ci_high)):
                 bar.append(px, py)
             bar.setPen(QPen(bars, 1.5))
             _attach(chart, bar, x, y, in_legend=first_bar)
@@ -816,13 +817,13 @@ def _reliability_chart(calibration: list[dict[str, Any]], palette: QPalette):
     first_point = True
     for b in filled:
         point = qc.QScatterSeries(name="Bin (size and label: number of pairs)")
-        point.append(b["mean_forecast"], b["observed"])
+        point.append(b.mean_forecast, b.observed)
         # Marker area grows with n, so a bin of 40 pairs outweighs a bin of 1 at a glance.
-        point.setMarkerSize(8 + 14 * math.sqrt(b["n"] / biggest))
+        point.setMarkerSize(8 + 14 * math.sqrt(b.n / biggest))
         point.setColor(accent)
         point.setBorderColor(palette.color(QPalette.ColorRole.Base))
         point.setPointLabelsVisible(True)
-        point.setPointLabelsFormat(f"n={b['n']}")
+        point.setPointLabelsFormat(f"n={b.n}")
         point.setPointLabelsColor(palette.color(QPalette.ColorRole.Text))
         point.setPointLabelsClipping(False)
         _attach(chart, point, x, y, in_legend=first_point)

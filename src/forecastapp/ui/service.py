@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from forecastapp.core.ledger import NewQuestion
+    from forecastapp.core.scorecard_types import Scorecard
 
 #: The order questions were recorded in (the table's order when no column is sorted).
 DEFAULT_SORT = "recorded"
@@ -577,7 +578,7 @@ def read_overview(db_path: Path, *, today: date) -> Overview:
         db.close()
 
 
-def read_scorecard(db_path: Path, *, filters: dict[str, Any], today: date, now: datetime) -> dict[str, Any]:
+def read_scorecard(db_path: Path, *, filters: dict[str, Any], today: date, now: datetime) -> Scorecard:
     """The scorecard to export for `filters` (the Scorecard tab's `filters()`), on this thread's own connection.
 
     The filters are `build_scorecard`'s keyword arguments, passed as they are, so a filter the tab
