@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from forecastapp.ui.document_import import DocumentImporter, DocumentInfo, DocumentInfoDialog
 from forecastapp.ui.look import tone
-from forecastapp.ui.review_data import load_review
+from forecastapp.ui.operations.review import load_review
 from forecastapp.ui.review_view import DocumentReview
 from forecastapp.ui.widgets import ErrorLabel
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QTableWid
 from forecastapp.core import ledger as ops
 from forecastapp.core.resources import read_text
 from forecastapp.ui import scorecard_panel
+from forecastapp.ui.operations.ledger import LedgerService
 from forecastapp.ui.scorecard_panel import ScorecardPanel
-from forecastapp.ui.service import LedgerService
 from tests.conftest import NOW, TODAY
 
 WAIT_MS = 15_000

@@ -4,7 +4,7 @@
 force here ("ours"), the other side's ("theirs"), where it came from and their evidence. "Keep ours"
 leaves the ledger as it is and records the decision; "Take theirs" records their resolution as a
 correction (the ledger's own rules, so both records stay in the history). Both go through
-`core.merge.settle_conflict` via `ui/import_data.py`, recorded as by the login name, with the
+`core.merge.settle_conflict` via `ui/operations/imports.py`, recorded as by the login name, with the
 optional note. "Show settled" lists the settled ones too, with what was kept. After each settlement
 the list is re-read and `settled(question_id)` lets the main window refresh its table and detail.
 """
@@ -40,10 +40,10 @@ class ConflictsDialog(QDialog):
 
     def __init__(self, service, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from forecastapp.ui import import_data
+        from forecastapp.ui.operations import imports
         from forecastapp.ui.widgets import ErrorLabel, HintLabel
 
-        self._data = import_data
+        self._data = imports
         self._service = service
         self._conflicts = []
         self.setObjectName("ConflictsDialog")

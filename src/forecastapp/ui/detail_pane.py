@@ -33,7 +33,7 @@ from forecastapp.core.probability import format_probability
 from forecastapp.ui import look
 from forecastapp.ui.history_chart import ChartData, HistoryChart
 from forecastapp.ui.ledger_model import status_text
-from forecastapp.ui.service import ExcerptContext, describe_resolution
+from forecastapp.ui.text import ExcerptContext, describe_resolution
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 #: How the Edits section names a changed field.

@@ -1,11 +1,11 @@
 """File > Import document (Ctrl+I) and dropping a file on the window: read, ask, store, review.
 
 The flow, each step off the GUI thread where it touches a file or the ledger:
-1. read the file on the database thread (`review_data.read_file`): an empty, binary or unreadable
+1. read the file on the database thread (`read_file`): an empty, binary or unreadable
    file, or a Word document, is refused there with a one-line message and nothing is stored;
 2. ask for the title, author and published date (`DocumentInfoDialog.ask`, prefilled: the title the
    core proposes, i.e. the Markdown heading or title line, else the file name);
-3. store it on the database thread with its own connection (`review_data.store_file`); the same
+3. store it on the database thread with its own connection (`store_file`); the same
    text imported again is not stored twice, and the existing document is opened instead;
 4. open the review (`review_view.DocumentReview`), whose accepted candidates refresh the window.
 """
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from forecastapp.core.documents import MARKDOWN_SUFFIXES, TEXT_SUFFIXES, UNREADABLE_SUFFIXES
-from forecastapp.ui import review_data
+from forecastapp.ui.operations.review import read_file, store_file
 from forecastapp.ui.widgets import ErrorLabel, date_edit, field_with_messages, from_qdate, run_dialog
 
 #: What a drop onto the window may hold: files the import reads, and the ones it explains it cannot.
@@ -169,11 +169,11 @@ class DocumentImporter(QObject):
 
     def import_file(self, source: Path):
         """Start the flow for `source`: read it off the GUI thread; returns the background task."""
-        from forecastapp.ui.tasks import run_in_background
+        from forecastapp.ui.operations.tasks import run_in_background
 
         self._status(f"Reading {source.name}…")
         self.task = run_in_background(
-            lambda _ctx: review_data.read_file(source),
+            lambda _ctx: read_file(source),
             on_done=lambda read: self._ask(source, read),
             on_error=lambda message: self._refuse(source, message),
             parent=self,
@@ -186,12 +186,12 @@ class DocumentImporter(QObject):
         if info is None:
             self._status(f"Import of {source.name} cancelled; nothing was stored")
             return
-        from forecastapp.ui.tasks import run_in_background
+        from forecastapp.ui.operations.tasks import run_in_background
 
         db_path, today, now = service.path, service.today(), service.now()
         self._status(f"Storing {source.name}…")
         self.task = run_in_background(
-            lambda _ctx: review_data.store_file(db_path, source, title=info.title, author=info.author,
+            lambda _ctx: store_file(db_path, source, title=info.title, author=info.author,
                                                 published_on=info.published_on, today=today, now=now),
             on_done=lambda result: self._stored(source, result),
             on_error=lambda message: self._refuse(source, message),

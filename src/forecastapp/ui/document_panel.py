@@ -2,7 +2,7 @@
 
 Clicking a highlight (or pressing Enter with the caret inside one) emits `question_selected`;
 selecting text and choosing "New forecast from selection" emits `new_forecast_requested` with
-offsets into the stored text, ready for the add dialog. Data comes through `ui/document_data.py`.
+offsets into the stored text, ready for the add dialog. Data comes through `ui/operations/documents.py`.
 
 Offsets: the ledger stores Python str indices (code points), while QTextDocument positions count
 UTF-16 code units, so a character outside the Basic Multilingual Plane (an emoji) is one index in
@@ -31,9 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from forecastapp.core.errors import ForecastError
-from forecastapp.ui import document_data
-from forecastapp.ui.document_data import Excerpt
 from forecastapp.ui.look import is_dark, tone
+from forecastapp.ui.operations.documents import (
+    Excerpt,
+    document_excerpts,
+    document_text,
+    list_documents,
+    question_document,
+)
 
 # How many on/off phases `show_question` flashes the excerpt, and how long each lasts.
 _FLASH_PHASES = 6
@@ -195,7 +200,7 @@ class DocumentPanel(QWidget):
     def _reload(self) -> None:
         self._loaded = True
         try:
-            documents = document_data.list_documents(self._service)
+            documents = list_documents(self._service)
         except ForecastError as exc:
             self._show_message(str(exc))
             return
@@ -247,7 +252,7 @@ class DocumentPanel(QWidget):
         excerpt = self._find_excerpt(question_id)
         if excerpt is None:
             try:
-                document_id = document_data.question_document(self._service, question_id)
+                document_id = question_document(self._service, question_id)
             except ForecastError:
                 return False
             if document_id is None or not self.show_document(document_id):
@@ -319,10 +324,10 @@ class DocumentPanel(QWidget):
         new_text = document_id != self._document_id or not self._text
         try:
             if new_text:
-                text = document_data.document_text(self._service, document_id)
+                text = document_text(self._service, document_id)
                 self._document_id = document_id
                 self._set_text(text)
-            excerpts = document_data.document_excerpts(self._service, document_id)
+            excerpts = document_excerpts(self._service, document_id)
         except ForecastError as exc:
             self._show_message(str(exc))
             return

@@ -22,7 +22,7 @@ Each page's `isComplete` enables Next or Import, its `validatePage` checks the c
 (showing why not beside the field), and Back returns along the pages visited. The wizard's Cancel
 button reads Close, and Cancel while an import runs. After an import that flagged conflicts, the
 result offers "Settle conflicts…" (ui/conflicts_view.py). Everything that reads a file or the ledger
-goes through `ui/import_data.py` (Qt-free). The main window's `actionImportOther` (File menu,
+goes through `ui/operations/imports.py` (Qt-free). The main window's `actionImportOther` (File menu,
 Ctrl+Shift+I) opens the dialog with `open_import_dialog`; its `actionImportLedger` asks for a ledger
 file first and opens the dialog on that file's preview, as does a file dropped on the window.
 """
@@ -60,11 +60,11 @@ class ImportDialog(QWizard):
     def __init__(self, service, parent: QWidget | None = None, *, path: Path | None = None,
                  default_analyst: str = "") -> None:
         super().__init__(parent)
-        from forecastapp.ui import import_data
         from forecastapp.ui.import_pages import MappingPage, SourcePage
         from forecastapp.ui.import_preview import PreviewPage
+        from forecastapp.ui.operations import imports
 
-        self.data = import_data
+        self.data = imports
         self.service = service
         self.source_path: Path | None = None  # the file or folder the columns and preview are for
         self.source_format = "auto"  # the format it is read as
@@ -227,7 +227,7 @@ def open_import_dialog(window, path: Path | None = None, *, fmt: str | None = No
         if path is not None and fmt is not None:
             existing.start_with(path, fmt)
         return existing
-    from forecastapp.ui.service import login_name
+    from forecastapp.ui.operations.ledger import login_name
     from forecastapp.ui.ui_settings import K_LAST_ANALYST
 
     analyst = str(QSettings().value(K_LAST_ANALYST) or "") or login_name()

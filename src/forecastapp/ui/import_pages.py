@@ -2,7 +2,7 @@
 
 Each page builds its own widgets and says through `isComplete` when the wizard may go on, and through
 `validatePage` whether the choice made on it holds. Everything that reads a file or the ledger goes
-through `ui/import_data.py` (Qt-free). The third page, the preview and the import, is in ui/import_preview.py.
+through `ui/operations/imports.py` (Qt-free). The third page, the preview and the import, is in ui/import_preview.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The import wizard's third page: what the import would add, then the import itself, with progress and Cancel.
 
 The preview is computed on a worker thread and the import runs on the database thread, both through
-`ui/tasks.py`; what they read and write goes through `ui/import_data.py` (Qt-free).
+`ui/operations/tasks.py`; what they read and write goes through `ui/operations/imports.py` (Qt-free).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ class PreviewPage(QWizardPage):
     # ------------------------------------------------------------ preview (worker thread)
 
     def _start_preview(self, path: Path, fmt: str, mapping) -> None:
-        from forecastapp.ui.tasks import run_in_background
+        from forecastapp.ui.operations.tasks import run_in_background
 
         data = self._flow.data
         self._preview = None
@@ -201,7 +201,7 @@ class PreviewPage(QWizardPage):
     @Slot()
     def start_import(self) -> None:
         """Write the previewed plan in one transaction on the database thread, with progress and Cancel."""
-        from forecastapp.ui.tasks import run_in_background
+        from forecastapp.ui.operations.tasks import run_in_background
 
         preview = self._preview
         if preview is None or self.is_busy() or preview.nothing_new:

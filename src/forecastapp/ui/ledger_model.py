@@ -24,7 +24,8 @@ from forecastapp.core.numbers import format_score
 from forecastapp.core.probability import format_probability
 from forecastapp.core.queries import QuestionFilter, RowValues
 from forecastapp.ui import look
-from forecastapp.ui.service import BLOCK_SIZE, DEFAULT_SORT, LedgerService
+from forecastapp.ui.operations.ledger import LedgerService
+from forecastapp.ui.operations.rows import BLOCK_SIZE, DEFAULT_SORT
 
 COL_STATEMENT = 0
 COL_TAGS = 1
@@ -135,7 +136,7 @@ class LedgerTableModel(QAbstractTableModel):
         #: How many rows were read from the database since the model was made (for tests and bench).
         self.rows_fetched = 0
         self._bold: QFont | None = None
-        # With background=True, key queries after the first run on the database thread (ui/tasks.py),
+        # With background=True, key queries after the first run on the database thread (ui/operations/tasks.py),
         # so typing a search on a 100,000-question ledger never stalls the GUI thread.
         self._background = background
         self._generation = 0
@@ -215,8 +216,8 @@ class LedgerTableModel(QAbstractTableModel):
         if not self._background:
             self._extend_keys(self._service.keys(self._filter, sort=self._sort, descending=self._descending))
             return
-        from forecastapp.ui.service import read_keys
-        from forecastapp.ui.tasks import BackgroundTask, read_pool
+        from forecastapp.ui.operations.rows import read_keys
+        from forecastapp.ui.operations.tasks import BackgroundTask, read_pool
 
         generation = self._generation
         query = self._service.key_query(self._filter, sort=self._sort, descending=self._descending)
@@ -256,8 +257,8 @@ class LedgerTableModel(QAbstractTableModel):
             if then:
                 then()
             return
-        from forecastapp.ui.service import read_keys
-        from forecastapp.ui.tasks import BackgroundTask, read_pool
+        from forecastapp.ui.operations.rows import read_keys
+        from forecastapp.ui.operations.tasks import BackgroundTask, read_pool
 
         generation = self._generation
         query = self._service.key_query(self._filter, sort=self._sort, descending=self._descending)
@@ -362,8 +363,8 @@ class LedgerTableModel(QAbstractTableModel):
     def _request_block(self, block_no: int) -> None:
         if block_no in self._pending_blocks:
             return
-        from forecastapp.ui.service import read_rows
-        from forecastapp.ui.tasks import BackgroundTask, read_pool
+        from forecastapp.ui.operations.rows import read_rows
+        from forecastapp.ui.operations.tasks import BackgroundTask, read_pool
 
         generation = self._generation
         block_keys = list(self._keys[block_no * BLOCK_SIZE : (block_no + 1) * BLOCK_SIZE])

@@ -4,12 +4,12 @@ Built like Qt's application.py example: `_create_actions`, `_create_menus`, `_cr
 `_create_status_bar`, `_read_settings`, and `_write_settings` on close. Every ledger change goes
 through an undoable command (ui/undo.py) that calls the core via LedgerService; the window then
 re-queries the table's key list and re-reads the selected question. Long work (import, export,
-the scorecard export) runs in ui/tasks.py with a cancellable progress dialog.
+the scorecard export) runs in ui/operations/tasks.py with a cancellable progress dialog.
 
 The Scorecard and Document tabs are `ScorecardPanel` and `DocumentPanel`; both stay idle until
 their tab is first shown, so they add nothing to the first paint. After the first paint the status
 bar fills in: counts and the mean Brier from one background read (`service.read_overview`), and
-the hash chain's state from `integrity_check.verify_in_child` (a child process; see there why).
+the hash chain's state from `integrity.verify_in_child` (a child process; see there why).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ from forecastapp.ui.ledger_model import (
     IdRole,
     LedgerTableModel,
 )
-from forecastapp.ui.service import LedgerService
+from forecastapp.ui.operations.ledger import LedgerService
 from forecastapp.ui.ui_settings import (
     K_GEOMETRY,
     K_HEADER,
@@ -671,7 +671,7 @@ class MainWindow(QMainWindow):
         """Re-read the status counts and filter lists (on the database thread in the running app)."""
         today = self._service.today()
         if not self._background:
-            from forecastapp.ui.service import Overview
+            from forecastapp.ui.operations.rows import Overview
 
             self._apply_overview(Overview(
                 counts=self._service.status_counts(), tags=self._service.tags(),
@@ -679,8 +679,8 @@ class MainWindow(QMainWindow):
                 mean_brier=self._service.mean_brier(),
             ), self._service.path)
             return
-        from forecastapp.ui.service import read_overview
-        from forecastapp.ui.tasks import BackgroundTask, read_pool
+        from forecastapp.ui.operations.rows import read_overview
+        from forecastapp.ui.operations.tasks import BackgroundTask, read_pool
 
         path = self._service.path
         task = BackgroundTask(lambda _ctx: read_overview(path, today=today))
@@ -753,7 +753,7 @@ class MainWindow(QMainWindow):
 
     def check_integrity(self):
         """Re-compute the ledger's hash chain off the GUI thread (a child process); returns the task or None."""
-        from forecastapp.ui import integrity_check
+        from forecastapp.ui.operations import integrity
 
         if self._integrity_task is not None and self._integrity_task.running:
             self._integrity_task.cancel()
@@ -761,11 +761,11 @@ class MainWindow(QMainWindow):
         path = self._service.path
         self._show_integrity("Integrity: verifying…", "Re-computing the ledger's hash chain (forecastapp verify).")
         if not self._background:
-            self._apply_integrity(path, integrity_check.verify_file(path))
+            self._apply_integrity(path, integrity.verify_file(path))
             return None
-        from forecastapp.ui.tasks import BackgroundTask, read_pool
+        from forecastapp.ui.operations.tasks import BackgroundTask, read_pool
 
-        task = BackgroundTask(lambda ctx: integrity_check.verify_in_child(path, ctx))
+        task = BackgroundTask(lambda ctx: integrity.verify_in_child(path, ctx))
         task.finished.connect(lambda state: isValid(self) and self._apply_integrity(path, state))
         task.failed.connect(lambda message: isValid(self) and path == self._service.path and self._show_integrity(
             "Integrity: not checked", f"The check could not run: {message}"))
@@ -1312,21 +1312,21 @@ class MainWindow(QMainWindow):
 
         No preview: this is for scripts and tests. The menu goes through `import_ledger_dialog`.
         """
-        from forecastapp.ui.service import import_ledger_file
+        from forecastapp.ui.operations import imports
 
         db_path, now = self._service.path, self._service.now()
         return self._start_task(
-            lambda ctx: import_ledger_file(db_path, source, ctx, now=now), f"Importing {source.name}…",
+            lambda ctx: imports.import_ledger_file(db_path, source, ctx, now=now), f"Importing {source.name}…",
             done=lambda summary: self._after_import(source, summary),
         )
 
     def export_ledger(self, target: Path):
         """Export the ledger to `target` on a worker thread with a cancellable progress dialog; returns the task."""
-        from forecastapp.ui.service import export_ledger_file
+        from forecastapp.ui.operations import exports
 
         db_path, now = self._service.path, self._service.now()
         return self._start_task(
-            lambda ctx: export_ledger_file(db_path, target, ctx, now=now), f"Exporting to {target.name}…",
+            lambda ctx: exports.export_ledger_file(db_path, target, ctx, now=now), f"Exporting to {target.name}…",
             done=lambda path: self.statusBar().showMessage(f"Exported the ledger to {path}", 8000),
         )
 
@@ -1382,27 +1382,19 @@ class MainWindow(QMainWindow):
         for the 146,500 scored pairs of the 100,000-question bench ledger, whose scoring takes 5 s in the
         worker; the progress dialog stays up meanwhile).
         """
-        from forecastapp.core import report
-        from forecastapp.ui.service import read_scorecard, refuse_writing_over
+        from forecastapp.ui.operations import exports
 
         db_path, today, now = self._service.path, self._service.today(), self._service.now()
         filters = self.scorecard_view.filters()
 
         def work(ctx):
-            refuse_writing_over(target, db_path)
-            card = read_scorecard(db_path, filters=filters, today=today, now=now)
-            ctx.check()  # a cancel while scoring: nothing is written
-            if fmt == "pdf":
-                return card  # painted on the GUI thread, in `done`
-            return report.write_scorecard(card, target, fmt)
+            return exports.scorecard_file(db_path, target, fmt, ctx, filters=filters, today=today, now=now)
 
         def done(result) -> None:
             written = result
             if fmt == "pdf":
                 try:
-                    from forecastapp.render.pdf import render_pdf
-
-                    written = report.write_scorecard(result, target, "pdf", render_pdf=render_pdf)
+                    written = exports.write_scorecard_pdf(result, target)
                 except ForecastError as exc:
                     self._show_error("The scorecard was not exported", str(exc))
                     return
@@ -1414,7 +1406,7 @@ class MainWindow(QMainWindow):
     def _start_task(self, work, label: str, *, done):
         from PySide6.QtWidgets import QProgressDialog
 
-        from forecastapp.ui.tasks import run_in_background
+        from forecastapp.ui.operations.tasks import run_in_background
 
         if self._task is not None and self._task.running:
             self._show_error("Busy", "an import or export is already running")
@@ -1558,12 +1550,12 @@ class MainWindow(QMainWindow):
         """Save the window state, let a running task finish or cancel, and close the ledger."""
         if self._task is not None and self._task.running:
             self._task.cancel()
-            from forecastapp.ui.tasks import database_pool
+            from forecastapp.ui.operations.tasks import database_pool
 
             database_pool().waitForDone(10_000)
         self._stop_integrity_check()
-        if "forecastapp.ui.tasks" in sys.modules:
-            from forecastapp.ui.tasks import read_pool
+        if "forecastapp.ui.operations.tasks" in sys.modules:
+            from forecastapp.ui.operations.tasks import read_pool
 
             read_pool().waitForDone(10_000)
         self._write_settings()

@@ -27,8 +27,8 @@ from forecastapp.core.errors import ForecastError
 from forecastapp.core.ledger import NewQuestion, clean_analyst_name, clean_text, normalize_tags
 from forecastapp.core.model import QuestionDetail
 from forecastapp.core.probability import format_probability
-from forecastapp.ui.service import ForecastInput, LedgerService, QuestionEdit
 from forecastapp.ui import look
+from forecastapp.ui.operations.ledger import ForecastInput, LedgerService, QuestionEdit
 from forecastapp.ui.widgets import (
     AnalystCombo,
     DeadlineEdit,

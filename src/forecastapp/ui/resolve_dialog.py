@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.ledger import clean_text
 from forecastapp.core.model import CONDITION_NOT_MET, Outcome, QuestionDetail, ResolutionRecord
+from forecastapp.ui.operations.ledger import LedgerService, ResolutionInput, login_name
 from forecastapp.ui.question_dialog import _buddy, _buttons, _form
-from forecastapp.ui.service import LedgerService, ResolutionInput, describe_resolution, login_name
+from forecastapp.ui.text import describe_resolution
 from forecastapp.ui.widgets import (
     ErrorLabel,
     HintLabel,

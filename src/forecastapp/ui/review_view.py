@@ -6,7 +6,7 @@ entry scrolls the text to its sentence, and clicking inside a highlighted senten
 entry. Under the list, the current candidate's statement, probability (percent), resolve-by (what
 `dates.parse_deadline` reads) and tags can be edited; a problem shows in red under its field and
 marks the entry, and "Accept selected" refuses while any ticked entry has one. Accepting goes
-through `ui/review_data.accept_reviewed` (one transaction), then the entries are marked accepted
+through `ui/accept_reviewed` (one transaction), then the entries are marked accepted
 and `questions_added` tells the main window to refresh. Unticked candidates are simply not
 accepted; nothing about them is stored.
 """
@@ -42,9 +42,9 @@ from forecastapp.core.documents import AcceptedCandidate
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.ledger import normalize_tags
 from forecastapp.core.probability import MAX_P, MIN_P
-from forecastapp.ui import review_data
 from forecastapp.ui.document_panel import Utf16Offsets, _qt_text, scroll_to_span, span_selection
 from forecastapp.ui.look import is_dark, tone
+from forecastapp.ui.operations.review import accept_reviewed, load_review
 from forecastapp.ui.widgets import ErrorLabel, HintLabel, field_with_messages
 
 CandidateRole = Qt.ItemDataRole.UserRole
@@ -85,7 +85,7 @@ class DocumentReview(QDialog):
         self.setObjectName("documentReview")
         self._service = service
         self._document_id = document_id
-        data = review_data.load_review(service, document_id)
+        data = load_review(service, document_id)
         self._made_on: date = data.made_on
         self._text = data.document.text
         self._offsets = Utf16Offsets(self._text)
@@ -438,7 +438,7 @@ class DocumentReview(QDialog):
                 resolve_by=end, resolve_from=start, tags=normalize_tags([edit.tags_text]),
             ))
         try:
-            ids = review_data.accept_reviewed(self._service, self._document_id, items)
+            ids = accept_reviewed(self._service, self._document_id, items)
         except ForecastError as exc:
             self._status.setText(f"Nothing was added: {exc}")
             return []

@@ -1,7 +1,7 @@
 """The scorecard tab: headline figures, reliability diagram, Brier over time and per-group tables.
 
 The figures come from `forecastapp.core.scorecard.build_scorecard`, run off the GUI thread through
-`ui/tasks.py` by `ui/scorecard_data.compute_scorecard` on a connection the worker opens itself.
+`ui/operations/tasks.py` by `operations/scorecard.compute_scorecard` on a connection the worker opens itself.
 Each refresh bumps a generation number; a result from an older generation is dropped, so a newer
 refresh always wins. Qt Charts is imported only when the first chart is drawn, so building this
 widget before the main window's first paint costs nothing extra.
@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from forecastapp.core.numbers import DASH, format_percent, format_score, format_signed
 from forecastapp.ui.look import is_dark, tone
-from forecastapp.ui.scorecard_data import ScorecardRequest, ScorecardResult, compute_scorecard
+from forecastapp.ui.operations.scorecard import ScorecardRequest, ScorecardResult, compute_scorecard
 
 #: Delay between the last filter change and the refresh it causes (typing a date changes it per key).
 FILTER_DELAY_MS = 250
@@ -441,7 +441,7 @@ class ScorecardPanel(QWidget):
         self._debounce.start()
 
     def _start(self) -> None:
-        from forecastapp.ui.tasks import run_in_background
+        from forecastapp.ui.operations.tasks import run_in_background
 
         self._stale = False
         if self._task is not None:
@@ -459,7 +459,7 @@ class ScorecardPanel(QWidget):
         def work(context) -> ScorecardResult:
             return compute_scorecard(request, generation, context.check)
 
-        # ui/tasks.py keeps the task alive until it reports back, whatever happens to this panel.
+        # ui/operations/tasks.py keeps the task alive until it reports back, whatever happens to this panel.
         self._task = run_in_background(work, on_done=self._on_result, on_error=self._on_error)
         self._busy.show()  # no text line: the layout should not jump on every refresh
 

@@ -19,7 +19,7 @@ from PySide6.QtGui import QUndoCommand
 from forecastapp.core.errors import ForecastError, ValidationError
 from forecastapp.core.ledger import NewQuestion
 from forecastapp.core.model import CONDITION_NOT_MET, Outcome, QuestionRow, ResolutionRecord
-from forecastapp.ui.service import ForecastInput, LedgerService, QuestionEdit, ResolutionInput
+from forecastapp.ui.operations.ledger import ForecastInput, LedgerService, QuestionEdit, ResolutionInput
 
 #: Called after every redo/undo with the question id it touched (the window refreshes) ...
 ChangedCallback = Callable[[str], None]

@@ -1,8 +1,8 @@
-"""What the Scorecard tab needs from the core, computed on a worker thread (Qt-free; no SQL here).
+"""The scorecard, computed on a worker thread (Qt-free; no SQL here).
 
-The same shape as `ui/document_data.py`: the tab (`ui/scorecard_panel.py`) only shows what
-`compute_scorecard` returns. The worker opens its own connection, because an sqlite connection
-belongs to the thread that uses it.
+The Scorecard tab (`ui/panels/scorecard.py`) only shows what `compute_scorecard` returns; the
+scorecard export (`operations/exports.py`) writes what `read_scorecard` returns. Each opens its own
+connection, because an sqlite connection belongs to the thread that uses it.
 """
 
 from __future__ import annotations
@@ -50,8 +50,7 @@ def compute_scorecard(
     from forecastapp.core import queries, store
     from forecastapp.core.errors import ForecastError
     from forecastapp.core.scorecard import build_scorecard
-
-    from forecastapp.ui.service import load_sqlite_utils
+    from forecastapp.ui.operations.ledger import load_sqlite_utils
 
     load_sqlite_utils()
     db = store.open_ledger(request.path, seed=False)
@@ -89,3 +88,22 @@ def brier_over_time(pairs: Iterable[dict[str, Any]]) -> list[tuple[date, float, 
         n += len(briers)
         out.append((date.fromisoformat(day), sum(briers) / len(briers), total / n, n))
     return out
+
+
+def read_scorecard(db_path: Path, *, filters: dict[str, Any], today: date, now: datetime) -> dict[str, Any]:
+    """The scorecard to export for `filters` (the Scorecard tab's `filters()`), on this thread's own connection.
+
+    The filters are `build_scorecard`'s keyword arguments, passed as they are, so a filter the tab
+    gains reaches the export without a change here.
+    """
+    from forecastapp.core import store
+    from forecastapp.core.scorecard import build_scorecard
+    from forecastapp.ui.operations.ledger import load_sqlite_utils
+
+    load_sqlite_utils()
+    db = store.connect(db_path)
+    try:
+        # An exported scorecard is shared with readers: it states whether the ledger's chain verified.
+        return build_scorecard(db, **filters, today=today, now=now, verify=True)
+    finally:
+        db.close()

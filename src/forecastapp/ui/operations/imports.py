@@ -1,6 +1,6 @@
 """What the import flow and the conflicts dialog need from the core, as plain calls (Qt-free; no SQL here).
 
-The same shape as `ui/review_data.py`. The worker functions (`prepare_import`, `run_import`) run on
+The same shape as `operations/review.py`. The worker functions (`prepare_import`, `run_import`) run on
 another thread and open their own connection, because an sqlite connection belongs to the thread
 that uses it: `prepare_import` reads the file into a plan and asks the ledger what it would add
 (a dry run), `run_import` writes that plan in one transaction. The conflict functions run on the
@@ -22,7 +22,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from forecastapp.ui.service import load_sqlite_utils, login_name
+from forecastapp.ui.operations import Progress
+from forecastapp.ui.operations.ledger import load_sqlite_utils, login_name
 
 # The core modules below import sqlite-utils; loading it first, the desktop app's way, keeps numpy
 # out (a no-op once the app's warm-up has done it).
@@ -80,14 +81,6 @@ class _Service(Protocol):
     def today(self) -> date: ...
 
     def now(self) -> datetime: ...
-
-
-class _Progress(Protocol):
-    """What a background function receives (ui/tasks.TaskContext): `report(done, total)` and `check()`."""
-
-    def report(self, done: int, total: int) -> None: ...
-
-    def check(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -211,7 +204,7 @@ def guess(header: tuple[str, ...], *, default_analyst: str, tag_separator: str =
     return guess_mapping(header, default_analyst=default_analyst, tag_separator=tag_separator)
 
 
-def prepare_import(db_path: Path, source: ImportSource, *, today: date, progress: _Progress) -> ImportPreview:
+def prepare_import(db_path: Path, source: ImportSource, *, today: date, progress: Progress) -> ImportPreview:
     """Read the file into a plan and ask the ledger at `db_path` what it would add; writes nothing."""
     load_sqlite_utils()
     progress.report(0, 0)
@@ -242,7 +235,7 @@ def own_ledger_problem(path: Path, db_path: Path) -> str | None:
     return None
 
 
-def prepare_ledger_import(db_path: Path, source: ImportSource, *, now: datetime, progress: _Progress) -> ImportPreview:
+def prepare_ledger_import(db_path: Path, source: ImportSource, *, now: datetime, progress: Progress) -> ImportPreview:
     """Read another forecastapp ledger (a JSON export or a database) whole and preview merging it; writes nothing.
 
     The preview screens resolutions as the merge will: a question resolved differently in the two
@@ -335,3 +328,25 @@ def resolution_text(outcome: str | None, day: str | None, *, kind: str = "") -> 
     if outcome is None:
         return "withdrawn" if kind == "retract" else "open"
     return f"{outcome} on {day}" if day else outcome
+
+
+def import_ledger_file(db_path: Path, source: Path, progress: Progress, *, now: datetime) -> str:
+    """Import a ledger JSON export into the ledger at `db_path`, on its own connection; returns a summary.
+
+    Cancelling during the import raises from the progress callback inside the core's transaction,
+    so the import rolls back completely.
+    """
+    from forecastapp.core.transfer import ImportReport
+
+    load_sqlite_utils()
+    progress.report(0, 0)
+    # The core's one reader of another ledger: a broken hash chain is refused before anything is written.
+    data, fmt = read_ledger_source(source, now=now)
+    progress.check()
+    # The import dialog's write, as `forecastapp import` does it: a resolution that differs from ours
+    # is flagged as a conflict, never put in force, and the new records note where they came from.
+    report = run_ledger_import(db_path, data, source=source, fmt=fmt, now=now, progress=progress.report)
+    summary = ImportReport(added=report.added, skipped=report.present).summary()
+    if report.conflicts:
+        summary += f"; {plural(len(report.conflicts), 'conflicting resolution', 'conflicting resolutions')} flagged"
+    return summary

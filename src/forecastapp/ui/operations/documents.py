@@ -2,7 +2,7 @@
 
 `LedgerService` offers documents and their text but not the per-document question counts or the
 excerpt offsets, so this thin adapter reaches `forecastapp.core.queries` through the service's
-open database. The document view (`ui/document_panel.py`) is its only user.
+open database. The document view (`ui/panels/document.py`) is its only user.
 """
 
 from __future__ import annotations

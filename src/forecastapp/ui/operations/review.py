@@ -1,6 +1,6 @@
 """What document import and the review view need from the core, as plain calls (Qt-free; no SQL here).
 
-The same shape as `ui/document_data.py`: `LedgerService` does not wrap the document functions of
+The same shape as `operations/documents.py`: `LedgerService` does not wrap the document functions of
 `forecastapp.core.documents`, so this thin adapter reaches them through the service's open
 database and clock. The worker functions (`read_file`, `store_file`) run on another thread and
 open their own connection, because an sqlite connection belongs to the thread that uses it.
@@ -17,7 +17,7 @@ from forecastapp.core import documents, store
 from forecastapp.core.detect import Candidate
 from forecastapp.core.documents import AcceptedCandidate, DocumentFile, ImportResult
 from forecastapp.core.model import DocumentRecord
-from forecastapp.ui.service import load_sqlite_utils
+from forecastapp.ui.operations.ledger import load_sqlite_utils
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -7,9 +7,9 @@ makes (each `data()` of the table model) waits its turn: the worst event-loop st
 went from 40-55 ms to 53-100 ms in three runs of bench/bench_gui.py. It also cannot be interrupted,
 so closing the window would wait for it. A child process shares no GIL and is killed on cancel.
 
-`verify_in_child` is meant for `ui.tasks` (it blocks, polling the cancel flag, while the child
+`verify_in_child` is meant for `operations.tasks` (it blocks, polling the cancel flag, while the child
 works); `verify_file` is the same check in this process, for tests and short ledgers. Neither
-imports Qt. The child is `python -m forecastapp.ui.integrity_check PATH` and prints one JSON line.
+imports Qt. The child is `python -m forecastapp.ui.operations.integrity PATH` and prints one JSON line.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def verify_in_child(path: Path, context: _Cancel, *, poll_s: float = 0.1) -> Int
     if getattr(sys, "frozen", False):
         return verify_file(path)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "forecastapp.ui.integrity_check", str(path)],
+        [sys.executable, "-m", "forecastapp.ui.operations.integrity", str(path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
     )
     try:
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     """Child entry point: verify the ledger named on the command line and print the state as JSON."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m forecastapp.ui.integrity_check LEDGER", file=sys.stderr)
+        print("usage: python -m forecastapp.ui.operations.integrity LEDGER", file=sys.stderr)
         return 2
     import os
     import sqlite3

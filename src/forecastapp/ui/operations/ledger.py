@@ -2,55 +2,40 @@
 
 Qt-free on purpose (it imports no PySide6), so every widget reaches the ledger through plain
 method calls that are easy to test. It only calls `forecastapp.core` functions and never runs SQL
-itself. The scorecard and document views receive the same object (`ledger_service`).
+itself; its writes (each one transaction in the core) are the ledger writes the window's undoable
+commands make, on the GUI thread. The scorecard and document views receive the same object
+(`ledger_service`). Work that leaves the GUI thread is in the other modules of this package.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 from datetime import date, datetime
 from pathlib import Path
 from types import EllipsisType
+from typing import TYPE_CHECKING
 
 from forecastapp.core import queries, store
-from forecastapp.core.errors import ValidationError
 from forecastapp.core.model import (
     CONDITION_NOT_MET,
     DocumentRecord,
     Outcome,
     QuestionDetail,
     QuestionRow,
-    ResolutionRecord,
     utc_now,
 )
 from forecastapp.core.queries import QuestionFilter
+from forecastapp.ui.operations.rows import DEFAULT_SORT, KeyPrefetch, KeyQuery
+from forecastapp.ui.text import ExcerptContext, excerpt_context
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from forecastapp.core.ledger import NewQuestion
-
-#: The order questions were recorded in (the table's order when no column is sorted).
-DEFAULT_SORT = "recorded"
-#: Rows the table reads at a time (one block is a screenful several times over).
-BLOCK_SIZE = 200
-
-
-@dataclass(frozen=True)
-class ExcerptContext:
-    """A source excerpt with a few sentences of the document text on either side."""
-
-    before: str
-    excerpt: str
-    after: str
-    clipped_before: bool
-    clipped_after: bool
 
 
 @dataclass(frozen=True)
@@ -388,237 +373,3 @@ class LedgerService:
         with store.writing(self.db):
             _ledger().restore_question(self.db, question_id=question_id, reason=reason, now=self.now())
             return self.add_forecast(question_id, forecast)
-
-
-# ---------------------------------------------------------------- text helpers (pure)
-
-
-def describe_resolution(r: ResolutionRecord) -> str:
-    """One line for a resolution record: 'yes on 2025-12-31' / 'annulled (condition did not hold) on ...'."""
-    what = r.outcome.value if r.outcome else "withdrawn"
-    if r.annul_reason == CONDITION_NOT_MET:
-        what += " (condition did not hold)"
-    elif r.annul_reason:
-        what += f" ({r.annul_reason.replace('_', ' ')})"
-    return f"{what} on {r.resolved_on.isoformat()}" if r.resolved_on else what
-
-
-# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) and whitespace,
-# or at a blank line (headings and list items in assessments rarely end with a full stop).
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n\s*\n")
-_CONTEXT_LIMIT = 600  # characters of context on each side, whatever the sentence lengths
-
-
-def excerpt_context(text: str, start: int, end: int, *, sentences: int = 2) -> ExcerptContext:
-    """Cut `sentences` sentences before and after text[start:end], clipped to a readable length."""
-    start = max(0, min(start, len(text)))
-    end = max(start, min(end, len(text)))
-    matches = list(_SENTENCE_END.finditer(text))
-    # Sentence starts at or before the excerpt: the last is the excerpt's own sentence.
-    before_starts = [m.end() for m in matches if m.end() <= start]
-    ctx_start = before_starts[-(sentences + 1)] if len(before_starts) > sentences else 0
-    after_ends = [m.start() for m in matches if m.start() >= end]
-    # The sentence holding the excerpt's end finishes at the first boundary after it; then `sentences` more.
-    ctx_end = after_ends[sentences] if len(after_ends) > sentences else len(text)
-    clipped_before = ctx_start > 0
-    clipped_after = ctx_end < len(text)
-    if start - ctx_start > _CONTEXT_LIMIT:
-        ctx_start, clipped_before = _word_boundary(text, start - _CONTEXT_LIMIT, forward=True), True
-    if ctx_end - end > _CONTEXT_LIMIT:
-        ctx_end, clipped_after = _word_boundary(text, end + _CONTEXT_LIMIT, forward=False), True
-    return ExcerptContext(
-        before=text[ctx_start:start].lstrip(),
-        excerpt=text[start:end],
-        after=text[end:ctx_end].rstrip(),
-        clipped_before=clipped_before,
-        clipped_after=clipped_after,
-    )
-
-
-def _word_boundary(text: str, index: int, *, forward: bool) -> int:
-    """The nearest space at or after (forward) / before `index`, so a clip never cuts a word."""
-    if forward:
-        found = text.find(" ", index)
-        return len(text) if found < 0 else found + 1
-    found = text.rfind(" ", 0, index)
-    return 0 if found < 0 else found
-
-
-# ---------------------------------------------------------------- background work (run by ui/tasks.py)
-
-
-class Progress:
-    """The duck type background functions receive: `report(done, total)` and `check()` (may raise)."""
-
-    def report(self, done: int, total: int) -> None:  # pragma: no cover - interface
-        """Say how far the work is."""
-
-    def check(self) -> None:  # pragma: no cover - interface
-        """Stop here (by raising) if the user cancelled."""
-
-
-def import_ledger_file(db_path: Path, source: Path, progress: Progress, *, now: datetime) -> str:
-    """Import a ledger JSON export into the ledger at `db_path`, on its own connection; returns a summary.
-
-    Cancelling during the import raises from the progress callback inside the core's transaction,
-    so the import rolls back completely.
-    """
-    from forecastapp.core import transfer
-    from forecastapp.core.merge import plural, read_ledger_source
-    from forecastapp.ui.import_data import run_ledger_import
-
-    load_sqlite_utils()
-    progress.report(0, 0)
-    # The core's one reader of another ledger: a broken hash chain is refused before anything is written.
-    data, fmt = read_ledger_source(source, now=now)
-    progress.check()
-    # The import dialog's write, as `forecastapp import` does it: a resolution that differs from ours
-    # is flagged as a conflict, never put in force, and the new records note where they came from.
-    report = run_ledger_import(db_path, data, source=source, fmt=fmt, now=now, progress=progress.report)
-    summary = transfer.ImportReport(added=report.added, skipped=report.present).summary()
-    if report.conflicts:
-        summary += f"; {plural(len(report.conflicts), 'conflicting resolution', 'conflicting resolutions')} flagged"
-    return summary
-
-
-def refuse_writing_over(target: Path, db_path: Path) -> None:
-    """Raise ValidationError when an export's `target` is the ledger's own file (writing it would destroy it)."""
-    if store.is_ledger_file(target, db_path):
-        raise ValidationError(f"'{target.name}' is the ledger's own database file; save the export as another file")
-
-
-def export_ledger_file(db_path: Path, target: Path, progress: Progress, *, now: datetime) -> Path:
-    """Write the whole ledger at `db_path` to `target` as JSON, on its own connection; returns `target`.
-
-    The core writes atomically (`files.write_output`): the whole file first, beside the target (a
-    link's target), then the cancel check, then the rename; a cancel leaves any existing file untouched.
-    """
-    from forecastapp.core import transfer
-
-    refuse_writing_over(target, db_path)
-    load_sqlite_utils()
-    progress.report(0, 0)
-    db = store.open_ledger(db_path, seed=False)
-    try:
-        transfer.write_export(db, target, now=now, before_replace=progress.check)
-    finally:
-        db.close()
-    return target
-
-
-# ---------------------------------------------------------------- reads on another thread
-
-# These open their own connection: an sqlite3 connection belongs to the thread that uses it. They
-# use store.connect_reader (plain sqlite3, no migration, no sqlite-utils) because the GUI thread has
-# already opened (and if need be migrated) the ledger; a reader must never race it to migrate.
-
-
-@dataclass(frozen=True)
-class KeyQuery:
-    """Everything that decides a key list, so a result can be matched to the request it answers."""
-
-    path: Path
-    flt: QuestionFilter
-    sort: str
-    descending: bool
-    today: date
-    #: Only the first keys (the first screen); None for all of them.
-    limit: int | None = None
-
-
-def read_rows(db_path: Path, keys: Sequence[int], *, today: date) -> queries.RowValues:
-    """Read the raw rows for `keys` on a connection of this thread's own (the GUI thread builds the ones it shows)."""
-    db = store.connect_reader(db_path)
-    try:
-        return queries.get_row_values(db, keys, today=today)
-    finally:
-        db.close()
-
-
-def read_keys(query: KeyQuery, *, first_block: int = 0) -> tuple[list[int], queries.RowValues]:
-    """Run `queries.list_question_keys` for `query` on a connection of this thread's own.
-
-    Returns the keys and the raw rows of the first `first_block` keys (so the top of a new result
-    shows at once, without a second round trip).
-    """
-    db = store.connect_reader(query.path)
-    try:
-        keys = queries.list_question_keys(db, query.flt, today=query.today, sort=query.sort,
-                                          descending=query.descending, limit=query.limit)
-        return keys, queries.get_row_values(db, keys[:first_block], today=query.today)
-    finally:
-        db.close()
-
-
-@dataclass(frozen=True)
-class Overview:
-    """The figures around the table: status counts, the filter lists and the mean Brier."""
-
-    counts: dict[str, int]
-    tags: list[str]
-    analysts: list[str]
-    documents: list[tuple[str, str]]
-    #: The scorecard's overall Brier (unfiltered), for the status bar; None before anything is scored.
-    mean_brier: float | None = None
-
-
-def read_overview(db_path: Path, *, today: date) -> Overview:
-    """Status counts, tags, analysts, documents and the mean Brier, on a connection of this thread's own."""
-    db = store.connect_reader(db_path)
-    try:
-        return Overview(
-            counts=queries.status_counts(db, today=today),
-            tags=[tag for tag, _n in queries.list_tags(db)],
-            analysts=queries.list_analysts(db),
-            documents=[(doc_id, title) for doc_id, title, _n in queries.list_documents(db)],
-            mean_brier=queries.mean_brier(db),
-        )
-    finally:
-        db.close()
-
-
-def read_scorecard(db_path: Path, *, filters: dict[str, Any], today: date, now: datetime) -> dict[str, Any]:
-    """The scorecard to export for `filters` (the Scorecard tab's `filters()`), on this thread's own connection.
-
-    The filters are `build_scorecard`'s keyword arguments, passed as they are, so a filter the tab
-    gains reaches the export without a change here.
-    """
-    from forecastapp.core.scorecard import build_scorecard
-
-    load_sqlite_utils()
-    db = store.connect(db_path)
-    try:
-        # An exported scorecard is shared with readers: it states whether the ledger's chain verified.
-        return build_scorecard(db, **filters, today=today, now=now, verify=True)
-    finally:
-        db.close()
-
-
-class KeyPrefetch:
-    """The first key list, read on a plain thread while Qt is still loading (start-up overlap)."""
-
-    def __init__(self, query: KeyQuery) -> None:
-        self.query = query
-        self._keys: list[int] | None = None
-        #: (keys, raw rows) of the first block, read right after the keys.
-        self.first_rows: tuple[tuple[int, ...], queries.RowValues] | None = None
-        self._thread = threading.Thread(target=self._run, name="forecastapp-key-prefetch", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            # The first screen's rows too, so the first paint needs no query on the GUI thread.
-            keys, first_rows = read_keys(self.query, first_block=BLOCK_SIZE)
-            self._keys = keys
-            self.first_rows = (tuple(keys[:BLOCK_SIZE]), first_rows)
-        except Exception:  # noqa: BLE001 - a failed prefetch only means the GUI thread asks itself
-            self._keys = None
-            self.first_rows = None
-
-    def take(self, query: KeyQuery) -> list[int] | None:
-        """The prefetched keys if they answer `query` (same ledger, filter, order and day), else None."""
-        self._thread.join()
-        if query != self.query:
-            return None
-        keys, self._keys = self._keys, None
-        return keys
