@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(__doc__.splitlines()[0], argv)
 
     from forecastapp.core.store import open_ledger
-    from forecastapp.ui.conflicts_view import ConflictsDialog
-    from forecastapp.ui.import_flow import ImportDialog
+    from forecastapp.ui.dialogs.conflicts import ConflictsDialog
+    from forecastapp.ui.dialogs.import_wizard import ImportDialog
     from forecastapp.ui.operations.ledger import LedgerService
 
     out: Path = args.out

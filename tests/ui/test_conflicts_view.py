@@ -10,8 +10,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMenu, QPushButton, QTableWidget
 
 from forecastapp.core.merge import merge_ledger
-from forecastapp.ui.conflicts_view import ConflictsDialog
-from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
+from forecastapp.ui.dialogs.conflicts import ConflictsDialog
+from forecastapp.ui.models.ledger_table import COL_STATEMENT, COL_STATUS
 from team import AGREED, DISPUTED, LATER, NOW, TODAY, ann_and_bo, resolve_differently
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QTextEdit, QToolButton, Q
 
 from forecastapp.core import ledger as ops
 from forecastapp.core.resources import read_text
-from forecastapp.ui.document_panel import DocumentPanel, Utf16Offsets
+from forecastapp.ui.panels.document import DocumentPanel, Utf16Offsets
 from forecastapp.ui.operations.ledger import LedgerService
 from tests.conftest import NOW, TODAY
 

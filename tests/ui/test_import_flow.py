@@ -12,9 +12,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QMenu
 
 from forecastapp.core.store import open_ledger
-from forecastapp.ui.conflicts_view import ConflictsDialog
-from forecastapp.ui.import_flow import PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
-from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
+from forecastapp.ui.dialogs.conflicts import ConflictsDialog
+from forecastapp.ui.dialogs.import_wizard import PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
+from forecastapp.ui.models.ledger_table import COL_STATEMENT, COL_STATUS
 from forecastapp.ui.operations import imports
 
 DATA = Path(__file__).resolve().parents[1] / "data"

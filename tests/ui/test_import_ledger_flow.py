@@ -16,9 +16,9 @@ from team import AGREED, DISPUTED, LATER, NOW, TODAY, ann_and_bo, question_id, r
 from forecastapp.core import ledger as L
 from forecastapp.core.store import open_ledger
 from forecastapp.core.transfer import write_export
-from forecastapp.ui.conflicts_view import ConflictsDialog
-from forecastapp.ui.import_flow import PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
-from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
+from forecastapp.ui.dialogs.conflicts import ConflictsDialog
+from forecastapp.ui.dialogs.import_wizard import PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
+from forecastapp.ui.models.ledger_table import COL_STATEMENT, COL_STATUS
 from forecastapp.ui.operations import imports
 
 FRESH = "Will the tram line open by autumn?"

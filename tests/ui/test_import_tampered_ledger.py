@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forecastapp.core.store import open_ledger
 from forecastapp.core.transfer import write_export
-from forecastapp.ui.import_flow import ImportDialog
+from forecastapp.ui.dialogs.import_wizard import ImportDialog
 from team import LATER, ann_and_bo
 from tests.core.tampering import tamper
 

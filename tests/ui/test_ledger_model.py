@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QTableView
 from forecastapp.core import ledger, store
 from forecastapp.core.model import Outcome
 from forecastapp.core.queries import QuestionFilter
-from forecastapp.ui import look
-from forecastapp.ui.ledger_model import (
+from forecastapp.ui.widgets import look
+from forecastapp.ui.models.ledger_table import (
     BLOCK_SIZE,
     COL_BRIER,
     COL_PROBABILITY,

@@ -20,14 +20,14 @@ from forecastapp.core import ledger as ops
 from forecastapp.core.model import Outcome
 from forecastapp.core.resources import read_text
 from forecastapp.core.store import open_ledger
-from forecastapp.ui import scorecard_panel
-from forecastapp.ui.document_panel import DocumentPanel
-from forecastapp.ui.main_window import scorecard_target
+from forecastapp.ui.panels import scorecard as scorecard_panel
+from forecastapp.ui.panels.document import DocumentPanel
+from forecastapp.ui.window.main_window import scorecard_target
 from forecastapp.ui.operations import integrity
 from forecastapp.ui.operations.ledger import ResolutionInput
-from forecastapp.ui.question_dialog import AddForecastDialog
-from forecastapp.ui.resolve_dialog import ResolveDialog
-from forecastapp.ui.scorecard_panel import ScorecardPanel
+from forecastapp.ui.dialogs.question import AddForecastDialog
+from forecastapp.ui.dialogs.resolve import ResolveDialog
+from forecastapp.ui.panels.scorecard import ScorecardPanel
 from tests.ui.conftest import NOW, TODAY, child
 
 SEED = json.loads(read_text("seed/north-korea-2023-outlook.json"))
@@ -385,7 +385,7 @@ def test_a_missing_ledger_is_a_one_line_failure(tmp_path):
 def test_switching_to_a_dark_palette_recolours_the_table(window, qtbot, qapp):
     from PySide6.QtGui import QColor, QPalette
 
-    from forecastapp.ui.ledger_model import COL_STATUS
+    from forecastapp.ui.models.ledger_table import COL_STATUS
 
     model = window.model
     due = next(r for r in range(model.rowCount()) if model.data(model.index(r, COL_STATUS)) == "due")

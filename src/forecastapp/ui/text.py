@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from forecastapp.core.model import CONDITION_NOT_MET, ResolutionRecord
+from forecastapp.core.model import CONDITION_NOT_MET, QuestionRow, ResolutionRecord
 
 
 @dataclass(frozen=True)
@@ -71,3 +71,10 @@ def _word_boundary(text: str, index: int, *, forward: bool) -> int:
         return len(text) if found < 0 else found + 1
     found = text.rfind(" ", 0, index)
     return 0 if found < 0 else found
+
+
+def status_text(row: QuestionRow) -> str:
+    """What the status column says: open, due, resolved yes, resolved no, annulled."""
+    if row.outcome is not None and row.status.value == "resolved":
+        return f"resolved {row.outcome.value}"
+    return row.status.value

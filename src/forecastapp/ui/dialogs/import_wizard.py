@@ -1,6 +1,6 @@
 """File > Import from another tracker or spreadsheet (Ctrl+Shift+I) and File > Import ledger…: preview, then import.
 
-One wizard (`ImportDialog`, a QWizard) with three pages (ui/import_pages.py, ui/import_preview.py):
+One wizard (`ImportDialog`, a QWizard) with three pages (`import_pages.py`, `import_preview.py`):
 
 1. *Source*: a file, or a Metaculus export folder, and its format (`formatCombo`). "Recognise it"
    asks `core.formats.detect_format` (and takes an SQLite file for another analyst's ledger); a
@@ -21,7 +21,7 @@ One wizard (`ImportDialog`, a QWizard) with three pages (ui/import_pages.py, ui/
 Each page's `isComplete` enables Next or Import, its `validatePage` checks the choice made on it
 (showing why not beside the field), and Back returns along the pages visited. The wizard's Cancel
 button reads Close, and Cancel while an import runs. After an import that flagged conflicts, the
-result offers "Settle conflicts…" (ui/conflicts_view.py). Everything that reads a file or the ledger
+result offers "Settle conflicts…" (ui/dialogs/conflicts.py). Everything that reads a file or the ledger
 goes through `ui/operations/imports.py` (Qt-free). The main window's `actionImportOther` (File menu,
 Ctrl+Shift+I) opens the dialog with `open_import_dialog`; its `actionImportLedger` asks for a ledger
 file first and opens the dialog on that file's preview, as does a file dropped on the window.
@@ -34,7 +34,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtWidgets import QPushButton, QWidget, QWizard
 
-from forecastapp.ui.import_pages import PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE
+from forecastapp.ui.dialogs.import_pages import PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE
 
 __all__ = ["PAGE_MAPPING", "PAGE_PREVIEW", "PAGE_SOURCE", "ImportDialog", "open_import_dialog"]
 
@@ -60,8 +60,8 @@ class ImportDialog(QWizard):
     def __init__(self, service, parent: QWidget | None = None, *, path: Path | None = None,
                  default_analyst: str = "") -> None:
         super().__init__(parent)
-        from forecastapp.ui.import_pages import MappingPage, SourcePage
-        from forecastapp.ui.import_preview import PreviewPage
+        from forecastapp.ui.dialogs.import_pages import MappingPage, SourcePage
+        from forecastapp.ui.dialogs.import_preview import PreviewPage
         from forecastapp.ui.operations import imports
 
         self.data = imports
@@ -228,7 +228,7 @@ def open_import_dialog(window, path: Path | None = None, *, fmt: str | None = No
             existing.start_with(path, fmt)
         return existing
     from forecastapp.ui.operations.ledger import login_name
-    from forecastapp.ui.ui_settings import K_LAST_ANALYST
+    from forecastapp.ui.settings import K_LAST_ANALYST
 
     analyst = str(QSettings().value(K_LAST_ANALYST) or "") or login_name()
     dialog = ImportDialog(window.service, window, path=path, default_analyst=analyst)
@@ -236,7 +236,7 @@ def open_import_dialog(window, path: Path | None = None, *, fmt: str | None = No
     dialog.imported.connect(lambda _report: window.reload())
 
     def settle() -> None:
-        from forecastapp.ui.conflicts_view import open_conflicts_dialog
+        from forecastapp.ui.dialogs.conflicts import open_conflicts_dialog
 
         open_conflicts_dialog(window)
 

@@ -20,22 +20,24 @@ from PySide6.QtGui import QFont
 from shiboken6 import isValid
 
 from forecastapp.core.model import QuestionRow
-from forecastapp.core.numbers import format_score
-from forecastapp.core.probability import format_probability
 from forecastapp.core.queries import QuestionFilter, RowValues
-from forecastapp.ui import look
+from forecastapp.ui.models.cells import (
+    COL_ANALYST,
+    COL_BRIER,
+    COL_MADE_ON,
+    COL_PROBABILITY,
+    COL_RESOLVE_BY,
+    COL_STATEMENT,
+    COL_STATUS,
+    COL_TAGS,
+    COLUMN_COUNT,
+    display_text,
+    sort_value,
+    tooltip,
+)
 from forecastapp.ui.operations.ledger import LedgerService
 from forecastapp.ui.operations.rows import BLOCK_SIZE, DEFAULT_SORT
-
-COL_STATEMENT = 0
-COL_TAGS = 1
-COL_PROBABILITY = 2
-COL_ANALYST = 3
-COL_MADE_ON = 4
-COL_RESOLVE_BY = 5
-COL_STATUS = 6
-COL_BRIER = 7
-COLUMN_COUNT = 8
+from forecastapp.ui.widgets import look
 
 #: The question's full id (str).
 IdRole = Qt.ItemDataRole.UserRole
@@ -76,13 +78,6 @@ SORT_KEY_OF_COLUMN = {
 
 MAX_CACHED_BLOCKS = 12  # at most 2,400 rows in memory, several screens either way
 MAX_PENDING_BLOCKS = 4  # block reads queued while scrolling; older ones are dropped
-
-
-def status_text(row: QuestionRow) -> str:
-    """What the status column says: open, due, resolved yes, resolved no, annulled."""
-    if row.outcome is not None and row.status.value == "resolved":
-        return f"resolved {row.outcome.value}"
-    return row.status.value
 
 
 class _Block:
@@ -501,9 +496,9 @@ class LedgerTableModel(QAbstractTableModel):
         if role == _ROW:
             return row
         if role == _SORT:
-            return _sort_value(row, col)
+            return sort_value(row, col)
         if role == _TOOLTIP:
-            return _tooltip(row, col)
+            return tooltip(row, col)
         if role == _ACCESSIBLE:
             return f"{HEADERS[col]}: {cells[0][col] or 'none'}"
         return None
@@ -513,10 +508,10 @@ class LedgerTableModel(QAbstractTableModel):
         key = look.status_key(row.status.value, row.outcome.value if row.outcome else None)
         colour = look.tone(key)
         due = key == "due"
-        texts = tuple(_display(row, col) for col in range(COLUMN_COUNT))
+        texts = tuple(display_text(row, col) for col in range(COLUMN_COUNT))
         colours = tuple(
-            colour if col == COL_STATUS or (col == COL_RESOLVE_BY and due) or (col == COL_BRIER and row.brier is not None)
-            else None
+            colour if col == COL_STATUS or (col == COL_RESOLVE_BY and due)
+            or (col == COL_BRIER and row.brier is not None) else None
             for col in range(COLUMN_COUNT)
         )
         if due and self._bold is None:
@@ -543,67 +538,3 @@ _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
-
-
-def _display(row: QuestionRow, col: int) -> str:
-    if col == COL_STATEMENT:
-        # One line in the table; the tooltip and the detail pane show the rest.
-        return " ".join(row.statement.split())
-    if col == COL_TAGS:
-        return ", ".join(row.tags)
-    if col == COL_PROBABILITY:
-        return format_probability(row.latest_probability) if row.latest_probability is not None else ""
-    if col == COL_ANALYST:
-        return row.latest_analyst or ""
-    if col == COL_MADE_ON:
-        return row.latest_made_on.isoformat() if row.latest_made_on else ""
-    if col == COL_RESOLVE_BY:
-        return row.resolve_by.isoformat() if row.resolve_by else ""
-    if col == COL_STATUS:
-        return status_text(row)
-    if col == COL_BRIER:
-        return format_score(row.brier, none="")
-    return ""
-
-
-def _sort_value(row: QuestionRow, col: int):
-    if col == COL_STATEMENT:
-        return row.statement.casefold()
-    if col == COL_TAGS:
-        return ",".join(row.tags)
-    if col == COL_PROBABILITY:
-        return row.latest_probability
-    if col == COL_ANALYST:
-        return (row.latest_analyst or "").casefold()
-    if col == COL_MADE_ON:
-        return row.latest_made_on.isoformat() if row.latest_made_on else None
-    if col == COL_RESOLVE_BY:
-        return row.resolve_by.isoformat() if row.resolve_by else None
-    if col == COL_STATUS:
-        return {"due": 0, "open": 1, "resolved": 2, "annulled": 3}[row.status.value]
-    if col == COL_BRIER:
-        return row.brier
-    return None
-
-
-def _tooltip(row: QuestionRow, col: int) -> str | None:
-    if col == COL_STATEMENT:
-        # Rich text, so Qt wraps a long statement instead of drawing one screen-wide line.
-        import html  # here: tooltips come after the first paint, and so can this import
-
-        return f"<p style='white-space:pre-wrap'>{html.escape(row.statement)}</p>"
-    if col == COL_PROBABILITY and row.latest_probability is not None:
-        term = f" ({row.estimative_term})" if row.estimative_term else ""
-        return f"{format_probability(row.latest_probability)}{term} by {row.latest_analyst or 'unknown'}"
-    if col == COL_RESOLVE_BY and row.resolve_by:
-        if row.resolve_from:
-            return f"Resolves between {row.resolve_from.isoformat()} and {row.resolve_by.isoformat()}"
-        return f"Resolves by {row.resolve_by.isoformat()}"
-    if col == COL_STATUS:
-        if row.outcome is not None and row.resolved_on:
-            return f"Resolved {row.outcome.value} on {row.resolved_on.isoformat()}"
-        if row.status.value == "due":
-            return "Past its resolve-by date: resolve it (Ctrl+R)"
-    if col == COL_TAGS and row.tags:
-        return ", ".join(row.tags)
-    return None

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from forecastapp.core.model import ForecastRecord
 from forecastapp.core.probability import format_probability
-from forecastapp.ui import look
+from forecastapp.ui.widgets import look
 
 # Extra analysts get these hues after the accent colour (light, dark).
 _SERIES = (("#7c3aed", "#c4b5fd"), ("#0f766e", "#5eead4"), ("#be185d", "#f9a8d4"), ("#a16207", "#fde047"))

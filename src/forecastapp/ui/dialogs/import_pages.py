@@ -1,8 +1,9 @@
-"""The import wizard's first two pages, the source and the columns (ui/import_flow.py puts the wizard together).
+"""The import wizard's first two pages, the source and the columns (`import_wizard.py` puts the wizard together).
 
 Each page builds its own widgets and says through `isComplete` when the wizard may go on, and through
 `validatePage` whether the choice made on it holds. Everything that reads a file or the ledger goes
-through `ui/operations/imports.py` (Qt-free). The third page, the preview and the import, is in ui/import_preview.py.
+through `ui/operations/imports.py` (Qt-free). The third page, the preview and the import, is in
+`import_preview.py`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from forecastapp.ui.widgets import ErrorLabel, HintLabel
+from forecastapp.ui.widgets.fields import ErrorLabel, HintLabel
 
 PAGE_SOURCE, PAGE_MAPPING, PAGE_PREVIEW = 0, 1, 2
 #: The combo entry for "no column" (optional roles) and "not chosen yet" (required roles).

@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
 from forecastapp.core.model import UNSCORED_REASONS, ForecastRecord, QuestionDetail
 from forecastapp.core.numbers import format_score
 from forecastapp.core.probability import format_probability
-from forecastapp.ui import look
-from forecastapp.ui.history_chart import ChartData, HistoryChart
-from forecastapp.ui.ledger_model import status_text
-from forecastapp.ui.text import ExcerptContext, describe_resolution
+from forecastapp.ui.panels.history_chart import ChartData, HistoryChart
+from forecastapp.ui.text import ExcerptContext, describe_resolution, status_text
+from forecastapp.ui.widgets import look
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 #: How the Edits section names a changed field.
@@ -206,7 +205,8 @@ class DetailPane(QWidget):
             day = f" ({q.resolved_on.isoformat()})" if f.unscored == "made_after" and q.resolved_on else ""
             notes.append(f"not scored: {UNSCORED_REASONS.get(f.unscored, f.unscored)}{day}")
         if not detail.scored_from_latest():
-            notes += [f"scored: Brier {format_score(pair.brier)}" for pair in detail.scores if pair.final_forecast_id == f.id]
+            notes += [f"scored: Brier {format_score(pair.brier)}" for pair in detail.scores
+                      if pair.final_forecast_id == f.id]
         if f.origin:
             notes.append(f"{f.origin.describe()}; its dates are the file's")
         if f.backdated:

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton, QVBoxLayout, QWizardPage
 from shiboken6 import isValid
 
-from forecastapp.ui.import_pages import page_title
-from forecastapp.ui.widgets import ErrorLabel, HintLabel
+from forecastapp.ui.dialogs.import_pages import page_title
+from forecastapp.ui.widgets.fields import ErrorLabel, HintLabel
 
 
 class PreviewPage(QWizardPage):

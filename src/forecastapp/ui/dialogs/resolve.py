@@ -21,14 +21,16 @@ from forecastapp.core.errors import ForecastError
 from forecastapp.core.ledger import clean_text
 from forecastapp.core.model import CONDITION_NOT_MET, Outcome, QuestionDetail, ResolutionRecord
 from forecastapp.ui.operations.ledger import LedgerService, ResolutionInput, login_name
-from forecastapp.ui.question_dialog import _buddy, _buttons, _form
 from forecastapp.ui.text import describe_resolution
-from forecastapp.ui.widgets import (
+from forecastapp.ui.widgets.fields import (
     ErrorLabel,
     HintLabel,
+    buddy,
     date_edit,
     field_with_messages,
+    form_layout,
     from_qdate,
+    ok_cancel_buttons,
     plain_text_edit,
     run_dialog,
     statement_label,
@@ -88,19 +90,20 @@ class ResolveDialog(QDialog):
         self.recorded_by_edit.setAccessibleName("Recorded by")
         self.form_error = ErrorLabel("formError")
 
-        form = _form()
-        form.addRow(_buddy("&Outcome:", self.outcome_combo), self.outcome_combo)
+        form = form_layout()
+        form.addRow(buddy("&Outcome:", self.outcome_combo), self.outcome_combo)
         if q.condition:
             condition = HintLabel("conditionText")
             condition.setText(f"Condition: {q.condition}")
             form.addRow("", condition)
         form.addRow("", self.condition_check)
-        form.addRow(_buddy("Resolved &on:", self.resolved_on_edit),
+        form.addRow(buddy("Resolved &on:", self.resolved_on_edit),
                     field_with_messages(self.resolved_on_edit, self.resolved_on_note))
-        form.addRow(_buddy("&Evidence:", self.evidence_edit), field_with_messages(self.evidence_edit, self.evidence_error))
-        form.addRow(_buddy("Recorded &by:", self.recorded_by_edit), self.recorded_by_edit)
+        form.addRow(buddy("&Evidence:", self.evidence_edit),
+                    field_with_messages(self.evidence_edit, self.evidence_error))
+        form.addRow(buddy("Recorded &by:", self.recorded_by_edit), self.recorded_by_edit)
 
-        self.buttons, self.ok_button = _buttons(self, self.OK_TEXT)
+        self.buttons, self.ok_button = ok_cancel_buttons(self, self.OK_TEXT)
         layout = QVBoxLayout(self)
         layout.addWidget(statement)
         self._add_header(layout)
@@ -267,10 +270,10 @@ class WithdrawResolutionDialog(QDialog):
         self.reason_edit.setPlaceholderText("Required: why the resolution is withdrawn (kept in the history)")
         self.reason_error = ErrorLabel("reasonError")
 
-        form = _form()
-        form.addRow(_buddy("R&eason:", self.reason_edit), field_with_messages(self.reason_edit, self.reason_error))
+        form = form_layout()
+        form.addRow(buddy("R&eason:", self.reason_edit), field_with_messages(self.reason_edit, self.reason_error))
 
-        self.buttons, self.ok_button = _buttons(self, "&Withdraw resolution")
+        self.buttons, self.ok_button = ok_cancel_buttons(self, "&Withdraw resolution")
         layout = QVBoxLayout(self)
         layout.addWidget(statement)
         layout.addWidget(in_force)
@@ -293,7 +296,8 @@ class WithdrawResolutionDialog(QDialog):
     def _revalidate(self) -> None:
         reason = self.reason()
         if not reason:
-            self.reason_error.show_error("give a reason: say why the resolution is withdrawn" if self._touched else None)
+            missing = "give a reason: say why the resolution is withdrawn"
+            self.reason_error.show_error(missing if self._touched else None)
             self.ok_button.setEnabled(False)
             return
         try:

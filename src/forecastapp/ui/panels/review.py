@@ -42,10 +42,10 @@ from forecastapp.core.documents import AcceptedCandidate
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.ledger import normalize_tags
 from forecastapp.core.probability import MAX_P, MIN_P
-from forecastapp.ui.document_panel import Utf16Offsets, _qt_text, scroll_to_span, span_selection
-from forecastapp.ui.look import is_dark, tone
 from forecastapp.ui.operations.review import accept_reviewed, load_review
-from forecastapp.ui.widgets import ErrorLabel, HintLabel, field_with_messages
+from forecastapp.ui.widgets.fields import ErrorLabel, HintLabel, buddy, field_with_messages
+from forecastapp.ui.widgets.look import is_dark, tone
+from forecastapp.ui.widgets.spans import Utf16Offsets, qt_text, scroll_to_span, span_selection
 
 CandidateRole = Qt.ItemDataRole.UserRole
 
@@ -106,7 +106,7 @@ class DocumentReview(QDialog):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self._view.document().setDocumentMargin(12)
-        self._view.setPlainText(_qt_text(self._text))
+        self._view.setPlainText(qt_text(self._text))
         self._view.cursorPositionChanged.connect(self._on_text_cursor_moved)
 
         self._summary = QLabel(objectName="reviewSummary")
@@ -152,12 +152,12 @@ class DocumentReview(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.addRow(self._buddy("&Statement:", self.statement_edit),
+        form.addRow(buddy("&Statement:", self.statement_edit),
                     field_with_messages(self.statement_edit, self.statement_error))
-        form.addRow(self._buddy("&Probability:", self.probability_spin), self.probability_spin)
-        form.addRow(self._buddy("Resolve &by:", self.resolve_edit),
+        form.addRow(buddy("&Probability:", self.probability_spin), self.probability_spin)
+        form.addRow(buddy("Resolve &by:", self.resolve_edit),
                     field_with_messages(self.resolve_edit, self.resolve_hint, self.resolve_error))
-        form.addRow(self._buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
+        form.addRow(buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
         self._editor = QWidget(objectName="candidateEditor")
         editor_layout = QVBoxLayout(self._editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
@@ -207,12 +207,6 @@ class DocumentReview(QDialog):
             self._editor.setEnabled(False)
             self.accept_button.setEnabled(False)
         self._update_accept_button()
-
-    @staticmethod
-    def _buddy(text: str, field: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(field)
-        return label
 
     # ------------------------------------------------------------ public (tests, the main window)
 

@@ -11,14 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,18 +23,21 @@ from forecastapp.core.errors import ForecastError
 from forecastapp.core.ledger import NewQuestion, clean_analyst_name, clean_text, normalize_tags
 from forecastapp.core.model import QuestionDetail
 from forecastapp.core.probability import format_probability
-from forecastapp.ui import look
 from forecastapp.ui.operations.ledger import ForecastInput, LedgerService, QuestionEdit
-from forecastapp.ui.widgets import (
+from forecastapp.ui.widgets import look
+from forecastapp.ui.widgets.fields import (
     AnalystCombo,
     DeadlineEdit,
     ErrorLabel,
     HintLabel,
     ProbabilityInput,
     TagsEdit,
+    buddy,
     date_edit,
     field_with_messages,
+    form_layout,
     from_qdate,
+    ok_cancel_buttons,
     plain_text_edit,
     run_dialog,
     statement_label,
@@ -62,35 +61,6 @@ class AddForecastResult:
 
     question: NewQuestion
     forecast: ForecastInput
-
-
-def _form() -> QFormLayout:
-    form = QFormLayout()
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-    return form
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.setObjectName("buttonBox")
-    ok = box.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    ok.setObjectName("okButton")
-    ok.setAccessibleName(ok_text.replace("&", ""))
-    cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
-    cancel.setObjectName("cancelButton")
-    cancel.setAccessibleName("Cancel")
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box, ok
-
-
-def _buddy(text: str, field: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(field)
-    return label
 
 
 class AddForecastDialog(QDialog):
@@ -137,24 +107,24 @@ class AddForecastDialog(QDialog):
         self.tags_error = ErrorLabel("tagsError")
         self.rationale_edit = plain_text_edit("rationaleEdit", "Rationale", "Optional: why this probability", 2)
 
-        form = _form()
-        form.addRow(_buddy("&Statement:", self.statement_edit),
+        form = form_layout()
+        form.addRow(buddy("&Statement:", self.statement_edit),
                     field_with_messages(self.statement_edit, self.statement_error))
-        form.addRow(_buddy("&Criteria:", self.criteria_edit), self.criteria_edit)
-        form.addRow(_buddy("Con&dition:", self.condition_edit), self.condition_edit)
+        form.addRow(buddy("&Criteria:", self.criteria_edit), self.criteria_edit)
+        form.addRow(buddy("Con&dition:", self.condition_edit), self.condition_edit)
         if prefill is not None and prefill.excerpt:
             source = HintLabel("sourceExcerpt")
             source.setText(f"\u201c{prefill.excerpt}\u201d")
             source.setAccessibleName("Source excerpt")
             form.addRow("Source:", source)
-        form.addRow(_buddy("&Probability:", self.probability.spin), self.probability)
-        form.addRow(_buddy("&Analyst:", self.analyst_combo), field_with_messages(self.analyst_combo, self.analyst_error))
-        form.addRow(_buddy("&Made on:", self.made_on_edit), self.made_on_edit)
-        form.addRow(_buddy("&Resolve by:", self.resolve_by.edit), self.resolve_by)
-        form.addRow(_buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
-        form.addRow(_buddy("R&ationale:", self.rationale_edit), self.rationale_edit)
+        form.addRow(buddy("&Probability:", self.probability.spin), self.probability)
+        form.addRow(buddy("&Analyst:", self.analyst_combo), field_with_messages(self.analyst_combo, self.analyst_error))
+        form.addRow(buddy("&Made on:", self.made_on_edit), self.made_on_edit)
+        form.addRow(buddy("&Resolve by:", self.resolve_by.edit), self.resolve_by)
+        form.addRow(buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
+        form.addRow(buddy("R&ationale:", self.rationale_edit), self.rationale_edit)
 
-        self.buttons, self.ok_button = _buttons(self, "&Add forecast")
+        self.buttons, self.ok_button = ok_cancel_buttons(self, "&Add forecast")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)
@@ -298,13 +268,13 @@ class UpdateForecastDialog(QDialog):
             "rationaleEdit", "Rationale", "Optional: what changed your mind", 3
         )
 
-        form = _form()
-        form.addRow(_buddy("&Probability:", self.probability.spin), self.probability)
-        form.addRow(_buddy("&Analyst:", self.analyst_combo), field_with_messages(self.analyst_combo, self.analyst_error))
-        form.addRow(_buddy("&Made on:", self.made_on_edit), field_with_messages(self.made_on_edit, self.made_on_error))
-        form.addRow(_buddy("R&ationale:", self.rationale_edit), self.rationale_edit)
+        form = form_layout()
+        form.addRow(buddy("&Probability:", self.probability.spin), self.probability)
+        form.addRow(buddy("&Analyst:", self.analyst_combo), field_with_messages(self.analyst_combo, self.analyst_error))
+        form.addRow(buddy("&Made on:", self.made_on_edit), field_with_messages(self.made_on_edit, self.made_on_error))
+        form.addRow(buddy("R&ationale:", self.rationale_edit), self.rationale_edit)
 
-        self.buttons, self.ok_button = _buttons(self, "&Record update")
+        self.buttons, self.ok_button = ok_cancel_buttons(self, "&Record update")
         layout = QVBoxLayout(self)
         layout.addWidget(statement)
         layout.addWidget(latest)
@@ -432,24 +402,24 @@ class EditQuestionDialog(QDialog):
         self.window_hint.setVisible(bool(q.resolve_from))
         self.tags_edit.setText(", ".join(q.tags))
 
-        form = _form()
-        form.addRow(_buddy("&Statement:", self.statement_edit),
+        form = form_layout()
+        form.addRow(buddy("&Statement:", self.statement_edit),
                     field_with_messages(self.statement_edit, self.statement_error))
-        form.addRow(_buddy("&Criteria:", self.criteria_edit), field_with_messages(self.criteria_edit,
+        form.addRow(buddy("&Criteria:", self.criteria_edit), field_with_messages(self.criteria_edit,
                                                                                  self.criteria_error))
-        form.addRow(_buddy("Con&dition:", self.condition_edit), field_with_messages(self.condition_edit,
+        form.addRow(buddy("Con&dition:", self.condition_edit), field_with_messages(self.condition_edit,
                                                                                    self.condition_error))
         if q.excerpt:
             source = HintLabel("sourceExcerpt")
             source.setText(f"\u201c{q.excerpt}\u201d (the source stays as it is)")
             source.setAccessibleName("Source excerpt")
             form.addRow("Source:", source)
-        form.addRow(_buddy("&Resolve by:", self.resolve_by.edit), field_with_messages(self.resolve_by,
+        form.addRow(buddy("&Resolve by:", self.resolve_by.edit), field_with_messages(self.resolve_by,
                                                                                      self.window_hint))
-        form.addRow(_buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
-        form.addRow(_buddy("R&eason:", self.reason_edit), field_with_messages(self.reason_edit, self.reason_error))
+        form.addRow(buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
+        form.addRow(buddy("R&eason:", self.reason_edit), field_with_messages(self.reason_edit, self.reason_error))
 
-        self.buttons, self.ok_button = _buttons(self, "&Record edit")
+        self.buttons, self.ok_button = ok_cancel_buttons(self, "&Record edit")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.meaning_warning)

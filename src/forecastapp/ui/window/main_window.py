@@ -2,7 +2,7 @@
 
 Built like Qt's application.py example: `_create_actions`, `_create_menus`, `_create_tool_bar`,
 `_create_status_bar`, `_read_settings`, and `_write_settings` on close. Every ledger change goes
-through an undoable command (ui/undo.py) that calls the core via LedgerService; the window then
+through an undoable command (ui/window/undo.py) that calls the core via LedgerService; the window then
 re-queries the table's key list and re-reads the selected question. Long work (import, export,
 the scorecard export) runs in ui/operations/tasks.py with a cancellable progress dialog.
 
@@ -55,8 +55,7 @@ from shiboken6 import isValid
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.numbers import format_score
 from forecastapp.core.queries import QuestionFilter
-from forecastapp.ui import look
-from forecastapp.ui.ledger_model import (
+from forecastapp.ui.models.ledger_table import (
     COL_ANALYST,
     COL_BRIER,
     COL_MADE_ON,
@@ -69,7 +68,7 @@ from forecastapp.ui.ledger_model import (
     LedgerTableModel,
 )
 from forecastapp.ui.operations.ledger import LedgerService
-from forecastapp.ui.ui_settings import (
+from forecastapp.ui.settings import (
     K_GEOMETRY,
     K_HEADER,
     K_LAST_ANALYST,
@@ -84,12 +83,13 @@ from forecastapp.ui.ui_settings import (
     MAX_RECENT,
     settings_list,
 )
+from forecastapp.ui.widgets import look
 
 if TYPE_CHECKING:
     from forecastapp.core.ledger import NewQuestion
-    from forecastapp.ui.detail_pane import DetailPane
-    from forecastapp.ui.document_panel import DocumentPanel
-    from forecastapp.ui.scorecard_panel import ScorecardPanel
+    from forecastapp.ui.panels.detail import DetailPane
+    from forecastapp.ui.panels.document import DocumentPanel
+    from forecastapp.ui.panels.scorecard import ScorecardPanel
 
 SEARCH_DEBOUNCE_MS = 200
 STATUS_FILTERS = (("All statuses", "all"), ("Open", "open"), ("Due", "due"), ("Resolved", "resolved"),
@@ -510,7 +510,7 @@ class MainWindow(QMainWindow):
     def detail_pane(self) -> DetailPane:
         """The detail pane beside the table (in the app, built right after the first paint)."""
         if self._detail_pane is None:
-            from forecastapp.ui.detail_pane import DetailPane
+            from forecastapp.ui.panels.detail import DetailPane
 
             pane = DetailPane([self.action_update, self.action_edit, self.action_resolve, self.action_correct,
                                self.action_withdraw, self.action_delete])
@@ -539,8 +539,8 @@ class MainWindow(QMainWindow):
     def _build_panels(self) -> None:
         if self._scorecard_view is not None:
             return
-        from forecastapp.ui.document_panel import DocumentPanel
-        from forecastapp.ui.scorecard_panel import ScorecardPanel
+        from forecastapp.ui.panels.document import DocumentPanel
+        from forecastapp.ui.panels.scorecard import ScorecardPanel
 
         # Both panels wait for their tab to be shown before they read or score anything (a refresh
         # while hidden only marks them stale), so building them costs no query.
@@ -984,8 +984,8 @@ class MainWindow(QMainWindow):
 
     def _add_question(self, prefill: NewQuestion | None) -> str | None:
         """The add dialog, then the undoable write; returns the new question's id (None if nothing was added)."""
-        from forecastapp.ui.question_dialog import AddForecastDialog
-        from forecastapp.ui.undo import AddForecastCommand
+        from forecastapp.ui.dialogs.question import AddForecastDialog
+        from forecastapp.ui.window.undo import AddForecastCommand
 
         analyst = self._settings.value(K_LAST_ANALYST) or None
         # The lists the filter bar already holds: reading the tags again would scan every question's
@@ -1068,8 +1068,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def update_forecast(self) -> bool:
         """Ctrl+U: record a new probability for the selected question (undoable)."""
-        from forecastapp.ui.question_dialog import UpdateForecastDialog
-        from forecastapp.ui.undo import UpdateForecastCommand
+        from forecastapp.ui.dialogs.question import UpdateForecastDialog
+        from forecastapp.ui.window.undo import UpdateForecastCommand
 
         detail = self._fresh_detail()
         if detail is None:
@@ -1087,8 +1087,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def edit_question(self) -> bool:
         """Ctrl+Shift+E: change the selected question's wording, criteria, condition, deadline or tags (undoable)."""
-        from forecastapp.ui.question_dialog import EditQuestionDialog
-        from forecastapp.ui.undo import EditQuestionCommand
+        from forecastapp.ui.dialogs.question import EditQuestionDialog
+        from forecastapp.ui.window.undo import EditQuestionCommand
 
         detail = self._fresh_detail()
         if detail is None or detail.question.deleted:
@@ -1103,8 +1103,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def resolve_question(self) -> bool:
         """Ctrl+R: record how the selected question resolved (undoable)."""
-        from forecastapp.ui.resolve_dialog import ResolveDialog
-        from forecastapp.ui.undo import ResolveCommand
+        from forecastapp.ui.dialogs.resolve import ResolveDialog
+        from forecastapp.ui.window.undo import ResolveCommand
 
         detail = self._fresh_detail()
         if detail is None:
@@ -1118,8 +1118,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def correct_resolution(self) -> bool:
         """Replace the resolution in force with a correcting record (undoable)."""
-        from forecastapp.ui.resolve_dialog import CorrectResolutionDialog
-        from forecastapp.ui.undo import CorrectResolutionCommand
+        from forecastapp.ui.dialogs.resolve import CorrectResolutionDialog
+        from forecastapp.ui.window.undo import CorrectResolutionCommand
 
         detail = self._fresh_detail()
         if detail is None:
@@ -1138,8 +1138,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def withdraw_resolution(self) -> bool:
         """Withdraw the resolution in force after asking why (undoable: undo resolves it again as a new record)."""
-        from forecastapp.ui.resolve_dialog import WithdrawResolutionDialog
-        from forecastapp.ui.undo import WithdrawResolutionCommand
+        from forecastapp.ui.dialogs.resolve import WithdrawResolutionDialog
+        from forecastapp.ui.window.undo import WithdrawResolutionCommand
 
         detail = self._fresh_detail()
         if detail is None:
@@ -1159,7 +1159,7 @@ class MainWindow(QMainWindow):
         """Soft-delete the selected question after a confirmation (undoable, and restorable)."""
         from PySide6.QtWidgets import QMessageBox
 
-        from forecastapp.ui.undo import DeleteQuestionCommand
+        from forecastapp.ui.window.undo import DeleteQuestionCommand
 
         detail = self._fresh_detail()
         if detail is None:
@@ -1275,7 +1275,7 @@ class MainWindow(QMainWindow):
         """Choose a ledger JSON export or another analyst's ledger database; the import dialog previews it."""
         from PySide6.QtWidgets import QFileDialog
 
-        from forecastapp.ui.import_flow import open_import_dialog
+        from forecastapp.ui.dialogs.import_wizard import open_import_dialog
 
         path, _ = QFileDialog.getOpenFileName(self, "Import ledger", self._dialog_dir(),
                                               "forecastapp ledgers (*.json *.db);;All files (*)")
@@ -1285,15 +1285,15 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def import_other_dialog(self):
-        """Ctrl+Shift+I: another tracker's export or a hand-kept spreadsheet, mapped and previewed (ui/import_flow.py)."""
-        from forecastapp.ui.import_flow import open_import_dialog
+        """Ctrl+Shift+I: another tracker's export or a hand-kept spreadsheet, mapped and previewed (ui/dialogs/import_wizard.py)."""
+        from forecastapp.ui.dialogs.import_wizard import open_import_dialog
 
         return open_import_dialog(self)
 
     @Slot()
     def settle_conflicts_dialog(self):
-        """Forecast > Settle merge conflicts…: keep ours or take theirs (ui/conflicts_view.py)."""
-        from forecastapp.ui.conflicts_view import open_conflicts_dialog
+        """Forecast > Settle merge conflicts…: keep ours or take theirs (ui/dialogs/conflicts.py)."""
+        from forecastapp.ui.dialogs.conflicts import open_conflicts_dialog
 
         return open_conflicts_dialog(self)
 
@@ -1452,8 +1452,8 @@ class MainWindow(QMainWindow):
         return task
 
     def import_document(self, path: Path | None = None):
-        """Ctrl+I or a dropped file: import an assessment and open its review (ui/document_import.py)."""
-        from forecastapp.ui.document_import import DocumentImporter
+        """Ctrl+I or a dropped file: import an assessment and open its review (ui/window/document_import.py)."""
+        from forecastapp.ui.window.document_import import DocumentImporter
 
         importer = DocumentImporter.for_window(self)
         return importer.choose_and_import() if path is None else importer.import_file(Path(path))
@@ -1461,7 +1461,7 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Accept one assessment (.txt, .md, .pdf, or a format its import explains it cannot read) or one
         file to import (a tracker's export or a spreadsheet, .csv; a ledger export or a tracker's JSON)."""
-        from forecastapp.ui.document_import import dropped_document, dropped_file
+        from forecastapp.ui.window.document_import import dropped_document, dropped_file
 
         mime = event.mimeData()
         if dropped_document(mime) is not None or dropped_file(mime, IMPORT_DROP_SUFFIXES) is not None:
@@ -1471,7 +1471,7 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Import the dropped document, as File > Import document does; or preview the dropped export or sheet."""
-        from forecastapp.ui.document_import import dropped_document, dropped_file
+        from forecastapp.ui.window.document_import import dropped_document, dropped_file
 
         path = dropped_document(event.mimeData())
         if path is not None:
@@ -1483,7 +1483,7 @@ class MainWindow(QMainWindow):
             super().dropEvent(event)
             return
         event.acceptProposedAction()
-        from forecastapp.ui.import_flow import open_import_dialog
+        from forecastapp.ui.dialogs.import_wizard import open_import_dialog
 
         # Straight on from the file: a tracker's export or a ledger export to its preview, a sheet to
         # its columns. Nothing is written before the user presses Import.

@@ -41,7 +41,7 @@ class ConflictsDialog(QDialog):
     def __init__(self, service, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from forecastapp.ui.operations import imports
-        from forecastapp.ui.widgets import ErrorLabel, HintLabel
+        from forecastapp.ui.widgets.fields import ErrorLabel, HintLabel
 
         self._data = imports
         self._service = service

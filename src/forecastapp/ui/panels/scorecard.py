@@ -10,17 +10,14 @@ widget before the main window's first paint costs nothing extra.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Sequence
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QMargins, QPointF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -31,97 +28,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from forecastapp.core.numbers import DASH, format_percent, format_score, format_signed
-from forecastapp.ui.look import is_dark, tone
 from forecastapp.ui.operations.scorecard import ScorecardRequest, ScorecardResult, compute_scorecard
+from forecastapp.ui.panels.scorecard_charts import ScorecardCharts
+from forecastapp.ui.panels.scorecard_parts import FIGURES, Figure, fill_table, score_table
+from forecastapp.ui.widgets.look import tone
 
 #: Delay between the last filter change and the refresh it causes (typing a date changes it per key).
 FILTER_DELAY_MS = 250
-
-
-# ---------------------------------------------------------------- formatting
-
-
-class _SortItem(QTableWidgetItem):
-    """A table cell that sorts by a number (or text) of its own, not by its display string."""
-
-    def __init__(self, text: str, key: Any, *, numeric: bool) -> None:
-        super().__init__(text)
-        self._key = key
-        self.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-        if numeric:
-            self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine, theirs = self._key, getattr(other, "_key", None)
-        # Undefined figures sort after every number, whichever way the column is sorted first.
-        if mine is None or theirs is None:
-            return mine is not None and theirs is None
-        return mine < theirs
-
-
-class _Figure(QFrame):
-    """One headline figure: a large value over a short caption."""
-
-    def __init__(self, name: str, caption: str, tooltip: str) -> None:
-        super().__init__()
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.value = QLabel(DASH, objectName=name)
-        font = QFont(self.value.font())
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.value.setAccessibleName(caption)
-        self.caption = QLabel(caption)
-        self.caption.setWordWrap(True)
-        self.caption.setAccessibleName(caption)
-        self.setToolTip(tooltip)
-        layout = QVBoxLayout(self)
-        layout.setSpacing(2)
-        layout.addWidget(self.value)
-        layout.addWidget(self.caption)
-        layout.addStretch(1)
-
-    def set(self, text: str, caption: str | None = None) -> None:
-        """Show a new value (and optionally a new caption)."""
-        self.value.setText(text)
-        if caption is not None:
-            self.caption.setText(caption)
-        self.value.setAccessibleDescription(text)
-
-
-# (objectName, caption, tool tip) of the headline figures, in reading order.
-_FIGURES = (
-    ("figureN", "Scored pairs",
-     "Question-analyst pairs resolved yes or no with a forecast made by the resolution day."),
-    ("figureBrier", "Brier score\n0\u20131 scale, lower is better",
-     "Mean of (final probability \u2212 outcome)\u00b2. Good Judgment Open and Fatebook use a 0\u20132 scale: "
-     "twice these numbers."),
-    ("figureBrierTimeAveraged", "Time-averaged Brier\n0\u20131 scale, lower is better",
-     "Brier of the forecast in force on each day the question was open to the analyst, averaged."),
-    ("figureLogScore", "Log score\nhigher is better, 0 is perfect",
-     "Mean natural log of the probability given to what happened."),
-    ("figureBaseRate", "Base rate\nshare that resolved yes", "How often the scored questions resolved yes."),
-    ("figureSkill50", "Skill vs always 50%\nabove 0 beats a coin flip", "1 \u2212 Brier / 0.25."),
-    ("figureSkillBaseRate", "Skill vs base rate\nabove 0 beats guessing the base rate",
-     "1 \u2212 Brier / (base rate \u00d7 (1 \u2212 base rate)); undefined when every question went the same way."),
-    ("figureBrierCi90", "90% interval of the Brier\nbootstrap, 1,000 resamples",
-     "Percentile interval of the mean Brier over resamples of the scored pairs (fixed seed: reproducible)."),
-    ("figureExcluded", "Excluded", "Questions not scored: annulled, conditions that did not hold, and questions "
-     "resolved with no forecast made by the resolution day."),
-    ("figureDue", "Due\nopen past their resolve-by day", "Open questions whose resolve-by day has passed."),
-)
 
 
 class ScorecardPanel(QWidget):
@@ -140,7 +60,7 @@ class ScorecardPanel(QWidget):
         self._stale = True  # nothing loaded yet: the first show loads
         self._scorecard: dict[str, Any] | None = None
         self._over_time: list[tuple[date, float, float, int]] = []
-        self._charts: _Charts | None = None
+        self._charts: ScorecardCharts | None = None
 
         self._debounce = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._debounce.timeout.connect(self.refresh)
@@ -276,10 +196,10 @@ class ScorecardPanel(QWidget):
         content = QWidget(objectName="scorecardContent")
         grid = QGridLayout()
         grid.setSpacing(8)
-        self._figures: dict[str, _Figure] = {}
+        self._figures: dict[str, Figure] = {}
         columns = 5
-        for i, (name, caption, tip) in enumerate(_FIGURES):
-            figure = _Figure(name, self.tr(caption), self.tr(tip))
+        for i, (name, caption, tip) in enumerate(FIGURES):
+            figure = Figure(name, self.tr(caption), self.tr(tip))
             self._figures[name] = figure
             grid.addWidget(figure, i // columns, i % columns)
         for c in range(columns):
@@ -296,13 +216,13 @@ class ScorecardPanel(QWidget):
 
         self._tables = QTabWidget(objectName="scorecardTables")
         self._tables.setAccessibleName(self.tr("Scorecard tables"))
-        self._analyst_table = self._table("scorecardAnalystTable", self.tr("Per analyst"),
+        self._analyst_table = score_table(self, "scorecardAnalystTable", self.tr("Per analyst"),
                                           ["Analyst", "Pairs", "Brier", "Relative Brier", "Log score", "Skill vs 50%"])
-        self._tag_table = self._table("scorecardTagTable", self.tr("Per tag"),
+        self._tag_table = score_table(self, "scorecardTagTable", self.tr("Per tag"),
                                       ["Tag", "Pairs", "Brier", "Base rate", "Skill vs 50%"])
-        self._term_table = self._table("scorecardTermTable", self.tr("Per estimative term"),
+        self._term_table = score_table(self, "scorecardTermTable", self.tr("Per estimative term"),
                                        ["Term", "What happened", "Happened", "Range", "Brier"])
-        self._horizon_table = self._table("scorecardHorizonTable", self.tr("Per horizon"),
+        self._horizon_table = score_table(self, "scorecardHorizonTable", self.tr("Per horizon"),
                                           ["Horizon", "Pairs", "Brier", "Time-averaged Brier", "Log score"])
         terms_header = self._term_table.horizontalHeader()
         terms_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -324,30 +244,6 @@ class ScorecardPanel(QWidget):
         scroll.setWidget(content)
         scroll.setAccessibleName(self.tr("Scorecard"))
         return scroll
-
-    def _table(self, name: str, accessible: str, headers: Sequence[str]) -> QTableWidget:
-        table = QTableWidget(0, len(headers), objectName=name)
-        table.setHorizontalHeaderLabels([self.tr(h) for h in headers])
-        table.setAccessibleName(accessible)
-        table.verticalHeader().setVisible(False)
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(self.fontMetrics().averageCharWidth() * 8)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # unsorted until the user clicks a header
-        header.setSortIndicatorClearable(True)
-        # The parts Qt adds to a table get names too, so a screen reader never meets an unnamed control.
-        header.setAccessibleName(self.tr("Columns: click to sort"))
-        table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
-        table.setCornerButtonEnabled(False)
-        corner = table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
-        if corner is not None:
-            corner.setAccessibleName(self.tr("Select all"))
-        return table
 
     # ------------------------------------------------------------ public API
 
@@ -520,7 +416,8 @@ class ScorecardPanel(QWidget):
 
     def _filtered(self) -> bool:
         flt = self.filters()
-        return flt["exclude_backdated"] or flt["exclude_imported"] or flt["exclude_reworded"] or any(flt[k] is not None for k in ("analyst", "tag", "since", "until"))
+        excluded = flt["exclude_backdated"] or flt["exclude_imported"] or flt["exclude_reworded"]
+        return excluded or any(flt[k] is not None for k in ("analyst", "tag", "since", "until"))
 
     def _show_empty(self, text: str) -> None:
         self._empty.setText(text)
@@ -568,7 +465,7 @@ class ScorecardPanel(QWidget):
         self._scale_note.setText(self.tr("Brier scale: %1.").replace("%1", scale) if scale else "")
         self._fill_tables(card)
         if self._charts is None:
-            self._charts = _Charts(self._charts_row)
+            self._charts = ScorecardCharts(self._charts_row)
         self._charts.show(overall["calibration"], self._over_time, self.palette())
 
     def _backdated_note(self, card: dict[str, Any]) -> str:
@@ -623,28 +520,15 @@ class ScorecardPanel(QWidget):
                        "scored.").replace("%1", str(n))
 
     def _fill_tables(self, card: dict[str, Any]) -> None:
-        def rows(table: QTableWidget, data: list[list[tuple[str, Any, bool]]]) -> None:
-            header = table.horizontalHeader()
-            column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-            table.setSortingEnabled(False)
-            table.setRowCount(len(data))
-            for r, cells in enumerate(data):
-                for c, (text, key, numeric) in enumerate(cells):
-                    table.setItem(r, c, _SortItem(text, key, numeric=numeric))
-            # Keep the user's sort across refreshes; until they pick one, the scorecard's own order.
-            table.setSortingEnabled(True)
-            if 0 <= column < table.columnCount():
-                table.sortItems(column, order)
-
         def cell(value: float | None, digits: int = 3, signed: bool = False) -> tuple[str, Any, bool]:
             return ((format_signed if signed else format_score)(value, digits), value, True)
 
-        rows(self._analyst_table, [[
+        fill_table(self._analyst_table, [[
             (a["name"], a["name"].casefold(), False), (str(a["n"]), a["n"], True), cell(a["brier"]),
             cell(a.get("relative_brier"), signed=True), cell(a["log_score"]),
             cell(a["brier_skill_vs_50"], 2, signed=True),
         ] for a in card["analysts"] if a["n"]])
-        rows(self._tag_table, [[
+        fill_table(self._tag_table, [[
             (t["tag"], t["tag"], False), (str(t["n"]), t["n"], True), cell(t["brier"]),
             (format_percent(t["base_rate"]), t["base_rate"], True), cell(t["brier_skill_vs_50"], 2, signed=True),
         ] for t in card["tags"] if t["n"]])
@@ -661,8 +545,8 @@ class ScorecardPanel(QWidget):
                 (format_percent(t["base_rate"]), t["base_rate"], True),
                 (t.get("range") or DASH, t.get("low"), True), cell(t["brier"]),
             ])
-        rows(self._term_table, term_rows)
-        rows(self._horizon_table, [[
+        fill_table(self._term_table, term_rows)
+        fill_table(self._horizon_table, [[
             (h["horizon"], i, False), (str(h["n"]), h["n"], True), cell(h["brier"]),
             cell(h["brier_time_averaged"]), cell(h["log_score"]),
         ] for i, h in enumerate(card["horizons"])])
@@ -680,203 +564,3 @@ class ScorecardPanel(QWidget):
             if self._charts is not None and self._scorecard is not None and self._scorecard["overall"]["n"]:
                 self._charts.show(self._scorecard["overall"]["calibration"], self._over_time, self.palette())
         super().changeEvent(event)
-
-
-# ---------------------------------------------------------------- charts (Qt Charts loaded here only)
-
-
-@lru_cache(maxsize=1)
-def _qtcharts():
-    """The Qt Charts module, imported on first use (it costs start-up time the first paint need not pay)."""
-    from PySide6 import QtCharts
-
-    return QtCharts
-
-
-class _Charts:
-    """The reliability diagram and the Brier-over-time chart, side by side in `row`."""
-
-    def __init__(self, row: QHBoxLayout) -> None:
-        qc = _qtcharts()
-        self.reliability = qc.QChartView(objectName="reliabilityChart")
-        self.reliability.setAccessibleName("Reliability diagram")
-        self.over_time = qc.QChartView(objectName="brierOverTimeChart")
-        self.over_time.setAccessibleName("Brier over time")
-        for view in (self.reliability, self.over_time):
-            view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumWidth(view.fontMetrics().averageCharWidth() * 40)
-            row.addWidget(view, 1)
-
-    def show(self, calibration: list[dict[str, Any]], over_time: list[tuple[date, float, float, int]],
-             palette: QPalette) -> None:
-        """Redraw both charts from a scorecard's calibration bins and Brier-over-time points."""
-        self.reliability.setChart(_reliability_chart(calibration, palette))
-        self.reliability.setAccessibleDescription(_describe_bins(calibration))
-        self.over_time.setChart(_over_time_chart(over_time, palette))
-        if over_time:
-            last = over_time[-1]
-            self.over_time.setAccessibleDescription(
-                f"Cumulative mean Brier {format_score(last[2])} after {last[3]} pairs, last resolved "
-                f"{last[0].isoformat()}")
-
-
-def _describe_bins(calibration: list[dict[str, Any]]) -> str:
-    parts = [
-        f"forecasts {format_percent(b['lower']).rstrip('%')}-{format_percent(b['upper'])}: {b['n']} pairs, "
-        f"{format_percent(b['observed'])} happened"
-        for b in calibration if b["n"]
-    ]
-    return "; ".join(parts)
-
-
-def _style_chart(chart, palette: QPalette, title: str) -> None:
-    qc = _qtcharts()
-    chart.setTheme(qc.QChart.ChartTheme.ChartThemeDark if is_dark(palette) else qc.QChart.ChartTheme.ChartThemeLight)
-    chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
-    chart.setBackgroundRoundness(0)
-    chart.setMargins(QMargins(4, 4, 4, 4))
-    chart.setTitle(title)
-    title_font = QFont(chart.titleFont())
-    title_font.setPointSizeF(QFont().pointSizeF() * 1.1)
-    title_font.setBold(True)
-    chart.setTitleFont(title_font)
-    chart.setTitleBrush(palette.color(QPalette.ColorRole.Text))
-    legend = chart.legend()
-    legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
-    legend.setLabelColor(palette.color(QPalette.ColorRole.Text))
-    legend.setFont(QFont())
-
-
-def _axis(chart, axis, title: str, palette: QPalette, alignment: Qt.AlignmentFlag) -> None:
-    text = palette.color(QPalette.ColorRole.Text)
-    grid = QColor(palette.color(QPalette.ColorRole.Mid))
-    grid.setAlpha(110)
-    axis.setTitleText(title)
-    axis.setTitleBrush(text)
-    axis.setLabelsColor(text)
-    axis.setLabelsFont(QFont())
-    axis.setTitleFont(QFont())
-    axis.setGridLineColor(grid)
-    axis.setLinePenColor(palette.color(QPalette.ColorRole.Mid))
-    chart.addAxis(axis, alignment)
-
-
-def _attach(chart, series, x_axis, y_axis, *, in_legend: bool = True) -> None:
-    chart.addSeries(series)
-    series.attachAxis(x_axis)
-    series.attachAxis(y_axis)
-    if not in_legend:
-        for marker in chart.legend().markers(series):
-            marker.setVisible(False)
-
-
-def _reliability_chart(calibration: list[dict[str, Any]], palette: QPalette):
-    qc = _qtcharts()
-    chart = qc.QChart()
-    _style_chart(chart, palette, "Reliability: forecast vs what happened")
-    x = qc.QValueAxis()
-    y = qc.QValueAxis()
-    for axis in (x, y):
-        # Ticks every 0.2 from 0; a little room beyond 0 and 1 so the points and their "n=" labels
-        # at the edges are not cut in half by the plot area.
-        axis.setTickType(qc.QValueAxis.TickType.TicksDynamic)
-        axis.setTickAnchor(0.0)
-        axis.setTickInterval(0.2)
-        axis.setLabelFormat("%.1f")
-    x.setRange(-0.03, 1.03)
-    y.setRange(-0.05, 1.12)
-    _axis(chart, x, "Mean forecast in bin", palette, Qt.AlignmentFlag.AlignBottom)
-    _axis(chart, y, "Observed frequency (yes)", palette, Qt.AlignmentFlag.AlignLeft)
-
-    diagonal = qc.QLineSeries(name="Perfect calibration")
-    diagonal.append(-0.03, -0.03)
-    diagonal.append(1.03, 1.03)
-    pen = QPen(palette.color(QPalette.ColorRole.PlaceholderText), 1.5, Qt.PenStyle.DashLine)
-    diagonal.setPen(pen)
-    _attach(chart, diagonal, x, y)
-
-    accent = tone("accent", palette)
-    bars = QColor(accent)
-    bars.setAlpha(170)
-    filled = [b for b in calibration if b["n"]]
-    biggest = max((b["n"] for b in filled), default=1)
-    first_bar = True
-    for b in filled:
-        fx, oy = b["mean_forecast"], b["observed"]
-        if b["ci_low"] is not None and b["ci_high"] is not None:
-            # An "I" drawn as one line series: cap, stem, cap (line series connect points in order).
-            cap = 0.012
-            bar = qc.QLineSeries(name="Wilson 95% interval")
-            for px, py in ((fx - cap, b["ci_low"]), (fx + cap, b["ci_low"]), (fx, b["ci_low"]),
-                           (fx, b["ci_high"]), (fx - cap, b["ci_high"]), (fx + cap, b["ci_high"])):
-                bar.append(px, py)
-            bar.setPen(QPen(bars, 1.5))
-            _attach(chart, bar, x, y, in_legend=first_bar)
-            first_bar = False
-    first_point = True
-    for b in filled:
-        point = qc.QScatterSeries(name="Bin (size and label: number of pairs)")
-        point.append(b["mean_forecast"], b["observed"])
-        # Marker area grows with n, so a bin of 40 pairs outweighs a bin of 1 at a glance.
-        point.setMarkerSize(8 + 14 * math.sqrt(b["n"] / biggest))
-        point.setColor(accent)
-        point.setBorderColor(palette.color(QPalette.ColorRole.Base))
-        point.setPointLabelsVisible(True)
-        point.setPointLabelsFormat(f"n={b['n']}")
-        point.setPointLabelsColor(palette.color(QPalette.ColorRole.Text))
-        point.setPointLabelsClipping(False)
-        _attach(chart, point, x, y, in_legend=first_point)
-        first_point = False
-    return chart
-
-
-def _over_time_chart(points: list[tuple[date, float, float, int]], palette: QPalette):
-    qc = _qtcharts()
-    chart = qc.QChart()
-    _style_chart(chart, palette, "Brier over time (lower is better)")
-    x = qc.QDateTimeAxis()
-    x.setFormat("yyyy-MM")
-    x.setTickCount(5)
-    y = qc.QValueAxis()
-    y.setLabelFormat("%.2f")
-    _axis(chart, x, "Resolution day", palette, Qt.AlignmentFlag.AlignBottom)
-    _axis(chart, y, "Brier (0\u20131)", palette, Qt.AlignmentFlag.AlignLeft)
-
-    epoch = date(1970, 1, 1)
-
-    def ms(day: date) -> float:
-        # Noon UTC, so the day reads the same in any time zone within 12 hours of UTC. Plain
-        # arithmetic: building a QDateTime per point cost a quarter of a second on 3,000 days.
-        return float((day - epoch).days * 86_400_000 + 43_200_000)
-
-    first = points[0][0] if points else date.today()
-    last = points[-1][0] if points else first
-    # Month labels repeat on a short span ("2025-12, 2025-12"); days then.
-    x.setFormat("yyyy-MM-dd" if (last - first).days < 240 else "yyyy-MM")
-    # Pad a short span so one resolution day still gets a readable axis.
-    pad = max(timedelta(days=15), (last - first) * 0.04)
-    x.setRange(QDateTime.fromMSecsSinceEpoch(int(ms(first - pad))), QDateTime.fromMSecsSinceEpoch(int(ms(last + pad))))
-    top = min(1.0, math.ceil(max([0.3] + [p[1] for p in points]) * 10) / 10)
-    y.setRange(0.0, top)
-    y.setTickCount(round(top * 10) + 1 if top <= 0.5 else 6)  # a tick per 0.1 while that stays legible
-
-    coin = qc.QLineSeries(name="Always 50% (0.25)")
-    coin.append(ms(first - pad), 0.25)
-    coin.append(ms(last + pad), 0.25)
-    coin.setPen(QPen(palette.color(QPalette.ColorRole.PlaceholderText), 1.5, Qt.PenStyle.DashLine))
-    _attach(chart, coin, x, y)
-
-    daily = qc.QScatterSeries(name="Mean Brier per day")
-    dot = QColor(tone("annulled", palette))
-    daily.setColor(dot)
-    daily.setBorderColor(dot)
-    daily.setMarkerSize(7)
-    cumulative = qc.QLineSeries(name="Cumulative mean Brier")
-    cumulative.setPen(QPen(tone("accent", palette), 2.5))
-    cumulative.setPointsVisible(len(points) < 30)  # a lone day is otherwise a line of length zero
-    # One bulk replace per series instead of an append (and a repaint request) per point.
-    daily.replace([QPointF(ms(day), day_mean) for day, day_mean, _running, _n in points])
-    cumulative.replace([QPointF(ms(day), running) for day, _day_mean, running, _n in points])
-    _attach(chart, daily, x, y)
-    _attach(chart, cumulative, x, y)
-    return chart

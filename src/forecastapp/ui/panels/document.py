@@ -13,7 +13,6 @@ does offset arithmetic.
 from __future__ import annotations
 
 import html
-from bisect import bisect_left, bisect_right
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from forecastapp.core.errors import ForecastError
-from forecastapp.ui.look import is_dark, tone
 from forecastapp.ui.operations.documents import (
     Excerpt,
     document_excerpts,
@@ -39,67 +37,12 @@ from forecastapp.ui.operations.documents import (
     list_documents,
     question_document,
 )
+from forecastapp.ui.widgets.look import is_dark, tone
+from forecastapp.ui.widgets.spans import Utf16Offsets, qt_text, scroll_to_span, span_selection
 
 # How many on/off phases `show_question` flashes the excerpt, and how long each lasts.
 _FLASH_PHASES = 6
 _FLASH_MS = 220
-
-
-class Utf16Offsets:
-    """Convert between Python str indices and QTextDocument positions (UTF-16 code units)."""
-
-    def __init__(self, text: str) -> None:
-        # Only characters above U+FFFF differ (two code units), so remember just those.
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
-        self._astral_qt = [index + rank for rank, index in enumerate(self._astral)]
-        self.length = len(text)
-        self.qt_length = len(text) + len(self._astral)
-
-    def to_qt(self, index: int) -> int:
-        """The Qt position of Python index `index` (0..len(text))."""
-        index = max(0, min(index, self.length))
-        return index + bisect_left(self._astral, index)
-
-    def to_python(self, position: int, *, round_up: bool = False) -> int:
-        """The Python index of Qt position `position`; a position inside a surrogate pair rounds down (or up)."""
-        position = max(0, min(position, self.qt_length))
-        before = bisect_right(self._astral_qt, position - 2)  # astral characters ending at or before `position`
-        index = position - before
-        inside_pair = before < len(self._astral_qt) and self._astral_qt[before] == position - 1
-        if inside_pair and not round_up:
-            index -= 1
-        return index
-
-
-def _qt_text(text: str) -> str:
-    """The text to hand Qt: same length in code units, but "\\r\\n" kept as two characters.
-
-    QTextDocument turns "\\r\\n" into one paragraph break, which would shift every later offset by one;
-    a space before the break is invisible and keeps positions aligned with the stored text.
-    """
-    return text.replace("\r\n", " \n")
-
-
-def span_selection(view: QTextEdit, offsets: Utf16Offsets, start: int, end: int,
-                   fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
-    """An extra selection drawing text[start:end] (Python offsets) of `view` in `fmt`."""
-    cursor = QTextCursor(view.document())
-    cursor.setPosition(offsets.to_qt(start))
-    cursor.setPosition(offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-    sel = QTextEdit.ExtraSelection()
-    sel.cursor = cursor
-    sel.format = fmt
-    return sel
-
-
-def scroll_to_span(view: QTextEdit, offsets: Utf16Offsets, start: int, end: int) -> None:
-    """Scroll `view` to text[start:end] (Python offsets), leaving the caret at its start."""
-    # The end first, then the start, so a long span is seen from its beginning.
-    cursor = QTextCursor(view.document())
-    for index in (end, start):
-        cursor.setPosition(offsets.to_qt(index))
-        view.setTextCursor(cursor)
-        view.ensureCursorVisible()
 
 
 class DocumentPanel(QWidget):
@@ -340,7 +283,7 @@ class DocumentPanel(QWidget):
         self._flash = None
         self._text = text
         self._offsets = Utf16Offsets(text)
-        self._view.setPlainText(_qt_text(text))
+        self._view.setPlainText(qt_text(text))
         # Breathing room between paragraphs and lines; formats never change positions.
         cursor = QTextCursor(self._view.document())
         cursor.select(QTextCursor.SelectionType.Document)

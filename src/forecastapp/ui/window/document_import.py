@@ -7,47 +7,27 @@ The flow, each step off the GUI thread where it touches a file or the ledger:
    core proposes, i.e. the Markdown heading or title line, else the file name);
 3. store it on the database thread with its own connection (`store_file`); the same
    text imported again is not stored twice, and the existing document is opened instead;
-4. open the review (`review_view.DocumentReview`), whose accepted candidates refresh the window.
+4. open the review (`panels/review.DocumentReview`), whose accepted candidates refresh the window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QMessageBox,
-    QVBoxLayout,
-    QWidget,
 )
 
 from forecastapp.core.documents import MARKDOWN_SUFFIXES, TEXT_SUFFIXES, UNREADABLE_SUFFIXES
+from forecastapp.ui.dialogs.document_info import DocumentInfoDialog
 from forecastapp.ui.operations.review import read_file, store_file
-from forecastapp.ui.widgets import ErrorLabel, date_edit, field_with_messages, from_qdate, run_dialog
 
 #: What a drop onto the window may hold: files the import reads, and the ones it explains it cannot.
 DROPPABLE_SUFFIXES = (TEXT_SUFFIXES - {""}) | MARKDOWN_SUFFIXES | {".pdf"} | set(UNREADABLE_SUFFIXES)
 FILE_FILTER = "Assessments (*.txt *.md *.markdown *.pdf);;All files (*)"
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """What the import asks about a document before storing it."""
-
-    title: str
-    author: str
-    published_on: date | None
 
 
 def dropped_file(mime: QMimeData | None, suffixes: Collection[str]) -> Path | None:
@@ -64,79 +44,6 @@ def dropped_file(mime: QMimeData | None, suffixes: Collection[str]) -> Path | No
 def dropped_document(mime: QMimeData | None) -> Path | None:
     """The one local file a drag carries, if the document import can take (or explain) it; else None."""
     return dropped_file(mime, DROPPABLE_SUFFIXES)
-
-
-class DocumentInfoDialog(QDialog):
-    """Title, author and published date of a document about to be imported."""
-
-    def __init__(self, *, title: str, author: str, published_on: date | None, today: date, file_name: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("documentInfoDialog")
-        self.setWindowTitle("Import document")
-        self.setAccessibleName("Import document")
-        intro = QLabel(f"Import {file_name} and review its candidate forecasts. Forecasts accepted from it are "
-                       "recorded under the author's name, dated on the published date.")
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.PlainText)
-        self.title_edit = QLineEdit(title, objectName="documentTitleEdit")
-        self.title_edit.setAccessibleName("Title")
-        self.title_error = ErrorLabel("documentTitleError")
-        self.author_edit = QLineEdit(author, objectName="documentAuthorEdit")
-        self.author_edit.setAccessibleName("Author")
-        self.author_edit.setPlaceholderText("who wrote it (empty: recorded as the unnamed author)")
-        self.published_known = QCheckBox("&Known", objectName="publishedKnownCheck")
-        self.published_known.setChecked(published_on is not None)
-        self.published_edit = date_edit("documentPublishedEdit", "Published on", published_on or today, maximum=today)
-        self.published_edit.setEnabled(published_on is not None)
-        self.published_known.toggled.connect(self.published_edit.setEnabled)
-        published = QWidget()
-        row = QHBoxLayout(published)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.published_known)
-        row.addWidget(self.published_edit, 1)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for text, field, shown in (("&Title:", self.title_edit, field_with_messages(self.title_edit, self.title_error)),
-                                   ("&Author:", self.author_edit, self.author_edit),
-                                   ("&Published:", self.published_known, published)):
-            label = QLabel(text)
-            label.setBuddy(field)
-            form.addRow(label, shown)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = box.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Import")
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(box)
-        self.title_edit.textChanged.connect(self._validate)
-        self.resize(520, self.sizeHint().height())
-        self._validate()
-
-    def _validate(self) -> None:
-        empty = not self.title_edit.text().strip()
-        self.title_error.show_error("the title is empty; give the document a name" if empty else None)
-        self.ok_button.setEnabled(not empty)
-
-    def values(self) -> DocumentInfo:
-        """The entered values."""
-        return DocumentInfo(
-            title=self.title_edit.text().strip(),
-            author=" ".join(self.author_edit.text().split()),
-            published_on=from_qdate(self.published_edit.date()) if self.published_known.isChecked() else None,
-        )
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, *, title: str, author: str = "", published_on: date | None = None,
-            today: date, file_name: str) -> DocumentInfo | None:
-        """Show the dialog modally; the entered values, or None if cancelled."""
-        dialog = cls(title=title, author=author, published_on=published_on, today=today, file_name=file_name,
-                     parent=parent)
-        return run_dialog(dialog, dialog.values)
 
 
 class DocumentImporter(QObject):
@@ -210,7 +117,7 @@ class DocumentImporter(QObject):
 
     def open_review(self, document_id: str):
         """Open the review of a stored document (not modal: the window stays usable); returns it."""
-        from forecastapp.ui.review_view import DocumentReview
+        from forecastapp.ui.panels.review import DocumentReview
 
         review = DocumentReview(self._window.service, document_id, self._window)
         review.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QSlider,
     QToolButton,
@@ -37,7 +40,7 @@ from forecastapp.core.dates import DateWindow, parse_deadline
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.estimative import TERMS, EstimativeTerm
 from forecastapp.core.probability import format_probability, parse_probability
-from forecastapp.ui import look
+from forecastapp.ui.widgets import look
 
 NO_TERM = "(a number, no estimative term)"
 
@@ -476,3 +479,35 @@ def date_edit(object_name: str, accessible_name: str, value: date, *, maximum: d
     edit.setMaximumDate(to_qdate(maximum))
     edit.setMinimumDate(QDate(1900, 1, 1))
     return edit
+
+
+def form_layout() -> QFormLayout:
+    """A dialog's form: fields grow, labels right-aligned at the top of their row."""
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    return form
+
+
+def ok_cancel_buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK (named `ok_text`) and Cancel wired to `dialog`; returns the box and the OK button."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.setObjectName("buttonBox")
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    ok.setObjectName("okButton")
+    ok.setAccessibleName(ok_text.replace("&", ""))
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setObjectName("cancelButton")
+    cancel.setAccessibleName("Cancel")
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box, ok
+
+
+def buddy(text: str, field: QWidget) -> QLabel:
+    """A label for `field` (its mnemonic focuses the field)."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
