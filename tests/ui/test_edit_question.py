@@ -7,9 +7,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit
 
 from forecastapp.core.store import open_ledger
+from forecastapp.ui.dialogs.question import EditQuestionDialog
 from forecastapp.ui.models.ledger_table import COL_STATEMENT
 from forecastapp.ui.operations.ledger import QuestionEdit
-from forecastapp.ui.dialogs.question import EditQuestionDialog
 from tests.ui.conftest import child, run_modal
 
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QTableView
 from forecastapp.core import ledger, store
 from forecastapp.core.model import Outcome
 from forecastapp.core.queries import QuestionFilter
-from forecastapp.ui.widgets import look
 from forecastapp.ui.models.ledger_table import (
     BLOCK_SIZE,
     COL_BRIER,
@@ -25,6 +24,7 @@ from forecastapp.ui.models.ledger_table import (
     LedgerTableModel,
 )
 from forecastapp.ui.operations.ledger import LedgerService
+from forecastapp.ui.widgets import look
 
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QTableWid
 
 from forecastapp.core import ledger as ops
 from forecastapp.core.resources import read_text
-from forecastapp.ui.panels import scorecard as scorecard_panel
 from forecastapp.ui.operations.ledger import LedgerService
+from forecastapp.ui.panels import scorecard as scorecard_panel
 from forecastapp.ui.panels.scorecard import ScorecardPanel
 from tests.conftest import NOW, TODAY
 

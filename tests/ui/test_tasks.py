@@ -119,7 +119,7 @@ def test_cancelling_an_import_midway_rolls_it_back(make_window, tmp_path, qtbot,
     assert reached.wait(10), "the import never reached its 1,000th record"
     from PySide6.QtWidgets import QPushButton
 
-    progress_dialog = window.findChild(type(window._progress), "progressDialog")
+    progress_dialog = window.findChild(type(window.files.progress), "progressDialog")
     cancel = progress_dialog.findChild(QPushButton)
     assert cancel.text() == "Cancel"
     cancel.click()

@@ -20,14 +20,14 @@ from forecastapp.core import ledger as ops
 from forecastapp.core.model import Outcome
 from forecastapp.core.resources import read_text
 from forecastapp.core.store import open_ledger
-from forecastapp.ui.panels import scorecard as scorecard_panel
-from forecastapp.ui.panels.document import DocumentPanel
-from forecastapp.ui.window.main_window import scorecard_target
-from forecastapp.ui.operations import integrity
-from forecastapp.ui.operations.ledger import ResolutionInput
 from forecastapp.ui.dialogs.question import AddForecastDialog
 from forecastapp.ui.dialogs.resolve import ResolveDialog
+from forecastapp.ui.operations import integrity
+from forecastapp.ui.operations.ledger import ResolutionInput
+from forecastapp.ui.panels import scorecard as scorecard_panel
+from forecastapp.ui.panels.document import DocumentPanel
 from forecastapp.ui.panels.scorecard import ScorecardPanel
+from forecastapp.ui.window.file_actions import scorecard_target
 from tests.ui.conftest import NOW, TODAY, child
 
 SEED = json.loads(read_text("seed/north-korea-2023-outlook.json"))

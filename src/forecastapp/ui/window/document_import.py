@@ -70,7 +70,7 @@ class DocumentImporter(QObject):
     def choose_and_import(self) -> None:
         """Ask for a file, then import it."""
         window = self._window
-        path, _ = QFileDialog.getOpenFileName(window, "Import document", window._dialog_dir(), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(window, "Import document", window.files.dialog_dir(), FILE_FILTER)
         if path:
             self.import_file(Path(path))
 
@@ -129,7 +129,7 @@ class DocumentImporter(QObject):
 
     def _questions_added(self, document_id: str, question_ids: list) -> None:
         window = self._window
-        window._refresh_after_change(question_ids[0] if question_ids else None)
+        window.refresh_after_change(question_ids[0] if question_ids else None)
         window.action_show_document.trigger()
         window.document_view.show_document(document_id)
         window.document_view.refresh()
