@@ -14,6 +14,7 @@ from datetime import date
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QDialog,
+    QFormLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from forecastapp.core.errors import ForecastError
 from forecastapp.core.ledger import NewQuestion, clean_analyst_name, clean_text, normalize_tags
-from forecastapp.core.model import QuestionDetail
+from forecastapp.core.model import QuestionDetail, QuestionRow
 from forecastapp.core.probability import format_probability
 from forecastapp.ui.operations.ledger import ForecastInput, LedgerService, QuestionEdit
 from forecastapp.ui.widgets import look
@@ -107,22 +108,7 @@ class AddForecastDialog(QDialog):
         self.tags_error = ErrorLabel("tagsError")
         self.rationale_edit = plain_text_edit("rationaleEdit", "Rationale", "Optional: why this probability", 2)
 
-        form = form_layout()
-        form.addRow(buddy("&Statement:", self.statement_edit),
-                    field_with_messages(self.statement_edit, self.statement_error))
-        form.addRow(buddy("&Criteria:", self.criteria_edit), self.criteria_edit)
-        form.addRow(buddy("Con&dition:", self.condition_edit), self.condition_edit)
-        if prefill is not None and prefill.excerpt:
-            source = HintLabel("sourceExcerpt")
-            source.setText(f"\u201c{prefill.excerpt}\u201d")
-            source.setAccessibleName("Source excerpt")
-            form.addRow("Source:", source)
-        form.addRow(buddy("&Probability:", self.probability.spin), self.probability)
-        form.addRow(buddy("&Analyst:", self.analyst_combo), field_with_messages(self.analyst_combo, self.analyst_error))
-        form.addRow(buddy("&Made on:", self.made_on_edit), self.made_on_edit)
-        form.addRow(buddy("&Resolve by:", self.resolve_by.edit), self.resolve_by)
-        form.addRow(buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
-        form.addRow(buddy("R&ationale:", self.rationale_edit), self.rationale_edit)
+        form = self._form(prefill)
 
         self.buttons, self.ok_button = ok_cancel_buttons(self, "&Add forecast")
         layout = QVBoxLayout(self)
@@ -146,6 +132,26 @@ class AddForecastDialog(QDialog):
         self.statement_edit.textChanged.connect(self._on_statement_touched)
         self.resize(self.sizeHint().width() + 120, self.sizeHint().height())
         self._revalidate()
+
+    def _form(self, prefill: NewQuestion | None) -> QFormLayout:
+        """The fields in reading order, with the source excerpt when the question comes from a document."""
+        form = form_layout()
+        form.addRow(buddy("&Statement:", self.statement_edit),
+                    field_with_messages(self.statement_edit, self.statement_error))
+        form.addRow(buddy("&Criteria:", self.criteria_edit), self.criteria_edit)
+        form.addRow(buddy("Con&dition:", self.condition_edit), self.condition_edit)
+        if prefill is not None and prefill.excerpt:
+            source = HintLabel("sourceExcerpt")
+            source.setText(f"\u201c{prefill.excerpt}\u201d")
+            source.setAccessibleName("Source excerpt")
+            form.addRow("Source:", source)
+        form.addRow(buddy("&Probability:", self.probability.spin), self.probability)
+        form.addRow(buddy("&Analyst:", self.analyst_combo), field_with_messages(self.analyst_combo, self.analyst_error))
+        form.addRow(buddy("&Made on:", self.made_on_edit), self.made_on_edit)
+        form.addRow(buddy("&Resolve by:", self.resolve_by.edit), self.resolve_by)
+        form.addRow(buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
+        form.addRow(buddy("R&ationale:", self.rationale_edit), self.rationale_edit)
+        return form
 
     # ------------------------------------------------------------ validation
 
@@ -402,22 +408,7 @@ class EditQuestionDialog(QDialog):
         self.window_hint.setVisible(bool(q.resolve_from))
         self.tags_edit.setText(", ".join(q.tags))
 
-        form = form_layout()
-        form.addRow(buddy("&Statement:", self.statement_edit),
-                    field_with_messages(self.statement_edit, self.statement_error))
-        form.addRow(buddy("&Criteria:", self.criteria_edit), field_with_messages(self.criteria_edit,
-                                                                                 self.criteria_error))
-        form.addRow(buddy("Con&dition:", self.condition_edit), field_with_messages(self.condition_edit,
-                                                                                   self.condition_error))
-        if q.excerpt:
-            source = HintLabel("sourceExcerpt")
-            source.setText(f"\u201c{q.excerpt}\u201d (the source stays as it is)")
-            source.setAccessibleName("Source excerpt")
-            form.addRow("Source:", source)
-        form.addRow(buddy("&Resolve by:", self.resolve_by.edit), field_with_messages(self.resolve_by,
-                                                                                     self.window_hint))
-        form.addRow(buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
-        form.addRow(buddy("R&eason:", self.reason_edit), field_with_messages(self.reason_edit, self.reason_error))
+        form = self._form(q)
 
         self.buttons, self.ok_button = ok_cancel_buttons(self, "&Record edit")
         layout = QVBoxLayout(self)
@@ -436,6 +427,26 @@ class EditQuestionDialog(QDialog):
         self.reason_edit.textEdited.connect(self._on_reason_touched)
         self.resize(max(self.sizeHint().width() + 120, 680), self.sizeHint().height())
         self._revalidate()
+
+    def _form(self, q: QuestionRow) -> QFormLayout:
+        """The fields in reading order, with the source excerpt (which an edit leaves as it is)."""
+        form = form_layout()
+        form.addRow(buddy("&Statement:", self.statement_edit),
+                    field_with_messages(self.statement_edit, self.statement_error))
+        form.addRow(buddy("&Criteria:", self.criteria_edit), field_with_messages(self.criteria_edit,
+                                                                                 self.criteria_error))
+        form.addRow(buddy("Con&dition:", self.condition_edit), field_with_messages(self.condition_edit,
+                                                                                   self.condition_error))
+        if q.excerpt:
+            source = HintLabel("sourceExcerpt")
+            source.setText(f"\u201c{q.excerpt}\u201d (the source stays as it is)")
+            source.setAccessibleName("Source excerpt")
+            form.addRow("Source:", source)
+        form.addRow(buddy("&Resolve by:", self.resolve_by.edit), field_with_messages(self.resolve_by,
+                                                                                     self.window_hint))
+        form.addRow(buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
+        form.addRow(buddy("R&eason:", self.reason_edit), field_with_messages(self.reason_edit, self.reason_error))
+        return form
 
     # ------------------------------------------------------------ validation
 

@@ -272,41 +272,11 @@ class DetailPane(QWidget):
 
         if detail.resolutions:
             section("Resolutions")
-            for r in reversed(detail.resolutions):
-                if r.kind == "retract":
-                    head = f"withdrawn on {r.recorded_at[:10]}"
-                else:
-                    head = f"{'corrected to' if r.kind == 'correct' else 'resolved'} {describe_resolution(r)}"
-                by = f" by {html.escape(r.recorded_by)}" if r.recorded_by else ""
-                state = "in force" if r.effective else ("superseded" if r.kind != "retract" else "")
-                line = f"{html.escape(head)}{by}"
-                evidence = f"<br>{_para(r.evidence)}" if r.evidence else ""
-                if not r.effective and r.kind != "retract":
-                    line, evidence = f"<s>{line}</s>", f"<s>{evidence}</s>" if evidence else ""
-                tag = f' <span style="color:{quiet}">[{state}, recorded {r.recorded_at[:10]}]</span>' if state else ""
-                origin = (f'<br><i style="color:{quiet}">{html.escape(r.origin.describe())}; its dates are the '
-                          "file's</i>" if r.origin else "")
-                out.append(f"<p>{line}{tag}{origin}{evidence}</p>")
+            out.extend(_resolution_lines(detail, quiet))
 
         if detail.edits:
             section("Edits")
-            for v in reversed(detail.edits):  # newest first, like the forecasts
-                by = f" by {html.escape(v.recorded_by)}" if v.recorded_by else ""
-                meaning = (f' <b style="color:{look.tone("due", pal).name()}">changed what it asks</b>'
-                           if v.meaning_changed else "")
-                lines = [f'{v.recorded_at[:10]}{by}{meaning}<br><span style="color:{quiet}">why:</span> '
-                         f"{_para(v.reason)}"]
-                for c in v.changes:
-                    before = f"<s>{_para(c.before)}</s> → " if c.before else ""
-                    after = _para(c.after) if c.after else f'<span style="color:{quiet}">(none)</span>'
-                    lines.append(f'<span style="color:{quiet}">{_FIELD_NAMES[c.field]}:</span> {before}{after}')
-                if v.tags_added:
-                    lines.append(f'<span style="color:{quiet}">tags added:</span> '
-                                 f"{html.escape(', '.join(v.tags_added))}")
-                if v.tags_removed:
-                    lines.append(f'<span style="color:{quiet}">tags removed:</span> '
-                                 f"<s>{html.escape(', '.join(v.tags_removed))}</s>")
-                out.append(f'<p style="margin-top:2px; margin-bottom:4px">{"<br>".join(lines)}</p>')
+            out.extend(_edit_lines(detail, quiet, pal))
 
         if detail.log:
             section("Log")
@@ -322,3 +292,47 @@ class DetailPane(QWidget):
             self.show_in_document_requested.emit()
         elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
+
+
+def _resolution_lines(detail: QuestionDetail, quiet: str) -> list[str]:
+    """The Resolutions section's paragraphs, newest first; superseded ones struck through."""
+    out: list[str] = []
+    for r in reversed(detail.resolutions):
+        if r.kind == "retract":
+            head = f"withdrawn on {r.recorded_at[:10]}"
+        else:
+            head = f"{'corrected to' if r.kind == 'correct' else 'resolved'} {describe_resolution(r)}"
+        by = f" by {html.escape(r.recorded_by)}" if r.recorded_by else ""
+        state = "in force" if r.effective else ("superseded" if r.kind != "retract" else "")
+        line = f"{html.escape(head)}{by}"
+        evidence = f"<br>{_para(r.evidence)}" if r.evidence else ""
+        if not r.effective and r.kind != "retract":
+            line, evidence = f"<s>{line}</s>", f"<s>{evidence}</s>" if evidence else ""
+        tag = f' <span style="color:{quiet}">[{state}, recorded {r.recorded_at[:10]}]</span>' if state else ""
+        origin = (f'<br><i style="color:{quiet}">{html.escape(r.origin.describe())}; its dates are the '
+                  "file's</i>" if r.origin else "")
+        out.append(f"<p>{line}{tag}{origin}{evidence}</p>")
+    return out
+
+
+def _edit_lines(detail: QuestionDetail, quiet: str, pal: QPalette) -> list[str]:
+    """The Edits section's paragraphs, newest first: who, when, why and what changed."""
+    out: list[str] = []
+    for v in reversed(detail.edits):  # newest first, like the forecasts
+        by = f" by {html.escape(v.recorded_by)}" if v.recorded_by else ""
+        meaning = (f' <b style="color:{look.tone("due", pal).name()}">changed what it asks</b>'
+                   if v.meaning_changed else "")
+        lines = [f'{v.recorded_at[:10]}{by}{meaning}<br><span style="color:{quiet}">why:</span> '
+                 f"{_para(v.reason)}"]
+        for c in v.changes:
+            before = f"<s>{_para(c.before)}</s> → " if c.before else ""
+            after = _para(c.after) if c.after else f'<span style="color:{quiet}">(none)</span>'
+            lines.append(f'<span style="color:{quiet}">{_FIELD_NAMES[c.field]}:</span> {before}{after}')
+        if v.tags_added:
+            lines.append(f'<span style="color:{quiet}">tags added:</span> '
+                         f"{html.escape(', '.join(v.tags_added))}")
+        if v.tags_removed:
+            lines.append(f'<span style="color:{quiet}">tags removed:</span> '
+                         f"<s>{html.escape(', '.join(v.tags_removed))}</s>")
+        out.append(f'<p style="margin-top:2px; margin-bottom:4px">{"<br>".join(lines)}</p>')
+    return out

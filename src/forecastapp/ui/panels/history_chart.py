@@ -137,30 +137,7 @@ class HistoryChart(QWidget):
             p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
 
         line_end = data.resolved_on or min(end, data.today)
-        by_analyst: dict[str, list[ForecastRecord]] = {}
-        for f in data.forecasts:
-            by_analyst.setdefault(f.analyst, []).append(f)
-        dark = look.is_dark(pal)
-        for i, (analyst, records) in enumerate(by_analyst.items()):
-            colour = look.tone("accent", pal) if i == 0 else QColor(_SERIES[(i - 1) % len(_SERIES)][1 if dark else 0])
-            live = sorted((f for f in records if f.retracted_at is None), key=lambda f: (f.made_on, f.recorded_at))
-            if live:
-                path = QPainterPath(QPointF(x_of(live[0].made_on), y_of(live[0].probability)))
-                for prev, nxt in zip(live, live[1:]):
-                    path.lineTo(x_of(nxt.made_on), y_of(prev.probability))
-                    path.lineTo(x_of(nxt.made_on), y_of(nxt.probability))
-                path.lineTo(max(x_of(line_end), x_of(live[-1].made_on)), y_of(live[-1].probability))
-                p.setPen(QPen(colour, 2))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawPath(path)
-                p.setBrush(colour)
-                for f in live:
-                    p.drawEllipse(QPointF(x_of(f.made_on), y_of(f.probability)), 3, 3)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.setPen(QPen(colour, 1.2))
-            for f in records:
-                if f.retracted_at is not None:
-                    p.drawEllipse(QPointF(x_of(f.made_on), y_of(f.probability)), 3.5, 3.5)
+        _draw_series(p, data.forecasts, x_of, y_of, line_end, pal)
 
         # Resolution: a bar at the outcome (100% for yes, 0% for no), grey and centred for annulled.
         if data.resolved_on and data.outcome:
@@ -172,3 +149,31 @@ class HistoryChart(QWidget):
             p.setBrush(colour)
             p.drawRect(QRectF(x - 4, y - 4, 8, 8))
         p.end()
+
+
+def _draw_series(p: QPainter, forecasts, x_of, y_of, line_end: date, pal: QPalette) -> None:
+    """Each analyst's forecasts as a step line in their colour, retracted ones as hollow circles."""
+    by_analyst: dict[str, list[ForecastRecord]] = {}
+    for f in forecasts:
+        by_analyst.setdefault(f.analyst, []).append(f)
+    dark = look.is_dark(pal)
+    for i, (analyst, records) in enumerate(by_analyst.items()):
+        colour = look.tone("accent", pal) if i == 0 else QColor(_SERIES[(i - 1) % len(_SERIES)][1 if dark else 0])
+        live = sorted((f for f in records if f.retracted_at is None), key=lambda f: (f.made_on, f.recorded_at))
+        if live:
+            path = QPainterPath(QPointF(x_of(live[0].made_on), y_of(live[0].probability)))
+            for prev, nxt in zip(live, live[1:]):
+                path.lineTo(x_of(nxt.made_on), y_of(prev.probability))
+                path.lineTo(x_of(nxt.made_on), y_of(nxt.probability))
+            path.lineTo(max(x_of(line_end), x_of(live[-1].made_on)), y_of(live[-1].probability))
+            p.setPen(QPen(colour, 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(path)
+            p.setBrush(colour)
+            for f in live:
+                p.drawEllipse(QPointF(x_of(f.made_on), y_of(f.probability)), 3, 3)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(colour, 1.2))
+        for f in records:
+            if f.retracted_at is not None:
+                p.drawEllipse(QPointF(x_of(f.made_on), y_of(f.probability)), 3.5, 3.5)

@@ -97,17 +97,7 @@ class DocumentReview(QDialog):
         self.setAccessibleName("Review candidate forecasts")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
 
-        self._view = QTextEdit(objectName="reviewText")
-        self._view.setReadOnly(True)
-        self._view.setUndoRedoEnabled(False)
-        self._view.setAccessibleName("Document text")
-        self._view.setAccessibleDescription("Candidate forecasts are highlighted; click one to edit it.")
-        self._view.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self._view.document().setDocumentMargin(12)
-        self._view.setPlainText(qt_text(self._text))
-        self._view.cursorPositionChanged.connect(self._on_text_cursor_moved)
+        self._view = self._text_view()
 
         self._summary = QLabel(objectName="reviewSummary")
         self._summary.setWordWrap(True)
@@ -121,48 +111,7 @@ class DocumentReview(QDialog):
         self._list.currentRowChanged.connect(self._on_row_changed)
         self._list.itemChanged.connect(self._on_item_changed)
 
-        self._reason = QLabel(objectName="candidateReason")
-        self._reason.setWordWrap(True)
-        self._reason.setTextFormat(Qt.TextFormat.PlainText)
-        self.statement_edit = QPlainTextEdit(objectName="statementEdit")
-        self.statement_edit.setAccessibleName("Statement")
-        self.statement_edit.setTabChangesFocus(True)
-        self.statement_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
-        self.statement_error = ErrorLabel("statementError")
-        self.probability_spin = QDoubleSpinBox(objectName="probabilitySpin")
-        self.probability_spin.setAccessibleName("Probability in percent")
-        self.probability_spin.setDecimals(1)
-        self.probability_spin.setRange(MIN_P * 100, MAX_P * 100)
-        self.probability_spin.setSingleStep(5)
-        self.probability_spin.setSuffix(" %")
-        self.resolve_edit = QLineEdit(objectName="resolveByEdit")
-        self.resolve_edit.setAccessibleName("Resolve by")
-        self.resolve_edit.setPlaceholderText("e.g. 2027-12-31, end of 2026, in 18 months (empty: no deadline)")
-        self.resolve_hint = HintLabel("resolveByHint")
-        self.resolve_error = ErrorLabel("resolveByError")
-        self.tags_edit = QLineEdit(objectName="tagsEdit")
-        self.tags_edit.setAccessibleName("Tags")
-        self.tags_edit.setPlaceholderText("comma-separated, e.g. trade, asia")
-        self.tags_error = ErrorLabel("tagsError")
-        self.statement_edit.textChanged.connect(self._on_field_edited)
-        self.probability_spin.valueChanged.connect(self._on_field_edited)
-        self.resolve_edit.textChanged.connect(self._on_field_edited)
-        self.tags_edit.textChanged.connect(self._on_field_edited)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.addRow(buddy("&Statement:", self.statement_edit),
-                    field_with_messages(self.statement_edit, self.statement_error))
-        form.addRow(buddy("&Probability:", self.probability_spin), self.probability_spin)
-        form.addRow(buddy("Resolve &by:", self.resolve_edit),
-                    field_with_messages(self.resolve_edit, self.resolve_hint, self.resolve_error))
-        form.addRow(buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
-        self._editor = QWidget(objectName="candidateEditor")
-        editor_layout = QVBoxLayout(self._editor)
-        editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor_layout.addWidget(self._reason)
-        editor_layout.addLayout(form)
+        self._editor = self._candidate_editor()
 
         self._status = QLabel(objectName="reviewStatus")
         self._status.setWordWrap(True)
@@ -207,6 +156,67 @@ class DocumentReview(QDialog):
             self._editor.setEnabled(False)
             self.accept_button.setEnabled(False)
         self._update_accept_button()
+
+    def _text_view(self) -> QTextEdit:
+        """The document's text, read-only, with the candidates highlighted."""
+        view = QTextEdit(objectName="reviewText")
+        view.setReadOnly(True)
+        view.setUndoRedoEnabled(False)
+        view.setAccessibleName("Document text")
+        view.setAccessibleDescription("Candidate forecasts are highlighted; click one to edit it.")
+        view.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        view.document().setDocumentMargin(12)
+        view.setPlainText(qt_text(self._text))
+        view.cursorPositionChanged.connect(self._on_text_cursor_moved)
+        return view
+
+    def _candidate_editor(self) -> QWidget:
+        """Why the current candidate was proposed, and its statement, probability, deadline and tags."""
+        self._reason = QLabel(objectName="candidateReason")
+        self._reason.setWordWrap(True)
+        self._reason.setTextFormat(Qt.TextFormat.PlainText)
+        self.statement_edit = QPlainTextEdit(objectName="statementEdit")
+        self.statement_edit.setAccessibleName("Statement")
+        self.statement_edit.setTabChangesFocus(True)
+        self.statement_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.statement_error = ErrorLabel("statementError")
+        self.probability_spin = QDoubleSpinBox(objectName="probabilitySpin")
+        self.probability_spin.setAccessibleName("Probability in percent")
+        self.probability_spin.setDecimals(1)
+        self.probability_spin.setRange(MIN_P * 100, MAX_P * 100)
+        self.probability_spin.setSingleStep(5)
+        self.probability_spin.setSuffix(" %")
+        self.resolve_edit = QLineEdit(objectName="resolveByEdit")
+        self.resolve_edit.setAccessibleName("Resolve by")
+        self.resolve_edit.setPlaceholderText("e.g. 2027-12-31, end of 2026, in 18 months (empty: no deadline)")
+        self.resolve_hint = HintLabel("resolveByHint")
+        self.resolve_error = ErrorLabel("resolveByError")
+        self.tags_edit = QLineEdit(objectName="tagsEdit")
+        self.tags_edit.setAccessibleName("Tags")
+        self.tags_edit.setPlaceholderText("comma-separated, e.g. trade, asia")
+        self.tags_error = ErrorLabel("tagsError")
+        self.statement_edit.textChanged.connect(self._on_field_edited)
+        self.probability_spin.valueChanged.connect(self._on_field_edited)
+        self.resolve_edit.textChanged.connect(self._on_field_edited)
+        self.tags_edit.textChanged.connect(self._on_field_edited)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.addRow(buddy("&Statement:", self.statement_edit),
+                    field_with_messages(self.statement_edit, self.statement_error))
+        form.addRow(buddy("&Probability:", self.probability_spin), self.probability_spin)
+        form.addRow(buddy("Resolve &by:", self.resolve_edit),
+                    field_with_messages(self.resolve_edit, self.resolve_hint, self.resolve_error))
+        form.addRow(buddy("&Tags:", self.tags_edit), field_with_messages(self.tags_edit, self.tags_error))
+        editor = QWidget(objectName="candidateEditor")
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(self._reason)
+        editor_layout.addLayout(form)
+        return editor
 
     # ------------------------------------------------------------ public (tests, the main window)
 

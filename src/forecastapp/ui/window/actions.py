@@ -16,10 +16,9 @@ from PySide6.QtWidgets import QMenu, QToolBar
 
 if TYPE_CHECKING:
     from forecastapp.core.model import QuestionDetail
-    from forecastapp.ui.window.main_window import MainWindow
 
 
-def _adder(window: MainWindow):
+def _adder(window):
     """A function that makes one named action on `window`."""
 
     def action(name: str, text: str, slot, *, shortcut=None, tip: str = "") -> QAction:
@@ -38,7 +37,7 @@ def _adder(window: MainWindow):
     return action
 
 
-def create_actions(window: MainWindow) -> None:
+def create_actions(window) -> None:
     """Every action of the window, as `window.action_*` attributes."""
     _file_actions(window, _adder(window))
     _edit_actions(window, _adder(window))
@@ -46,7 +45,7 @@ def create_actions(window: MainWindow) -> None:
     _view_actions(window, _adder(window))
 
 
-def _file_actions(window: MainWindow, a) -> None:
+def _file_actions(window, a) -> None:
     files = window.files
     window.action_new_db = a("actionNewDatabase", "&New database…", files.new_database_dialog,
                              shortcut="Ctrl+Shift+N", tip="Create an empty ledger database")
@@ -74,7 +73,7 @@ def _file_actions(window: MainWindow, a) -> None:
     window.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
 
 
-def _edit_actions(window: MainWindow, a) -> None:
+def _edit_actions(window, a) -> None:
     window.action_undo = window.undo_stack.createUndoAction(window, "&Undo")
     window.action_undo.setObjectName("actionUndo")
     window.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -90,7 +89,7 @@ def _edit_actions(window: MainWindow, a) -> None:
                              tip="Re-read the ledger (another program may have changed it)")
 
 
-def _forecast_actions(window: MainWindow, a) -> None:
+def _forecast_actions(window, a) -> None:
     edits, files = window.edits, window.files
     window.action_add = a("actionAddForecast", "&Add forecast…", lambda: edits.add_forecast(), shortcut="Ctrl+N",
                           tip="Add a question with its first forecast")
@@ -115,7 +114,7 @@ def _forecast_actions(window: MainWindow, a) -> None:
                              tip="Hide the selected question from lists and scores (Undo brings it back)")
 
 
-def _view_actions(window: MainWindow, a) -> None:
+def _view_actions(window, a) -> None:
     window.action_show_forecasts = a("actionShowForecasts", "&Forecasts", lambda: window.show_tab(0),
                                      shortcut="Ctrl+1")
     window.action_show_scorecard = a("actionShowScorecard", "&Scorecard", lambda: window.show_tab(1),
@@ -129,7 +128,7 @@ def _view_actions(window: MainWindow, a) -> None:
     window.action_about.setMenuRole(QAction.MenuRole.AboutRole)
 
 
-def create_menus(window: MainWindow) -> None:
+def create_menus(window) -> None:
     """File, Edit, Forecast, View and Help (File > Open recent is filled as it opens)."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
@@ -175,7 +174,7 @@ def create_menus(window: MainWindow) -> None:
     help_menu.addAction(window.action_about)
 
 
-def create_tool_bar(window: MainWindow) -> QToolBar:
+def create_tool_bar(window) -> QToolBar:
     """The main tool bar: add, update, resolve, undo, redo."""
     bar = QToolBar("Main toolbar", window)
     bar.setObjectName("mainToolBar")
@@ -191,13 +190,13 @@ def create_tool_bar(window: MainWindow) -> QToolBar:
     return bar
 
 
-def row_actions(window: MainWindow) -> list[QAction]:
+def row_actions(window) -> list[QAction]:
     """The actions on the selected question, for the table's and the detail pane's context menus."""
     return [window.action_update, window.action_edit, window.action_resolve, window.action_correct,
             window.action_withdraw, window.action_delete]
 
 
-def update_actions(window: MainWindow, detail: QuestionDetail | None) -> None:
+def update_actions(window, detail: QuestionDetail | None) -> None:
     """Enable the actions that apply to the selected question (`detail`, None for none)."""
     live = detail is not None and not detail.question.deleted
     resolved = live and any(r.effective for r in detail.resolutions)
@@ -211,7 +210,7 @@ def update_actions(window: MainWindow, detail: QuestionDetail | None) -> None:
         live and detail.question.document_id is not None and detail.question.excerpt_start is not None)
 
 
-def show_about(window: MainWindow) -> None:
+def show_about(window) -> None:
     """Help > About."""
     from PySide6.QtWidgets import QMessageBox
 

@@ -8,7 +8,6 @@ the window resets what belonged to the old one (`MainWindow.database_opened`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, Slot
 from PySide6.QtWidgets import QMenu
@@ -17,9 +16,6 @@ from shiboken6 import isValid
 from forecastapp.core.errors import ForecastError
 from forecastapp.ui.operations.ledger import LedgerService
 from forecastapp.ui.settings import K_LAST_DB, K_LAST_DIR, K_RECENT, K_SCORECARD_FORMAT, MAX_RECENT, settings_list
-
-if TYPE_CHECKING:
-    from forecastapp.ui.window.main_window import MainWindow
 
 #: The scorecard export's save-dialog filters: (format, filter text, file extensions it accepts).
 SCORECARD_EXPORTS = (
@@ -54,7 +50,7 @@ def scorecard_target(path: str, selected_filter: str) -> tuple[Path, str]:
 class FileActions(QObject):
     """Databases, imports, exports and drops for one main window."""
 
-    def __init__(self, window: MainWindow, service: LedgerService, settings: QSettings) -> None:
+    def __init__(self, window, service: LedgerService, settings: QSettings) -> None:
         super().__init__(window)
         self._window = window
         self._service = service

@@ -18,13 +18,12 @@ from forecastapp.ui.settings import K_LAST_ANALYST
 if TYPE_CHECKING:
     from forecastapp.core.ledger import NewQuestion
     from forecastapp.core.model import QuestionDetail
-    from forecastapp.ui.window.main_window import MainWindow
 
 
 class LedgerActions(QObject):
     """The window's undoable writes, each behind its dialog."""
 
-    def __init__(self, window: MainWindow, service: LedgerService, settings: QSettings) -> None:
+    def __init__(self, window, service: LedgerService, settings: QSettings) -> None:
         super().__init__(window)
         self._window = window
         self._service = service

@@ -3,17 +3,12 @@ and sort order, and the last database. Settings that change results live in the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QByteArray, QSettings, Qt
 
 from forecastapp.ui.settings import K_GEOMETRY, K_HEADER, K_LAST_DB, K_SORT_DESCENDING, K_SORT_KEY, K_SPLITTER, K_STATE
 
-if TYPE_CHECKING:
-    from forecastapp.ui.window.main_window import MainWindow
 
-
-def restore_window(window: MainWindow, s: QSettings, *, first_page: bool) -> None:
+def restore_window(window, s: QSettings, *, first_page: bool) -> None:
     """Restore the saved layout, then load the table's first key list in the saved order.
 
     The first key list loads here, on this thread (prefetched at start-up when possible), so the
@@ -42,7 +37,7 @@ def restore_window(window: MainWindow, s: QSettings, *, first_page: bool) -> Non
     window.table.setSortingEnabled(True)
 
 
-def save_window(window: MainWindow, s: QSettings) -> None:
+def save_window(window, s: QSettings) -> None:
     """Save the layout, the sort order and the open database (on close)."""
     s.setValue(K_GEOMETRY, window.saveGeometry())
     s.setValue(K_STATE, window.saveState())
