@@ -19,6 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from shots import DOCS, parse_args, settle, start_app  # noqa: E402 - docs/shots.py, beside this script
+
 SHEET = DOCS.parent / "tests" / "data" / "spreadsheets" / "hand-kept.csv"
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
@@ -66,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(__doc__.splitlines()[0], argv)
 
     from forecastapp.core.store import open_ledger
-    from forecastapp.ui.conflicts_view import ConflictsDialog
-    from forecastapp.ui.import_flow import ImportDialog
-    from forecastapp.ui.service import LedgerService
+    from forecastapp.ui.dialogs.conflicts import ConflictsDialog
+    from forecastapp.ui.dialogs.import_wizard import ImportDialog
+    from forecastapp.ui.operations.ledger import LedgerService
 
     out: Path = args.out
     with tempfile.TemporaryDirectory() as tmp:

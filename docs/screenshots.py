@@ -127,7 +127,7 @@ def edit_question_shot(app, window, out: Path) -> None:
     from PySide6.QtGui import QPainter, QPalette, QPixmap
 
     from forecastapp.core import ledger
-    from forecastapp.ui.question_dialog import EditQuestionDialog
+    from forecastapp.ui.dialogs.question import EditQuestionDialog
 
     db = window.service.db
     ids = [db.execute("SELECT id FROM questions WHERE statement = ?", [e[0]]).fetchone()[0]
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from forecastapp.app import create_main_window
     from forecastapp.core.ledger import NewQuestion
-    from forecastapp.ui.question_dialog import AddForecastDialog
+    from forecastapp.ui.dialogs.question import AddForecastDialog
 
     out: Path = args.out
     with tempfile.TemporaryDirectory() as tmp:
@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         # The review of an imported assessment (an invented port, so no claim about a real one):
         # two candidates ticked, one of them edited, the one being edited selected in the text.
         from forecastapp.core.documents import import_document
-        from forecastapp.ui.review_view import DocumentReview
+        from forecastapp.ui.panels.review import DocumentReview
 
         imported = import_document(window.service.db, REVIEWED, author="J. M. Ortega",
                                    published_on=date(2024, 9, 10), today=TODAY, now=NOW)

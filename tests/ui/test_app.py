@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from forecastapp.app import create_main_window
-from forecastapp.ui.service import ResolutionInput
+from forecastapp.ui.operations.ledger import ResolutionInput
 
 
 def _env(tmp_path) -> dict[str, str]:
@@ -80,10 +80,11 @@ def test_the_app_start_does_not_import_dialogs_charts_or_numpy(seeded_path, tmp_
         "import sys\n"
         "from forecastapp.ui import app\n"
         f"w = app.create_main_window({str(seeded_path)!r}, defer_secondary=True)\n"
-        "lazy = ('forecastapp.ui.question_dialog', 'forecastapp.ui.resolve_dialog', 'forecastapp.ui.tasks',\n"
-        "        'forecastapp.core.ledger', 'forecastapp.core.transfer', 'PySide6.QtCharts', 'numpy',\n"
-        "        'sqlite_utils', 'forecastapp.core.migrations', 'forecastapp.ui.detail_pane',\n"
-        "        'forecastapp.ui.import_flow', 'forecastapp.ui.conflicts_view', 'platformdirs')\n"
+        "lazy = ('forecastapp.ui.dialogs.question', 'forecastapp.ui.dialogs.resolve',\n"
+        "        'forecastapp.ui.operations.tasks', 'forecastapp.core.ledger', 'forecastapp.core.transfer',\n"
+        "        'PySide6.QtCharts', 'numpy',\n"
+        "        'sqlite_utils', 'forecastapp.core.migrations', 'forecastapp.ui.panels.detail',\n"
+        "        'forecastapp.ui.dialogs.import_wizard', 'forecastapp.ui.dialogs.conflicts', 'platformdirs')\n"
         "print(','.join(m for m in lazy if m in sys.modules))\n"
         "w.service.close()\n"
     )

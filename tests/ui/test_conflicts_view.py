@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMenu, QPushButton, QTableWidget
+from team import AGREED, DISPUTED, LATER, NOW, TODAY, ann_and_bo, resolve_differently
 
 from forecastapp.core.merge import merge_ledger
-from forecastapp.ui.conflicts_view import ConflictsDialog
-from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
-from team import AGREED, DISPUTED, LATER, NOW, TODAY, ann_and_bo, resolve_differently
+from forecastapp.ui.dialogs.conflicts import ConflictsDialog
+from forecastapp.ui.models.ledger_table import COL_STATEMENT, COL_STATUS
 
 
 @pytest.fixture

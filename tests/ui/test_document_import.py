@@ -11,11 +11,12 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from forecastapp.ui.document_import import DocumentImporter, DocumentInfo, DocumentInfoDialog
-from forecastapp.ui.look import tone
-from forecastapp.ui.review_data import load_review
-from forecastapp.ui.review_view import DocumentReview
-from forecastapp.ui.widgets import ErrorLabel
+from forecastapp.ui.dialogs.document_info import DocumentInfo, DocumentInfoDialog
+from forecastapp.ui.operations.review import load_review
+from forecastapp.ui.panels.review import DocumentReview
+from forecastapp.ui.widgets.fields import ErrorLabel
+from forecastapp.ui.widgets.look import tone
+from forecastapp.ui.window.document_import import DocumentImporter
 
 TEXT = (
     "Outlook for Veska\n\n"

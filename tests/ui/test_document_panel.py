@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QComboBox, QTextEdit, QToolButton, Q
 
 from forecastapp.core import ledger as ops
 from forecastapp.core.resources import read_text
-from forecastapp.ui.document_panel import DocumentPanel, Utf16Offsets
-from forecastapp.ui.service import LedgerService
+from forecastapp.ui.operations.ledger import LedgerService
+from forecastapp.ui.panels.document import DocumentPanel, Utf16Offsets
 from tests.conftest import NOW, TODAY
 
 

@@ -7,9 +7,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit
 
 from forecastapp.core.store import open_ledger
-from forecastapp.ui.ledger_model import COL_STATEMENT
-from forecastapp.ui.question_dialog import EditQuestionDialog
-from forecastapp.ui.service import QuestionEdit
+from forecastapp.ui.dialogs.question import EditQuestionDialog
+from forecastapp.ui.models.ledger_table import COL_STATEMENT
+from forecastapp.ui.operations.ledger import QuestionEdit
 from tests.ui.conftest import child, run_modal
 
 
@@ -135,7 +135,7 @@ def test_editing_what_a_resolved_question_asks_warns_that_every_forecast_is_mark
     from datetime import date
 
     from forecastapp.core.model import Outcome
-    from forecastapp.ui.service import ResolutionInput
+    from forecastapp.ui.operations.ledger import ResolutionInput
 
     detail = _first(window)
     window.service.resolve(detail.question.id, ResolutionInput(outcome=Outcome.NO, resolved_on=date(2026, 6, 1),

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from forecastapp.core.store import open_ledger
-from forecastapp.ui.ledger_model import COL_BRIER, COL_PROBABILITY, COL_STATEMENT, COL_STATUS, IdRole
+from forecastapp.ui.models.ledger_table import COL_BRIER, COL_PROBABILITY, COL_STATEMENT, COL_STATUS, IdRole
 from tests.ui.conftest import child, run_modal
 
 

@@ -12,10 +12,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QMenu
 
 from forecastapp.core.store import open_ledger
-from forecastapp.ui import import_data
-from forecastapp.ui.conflicts_view import ConflictsDialog
-from forecastapp.ui.import_flow import PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
-from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
+from forecastapp.ui.dialogs.conflicts import ConflictsDialog
+from forecastapp.ui.dialogs.import_wizard import PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
+from forecastapp.ui.models.ledger_table import COL_STATEMENT, COL_STATUS
+from forecastapp.ui.operations import imports
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HAND_KEPT = DATA / "spreadsheets" / "hand-kept.csv"
@@ -182,7 +182,7 @@ def test_importing_the_same_file_again_previews_nothing_new(qtbot, empty_window)
 def test_cancel_during_the_import_writes_nothing(qtbot, empty_window, monkeypatch):
     window = empty_window
     gate = threading.Event()
-    real = import_data.run_import
+    real = imports.run_import
 
     def held(db_path, plan, *, source, now, progress):
         def report(done: int, total: int) -> None:
@@ -192,7 +192,7 @@ def test_cancel_during_the_import_writes_nothing(qtbot, empty_window, monkeypatc
 
         return real(db_path, plan, source=source, now=now, progress=report)
 
-    monkeypatch.setattr(import_data, "run_import", held)
+    monkeypatch.setattr(imports, "run_import", held)
     dialog = _open(qtbot, window, HAND_KEPT)
     _click(qtbot, dialog.next_button)
     _click(qtbot, dialog.next_button)
@@ -288,7 +288,15 @@ def test_an_import_that_flags_a_conflict_offers_to_settle_it(qtbot, empty_window
 
 
 def test_every_control_has_an_accessible_name(qtbot, empty_window):
-    from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHeaderView, QLineEdit, QProgressBar, QPushButton, QWidget
+    from PySide6.QtWidgets import (
+        QAbstractItemView,
+        QCheckBox,
+        QHeaderView,
+        QLineEdit,
+        QProgressBar,
+        QPushButton,
+        QWidget,
+    )
 
     dialog = _open(qtbot, empty_window, HAND_KEPT)
     _click(qtbot, dialog.next_button)
@@ -352,7 +360,7 @@ def test_a_tracker_import_that_flags_a_conflict_ends_its_progress_at_the_total_i
     # The Fed question imported while open, then resolved here the other way than the file says.
     open_fed = replace(plan, questions=tuple(replace(q, resolution=None) if q.statement.startswith("Will the Fed")
                                              else q for q in plan.questions))
-    import_data.run_import(path, open_fed, source=FATEBOOK, now=now, progress=lambda done, total: None)
+    imports.run_import(path, open_fed, source=FATEBOOK, now=now, progress=lambda done, total: None)
     db = open_ledger(path, seed=False)
     try:
         fed = db.execute("SELECT id FROM questions WHERE statement LIKE 'Will the Fed%'").fetchone()[0]
@@ -361,7 +369,7 @@ def test_a_tracker_import_that_flags_a_conflict_ends_its_progress_at_the_total_i
         db.close()
 
     calls = []
-    report = import_data.run_import(path, plan, source=FATEBOOK, now=now, progress=lambda *call: calls.append(call))
+    report = imports.run_import(path, plan, source=FATEBOOK, now=now, progress=lambda *call: calls.append(call))
     assert len(report.conflicts) == 1
     counts = plan.counts()
     analysts = {f.analyst.casefold() for q in plan.questions for f in q.forecasts}

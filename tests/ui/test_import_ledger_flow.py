@@ -11,15 +11,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
+from team import AGREED, DISPUTED, LATER, NOW, TODAY, ann_and_bo, question_id, resolve_differently
 
 from forecastapp.core import ledger as L
 from forecastapp.core.store import open_ledger
 from forecastapp.core.transfer import write_export
-from forecastapp.ui import import_data
-from forecastapp.ui.conflicts_view import ConflictsDialog
-from forecastapp.ui.import_flow import PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
-from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS
-from team import AGREED, DISPUTED, LATER, NOW, TODAY, ann_and_bo, question_id, resolve_differently
+from forecastapp.ui.dialogs.conflicts import ConflictsDialog
+from forecastapp.ui.dialogs.import_wizard import PAGE_PREVIEW, PAGE_SOURCE, ImportDialog
+from forecastapp.ui.models.ledger_table import COL_STATEMENT, COL_STATUS
+from forecastapp.ui.operations import imports
 
 FRESH = "Will the tram line open by autumn?"
 
@@ -196,7 +196,7 @@ def test_merging_another_analysts_database_flags_the_conflict_for_the_conflicts_
 def test_cancelling_a_merge_leaves_the_ledger_as_it_was(qtbot, ann_window, team, monkeypatch):
     window = ann_window
     gate = threading.Event()
-    real = import_data.run_ledger_import
+    real = imports.run_ledger_import
 
     def held(db_path, data, *, source, fmt, now, progress):
         def report(done: int, total: int) -> None:
@@ -206,7 +206,7 @@ def test_cancelling_a_merge_leaves_the_ledger_as_it_was(qtbot, ann_window, team,
 
         return real(db_path, data, source=source, fmt=fmt, now=now, progress=report)
 
-    monkeypatch.setattr(import_data, "run_ledger_import", held)
+    monkeypatch.setattr(imports, "run_ledger_import", held)
     dialog = _choose_in_import_ledger(qtbot, window, monkeypatch, team[1])
     _wait_preview(qtbot, dialog)
     _click(qtbot, dialog.import_button)
@@ -248,7 +248,7 @@ def test_a_scripted_ledger_import_flags_a_different_resolution_and_keeps_ours(qt
     assert blocker.args[0].endswith("1 conflicting resolution flagged")
     window.reload()
     assert _table(window)[DISPUTED] == "resolved yes"  # ours stays in force
-    assert [c.question_id for c in import_data.conflicts(window.service)] == [question_id(window.service.db, DISPUTED)]
+    assert [c.question_id for c in imports.conflicts(window.service)] == [question_id(window.service.db, DISPUTED)]
 
 
 def test_the_origin_says_import_for_an_export_and_merge_for_a_database(tmp_path):
@@ -263,8 +263,8 @@ def test_the_origin_says_import_for_an_export_and_merge_for_a_database(tmp_path)
     empty = tmp_path / "empty.db"
     open_ledger(empty, seed=False).close()
     for name, fmt in (("bo.json", "ledger"), ("bo.db", "ledger-db")):
-        data = import_data.read_ledger_source(tmp_path / name, now=LATER)[0]
-        import_data.run_ledger_import(empty, data, source=tmp_path / name, fmt=fmt, now=LATER,
+        data = imports.read_ledger_source(tmp_path / name, now=LATER)[0]
+        imports.run_ledger_import(empty, data, source=tmp_path / name, fmt=fmt, now=LATER,
                                       progress=lambda done, total: None)
     conn = sqlite3.connect(empty)
     try:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from team import LATER, ann_and_bo
 
 from forecastapp.core.store import open_ledger
 from forecastapp.core.transfer import write_export
-from forecastapp.ui.import_flow import ImportDialog
-from team import LATER, ann_and_bo
+from forecastapp.ui.dialogs.import_wizard import ImportDialog
 from tests.core.tampering import tamper
 
 

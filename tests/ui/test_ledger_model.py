@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QTableView
 from forecastapp.core import ledger, store
 from forecastapp.core.model import Outcome
 from forecastapp.core.queries import QuestionFilter
-from forecastapp.ui import look
-from forecastapp.ui.ledger_model import (
+from forecastapp.ui.models.ledger_table import (
     BLOCK_SIZE,
     COL_BRIER,
     COL_PROBABILITY,
@@ -24,7 +23,8 @@ from forecastapp.ui.ledger_model import (
     IdRole,
     LedgerTableModel,
 )
-from forecastapp.ui.service import LedgerService
+from forecastapp.ui.operations.ledger import LedgerService
+from forecastapp.ui.widgets import look
 
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
@@ -104,7 +104,7 @@ def test_cells_show_percent_status_and_brier(seeded_service):
 
 
 def _resolution(outcome: str):
-    from forecastapp.ui.service import ResolutionInput
+    from forecastapp.ui.operations.ledger import ResolutionInput
 
     return ResolutionInput(outcome=Outcome(outcome), resolved_on=date(2025, 12, 31), evidence="test")
 

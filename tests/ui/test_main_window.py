@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from forecastapp.core.resources import read_text
-from forecastapp.ui.ledger_model import COL_STATEMENT, COL_STATUS, IdRole
+from forecastapp.ui.models.ledger_table import COL_STATEMENT, COL_STATUS, IdRole
 from tests.ui.conftest import child
 
 SEED = json.loads(read_text("seed/north-korea-2023-outlook.json"))
@@ -256,8 +256,8 @@ def _unnamed_controls(root: QWidget) -> list[str]:
 
 
 def test_dialog_controls_have_accessible_names(window, qtbot):
-    from forecastapp.ui.question_dialog import AddForecastDialog, EditQuestionDialog, UpdateForecastDialog
-    from forecastapp.ui.resolve_dialog import ResolveDialog
+    from forecastapp.ui.dialogs.question import AddForecastDialog, EditQuestionDialog, UpdateForecastDialog
+    from forecastapp.ui.dialogs.resolve import ResolveDialog
 
     window.table.selectRow(0)
     detail = window.detail_pane.detail
@@ -281,8 +281,8 @@ def test_recent_menu_reopens_an_earlier_database(window, seeded_path, tmp_path):
 
 def test_the_running_app_builds_the_scorecard_and_document_tabs_when_first_shown(qtbot, seeded_path, ui_settings):
     from forecastapp.app import create_main_window
-    from forecastapp.ui.document_panel import DocumentPanel
-    from forecastapp.ui.scorecard_panel import ScorecardPanel
+    from forecastapp.ui.panels.document import DocumentPanel
+    from forecastapp.ui.panels.scorecard import ScorecardPanel
     from tests.ui.conftest import NOW, TODAY
 
     window = create_main_window(seeded_path, settings=ui_settings, now=lambda: NOW, today=lambda: TODAY,

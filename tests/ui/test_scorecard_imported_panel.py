@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QLabel
 
 from forecastapp.core import ledger as ops
 from forecastapp.core.merge import Origin, bring_in
-from forecastapp.ui.scorecard_panel import ScorecardPanel
-from forecastapp.ui.service import LedgerService
+from forecastapp.ui.operations.ledger import LedgerService
+from forecastapp.ui.panels.scorecard import ScorecardPanel
 from tests.conftest import NOW, TODAY
 
 WAIT_MS = 15_000

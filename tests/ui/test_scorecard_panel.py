@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QTableWid
 
 from forecastapp.core import ledger as ops
 from forecastapp.core.resources import read_text
-from forecastapp.ui import scorecard_panel
-from forecastapp.ui.scorecard_panel import ScorecardPanel
-from forecastapp.ui.service import LedgerService
+from forecastapp.ui.operations.ledger import LedgerService
+from forecastapp.ui.panels import scorecard as scorecard_panel
+from forecastapp.ui.panels.scorecard import ScorecardPanel
 from tests.conftest import NOW, TODAY
 
 WAIT_MS = 15_000
@@ -307,7 +307,7 @@ def test_every_control_has_an_accessible_name(hand_panel):
 
 
 def test_qt_charts_is_not_imported_until_a_chart_is_drawn():
-    code = ("import sys; import forecastapp.ui.scorecard_panel; "
+    code = ("import sys; import forecastapp.ui.panels.scorecard; "
             "print('PySide6.QtCharts' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from forecastapp.core.store import open_ledger
-from forecastapp.ui.tasks import BackgroundTask, Cancelled
+from forecastapp.ui.operations.tasks import BackgroundTask, Cancelled
 
 
 def _question_count(path) -> int:
@@ -96,10 +96,10 @@ def test_cancelling_an_import_midway_rolls_it_back(make_window, tmp_path, qtbot,
 
     # Hold the worker inside the core's import transaction (at its 1,000th record) until the test
     # has pressed Cancel, so the cancel lands midway through the writes.
-    from forecastapp.ui import service
+    from forecastapp.ui.operations import imports
 
     reached, gate = threading.Event(), threading.Event()
-    real = service.import_ledger_file
+    real = imports.import_ledger_file
 
     def held_import(db_path, source, progress, *, now):
         class Held:
@@ -114,12 +114,12 @@ def test_cancelling_an_import_midway_rolls_it_back(make_window, tmp_path, qtbot,
 
         return real(db_path, source, Held(), now=now)
 
-    monkeypatch.setattr(service, "import_ledger_file", held_import)
+    monkeypatch.setattr(imports, "import_ledger_file", held_import)
     task = window.import_ledger(export)
     assert reached.wait(10), "the import never reached its 1,000th record"
     from PySide6.QtWidgets import QPushButton
 
-    progress_dialog = window.findChild(type(window._progress), "progressDialog")
+    progress_dialog = window.findChild(type(window.files.progress), "progressDialog")
     cancel = progress_dialog.findChild(QPushButton)
     assert cancel.text() == "Cancel"
     cancel.click()

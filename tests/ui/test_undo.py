@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QMessageBox
 from forecastapp.core.ledger import NewQuestion
 from forecastapp.core.model import Outcome
 from forecastapp.core.store import open_ledger
-from forecastapp.ui.ledger_model import COL_PROBABILITY, COL_STATEMENT, COL_STATUS, IdRole
-from forecastapp.ui.question_dialog import AddForecastDialog, AddForecastResult, UpdateForecastDialog
-from forecastapp.ui.resolve_dialog import CorrectResolutionDialog, ResolveDialog
-from forecastapp.ui.service import ForecastInput, ResolutionInput
+from forecastapp.ui.dialogs.question import AddForecastDialog, AddForecastResult, UpdateForecastDialog
+from forecastapp.ui.dialogs.resolve import CorrectResolutionDialog, ResolveDialog
+from forecastapp.ui.models.ledger_table import COL_PROBABILITY, COL_STATEMENT, COL_STATUS, IdRole
+from forecastapp.ui.operations.ledger import ForecastInput, ResolutionInput
 
 TODAY = date(2026, 11, 28)
 

@@ -20,13 +20,14 @@ from forecastapp.core import ledger as ops
 from forecastapp.core.model import Outcome
 from forecastapp.core.resources import read_text
 from forecastapp.core.store import open_ledger
-from forecastapp.ui import integrity_check, scorecard_panel
-from forecastapp.ui.document_panel import DocumentPanel
-from forecastapp.ui.main_window import scorecard_target
-from forecastapp.ui.question_dialog import AddForecastDialog
-from forecastapp.ui.resolve_dialog import ResolveDialog
-from forecastapp.ui.scorecard_panel import ScorecardPanel
-from forecastapp.ui.service import ResolutionInput
+from forecastapp.ui.dialogs.question import AddForecastDialog
+from forecastapp.ui.dialogs.resolve import ResolveDialog
+from forecastapp.ui.operations import integrity
+from forecastapp.ui.operations.ledger import ResolutionInput
+from forecastapp.ui.panels import scorecard as scorecard_panel
+from forecastapp.ui.panels.document import DocumentPanel
+from forecastapp.ui.panels.scorecard import ScorecardPanel
+from forecastapp.ui.window.file_actions import scorecard_target
 from tests.ui.conftest import NOW, TODAY, child
 
 SEED = json.loads(read_text("seed/north-korea-2023-outlook.json"))
@@ -350,9 +351,9 @@ class _Flag:
 
 
 def test_the_child_process_check_agrees_with_the_core(seeded_path):
-    assert integrity_check.verify_in_child(seeded_path, _Flag()).ok
+    assert integrity.verify_in_child(seeded_path, _Flag()).ok
     position = _tamper_forecast(seeded_path, 2)
-    state = integrity_check.verify_in_child(seeded_path, _Flag())
+    state = integrity.verify_in_child(seeded_path, _Flag())
     assert (state.ok, state.broken_at, state.checked) == (False, position, position - 1)
 
 
@@ -369,7 +370,7 @@ def test_cancelling_the_check_kills_the_child(seeded_path, monkeypatch):
 
     monkeypatch.setattr(subprocess, "Popen", spy)
     with pytest.raises(KeyboardInterrupt):
-        integrity_check.verify_in_child(seeded_path, _Flag(cancel_after=0), poll_s=0.001)
+        integrity.verify_in_child(seeded_path, _Flag(cancel_after=0), poll_s=0.001)
     assert started and started[0].poll() is not None  # ended, not left running
 
 
@@ -377,14 +378,14 @@ def test_a_missing_ledger_is_a_one_line_failure(tmp_path):
     from forecastapp.core.errors import StoreError
 
     with pytest.raises(StoreError, match="no ledger at"):
-        integrity_check.verify_in_child(tmp_path / "gone.db", _Flag())
+        integrity.verify_in_child(tmp_path / "gone.db", _Flag())
     assert not (tmp_path / "gone.db").exists()
 
 
 def test_switching_to_a_dark_palette_recolours_the_table(window, qtbot, qapp):
     from PySide6.QtGui import QColor, QPalette
 
-    from forecastapp.ui.ledger_model import COL_STATUS
+    from forecastapp.ui.models.ledger_table import COL_STATUS
 
     model = window.model
     due = next(r for r in range(model.rowCount()) if model.data(model.index(r, COL_STATUS)) == "due")
@@ -408,16 +409,16 @@ def test_cancelling_an_export_while_it_scores_writes_nothing(scored_window, qtbo
 
     from PySide6.QtWidgets import QProgressDialog, QPushButton
 
-    from forecastapp.ui import service
+    from forecastapp.ui.operations import scorecard
 
     release = threading.Event()
-    original = service.read_scorecard
+    original = scorecard.read_scorecard
 
     def slow(*args, **kwargs):
         release.wait(5)  # scoring a big ledger: the user has time to press Cancel
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(service, "read_scorecard", slow)
+    monkeypatch.setattr(scorecard, "read_scorecard", slow)
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a: (str(tmp_path / "card.pdf"), "PDF (*.pdf)")))
     scored_window.action_export_scorecard.trigger()

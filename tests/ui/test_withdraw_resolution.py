@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QPushButton
 from forecastapp.core import ledger as ops
 from forecastapp.core.model import Outcome
 from forecastapp.core.store import open_ledger
-from forecastapp.ui.ledger_model import COL_STATUS
+from forecastapp.ui.models.ledger_table import COL_STATUS
 from tests.ui.conftest import NOW, TODAY, child, run_modal
 
 

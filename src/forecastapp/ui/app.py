@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from forecastapp.ui.main_window import MainWindow
-    from forecastapp.ui.service import KeyPrefetch
+    from forecastapp.ui.operations.rows import KeyPrefetch
+    from forecastapp.ui.window.main_window import MainWindow
 
 ORGANIZATION = "forecastapp"
 APPLICATION = "forecastapp"
@@ -77,9 +77,9 @@ def create_main_window(
     """
     ensure_application()
     from forecastapp.core.model import utc_now
-    from forecastapp.ui import look
-    from forecastapp.ui.main_window import MainWindow
-    from forecastapp.ui.service import LedgerService
+    from forecastapp.ui.operations.ledger import LedgerService
+    from forecastapp.ui.widgets import look
+    from forecastapp.ui.window.main_window import MainWindow
 
     service = LedgerService.open(Path(db_path), now=now or utc_now, today=today or date.today, prefetch=prefetch)
     window = MainWindow(service, settings=settings, defer_secondary=defer_secondary, background=background)
@@ -101,8 +101,8 @@ def _start_prefetch(db_path: Path) -> KeyPrefetch | None:
     from PySide6.QtCore import QSettings
 
     from forecastapp.core.queries import QuestionFilter
-    from forecastapp.ui.service import BLOCK_SIZE, DEFAULT_SORT, KeyPrefetch, KeyQuery
-    from forecastapp.ui.ui_settings import K_SORT_DESCENDING, K_SORT_KEY, settings_bool
+    from forecastapp.ui.operations.rows import BLOCK_SIZE, DEFAULT_SORT, KeyPrefetch, KeyQuery
+    from forecastapp.ui.settings import K_SORT_DESCENDING, K_SORT_KEY, settings_bool
 
     try:
         if not db_path.is_file() or db_path.stat().st_size == 0:
@@ -122,10 +122,11 @@ def run(db_path: Path, *, exit_after_paint: bool = False) -> int:
     # The Qt-free modules the window needs load before PySide6 does: once PySide6 is imported it
     # inspects the source of every module imported after it (for its `__feature__` switches),
     # about 0.3 ms a module.
-    import forecastapp.core.probability  # noqa: F401
-    import forecastapp.ui.service  # noqa: F401
-    import forecastapp.ui.ui_settings  # noqa: F401
     from PySide6.QtCore import QCoreApplication
+
+    import forecastapp.core.probability  # noqa: F401
+    import forecastapp.ui.operations.ledger  # noqa: F401
+    import forecastapp.ui.settings  # noqa: F401
 
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
@@ -168,7 +169,7 @@ def _last_database_if_default(db_path: Path) -> Path:
     from PySide6.QtCore import QSettings
 
     from forecastapp.core.store import DEFAULT_DB_NAME, ENV_VAR, default_db_path
-    from forecastapp.ui.ui_settings import K_LAST_DB
+    from forecastapp.ui.settings import K_LAST_DB
 
     # The name first: a database given with --db is rarely called forecasts.db, and then the
     # default path (which loads platformdirs) need not be worked out at all.

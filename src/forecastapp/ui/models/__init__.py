@@ -1,0 +1,1 @@
+"""Qt item models: the ledger table's model (`ledger_table`)."""
