@@ -44,7 +44,7 @@ def _seed_counts() -> dict[str, int]:
 
 def test_window_has_the_automation_names_title_and_shortcuts(window, seeded_path):
     assert window.objectName() == "MainWindow"
-    assert window.windowTitle() == f"forecastapp — {seeded_path.name}"
+    assert window.windowTitle() == seeded_path.name  # Qt adds " — forecastapp" once (issue 14, item 9)
     for cls, name in ((QTableView, "forecastTable"), (QLineEdit, "searchField"), (QWidget, "detailPane"),
                       (QWidget, "scorecardView"), (QWidget, "documentView")):
         child(window, cls, name)
@@ -198,7 +198,7 @@ def test_new_database_starts_empty_and_joins_the_recent_list(window, tmp_path, m
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.new_database_dialog()
     assert window.model.rowCount() == 0
-    assert window.windowTitle() == "forecastapp — fresh.db"
+    assert window.windowTitle() == "fresh.db"
     assert window.recent_files()[0] == str(target)
     assert window.findChild(QWidget, "resultCount").text() == "0 questions"
 

@@ -66,6 +66,9 @@ class ResolveDialog(QDialog):
         self.outcome_combo = QComboBox()
         self.outcome_combo.setObjectName("outcomeCombo")
         self.outcome_combo.setAccessibleName("Outcome")
+        # Nothing is chosen at first: a resolution is a claim to make on purpose, not a default to accept
+        # with Enter (Down+Enter used to record "no" with no evidence before the evidence field was reached).
+        self.outcome_combo.addItem("Choose the outcome\u2026", None)
         for outcome, label in OUTCOME_LABELS.items():
             self.outcome_combo.addItem(label, outcome.value)
 
@@ -153,12 +156,18 @@ class ResolveDialog(QDialog):
             self.outcome_combo.setCurrentIndex(self.outcome_combo.findData(Outcome.ANNULLED.value))
         self._revalidate()
 
-    def outcome(self) -> Outcome:
-        """The outcome picked in the combo."""
-        return Outcome(self.outcome_combo.currentData())
+    def outcome(self) -> Outcome | None:
+        """The outcome picked in the combo (None until one is chosen)."""
+        data = self.outcome_combo.currentData()
+        return None if data is None else Outcome(data)
 
     @Slot()
     def _revalidate(self) -> None:
+        if self.outcome() is None:
+            self.ok_button.setEnabled(False)
+            self.form_error.show_error(None)
+            self.resolved_on_note.hide()
+            return
         ok = True
         value = self.result_values()
         if self.EVIDENCE_REQUIRED and not value.evidence:
@@ -186,8 +195,10 @@ class ResolveDialog(QDialog):
 
     def result_values(self) -> ResolutionInput:
         """The resolution as entered."""
+        outcome = self.outcome()
+        assert outcome is not None, "the OK button stays disabled until an outcome is chosen"
         return ResolutionInput(
-            outcome=self.outcome(),
+            outcome=outcome,
             resolved_on=from_qdate(self.resolved_on_edit.date()),
             evidence=self.evidence_edit.toPlainText().strip(),
             condition_not_met=self.condition_check.isChecked(),

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from shiboken6 import isValid
 
 from forecastapp.core.model import QuestionRow
@@ -61,7 +61,8 @@ HEADER_TIPS = {
     COL_ANALYST: "Who made the latest forecast",
     COL_MADE_ON: "When the latest forecast was made",
     COL_STATUS: "Open, due (past its resolve-by date), resolved yes/no, or annulled",
-    COL_BRIER: "Brier score of the final forecasts once resolved (0 is perfect, lower is better)",
+    COL_BRIER: ("Brier score of the final forecasts once resolved (0 is perfect, lower is better): green at 0.09 or "
+                "less, red above 0.25 (worse than always saying 50%)"),
 }
 
 #: Which `queries.SORT_KEYS` entry each column sorts by.
@@ -511,7 +512,7 @@ class LedgerTableModel(QAbstractTableModel):
         texts = tuple(display_text(row, col) for col in range(COLUMN_COUNT))
         colours = tuple(
             colour if col == COL_STATUS or (col == COL_RESOLVE_BY and due)
-            or (col == COL_BRIER and row.brier is not None) else None
+            else brier_tone(row.brier) if col == COL_BRIER else None
             for col in range(COLUMN_COUNT)
         )
         if due and self._bold is None:
@@ -524,6 +525,22 @@ class LedgerTableModel(QAbstractTableModel):
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+
+#: A Brier score is coloured by its quality, not by the outcome: green when the final forecasts were
+#: within 30 points of what happened (0.09 or less), red when worse than always saying 50% (over 0.25).
+GOOD_BRIER = 0.09
+POOR_BRIER = 0.25
+
+
+def brier_tone(brier: float | None) -> QColor | None:
+    """The colour of a Brier score in the table: good, poor, or none for what lies between."""
+    if brier is None:
+        return None
+    if brier <= GOOD_BRIER:
+        return look.tone("yes")
+    if brier > POOR_BRIER:
+        return look.tone("no")
+    return None
 _FONT = int(Qt.ItemDataRole.FontRole.value)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole.value)

@@ -259,7 +259,8 @@ class MainWindow(QMainWindow):
         actions.update_actions(self, self.selected_detail())
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"forecastapp — {self._service.path.name}")
+        # Qt adds the application's display name ("— forecastapp") itself: the file name is the title.
+        self.setWindowTitle(self._service.path.name)
         self.setWindowFilePath(str(self._service.path))
 
     @Slot(str)

@@ -1,0 +1,45 @@
+"""Issue 14: what a new user hit in the first hour, in the desktop app."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox
+
+from forecastapp.core import ledger as ops
+from forecastapp.core.queries import question_detail
+from forecastapp.ui.dialogs.resolve import ResolveDialog
+from forecastapp.ui.models.ledger_table import brier_tone
+from forecastapp.ui.operations.ledger import LedgerService
+from forecastapp.ui.widgets import look
+from tests.conftest import NOW, TODAY
+
+
+@pytest.fixture
+def dialog(qtbot, ledger, db_path):
+    qid, _ = ops.create_forecast(ledger, ops.NewQuestion(statement="Rain?"), analyst="Ann", probability=0.6,
+                                 made_on=date(2026, 11, 1), today=TODAY, now=NOW)
+    service = LedgerService(ledger, db_path, now=lambda: NOW, today=lambda: TODAY)
+    widget = ResolveDialog(service, question_detail(ledger, qid, today=TODAY))
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_the_resolve_dialog_starts_with_no_outcome_and_enter_records_nothing(qtbot, dialog):
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    combo = dialog.findChild(QComboBox, "outcomeCombo")
+    assert dialog.outcome() is None and combo.currentText().startswith("Choose")
+    assert not ok.isEnabled()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # the keys that used to resolve "no" at once
+    assert dialog.outcome() is not None and ok.isEnabled()
+    combo.setCurrentIndex(0)
+    assert not ok.isEnabled()
+
+
+def test_the_brier_column_is_coloured_by_quality_not_by_outcome(qapp):
+    assert brier_tone(0.003) == look.tone("yes")  # a 5% on a "no": good, not red
+    assert brier_tone(0.16) is None
+    assert brier_tone(0.49) == look.tone("no")
+    assert brier_tone(None) is None
