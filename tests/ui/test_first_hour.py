@@ -43,3 +43,32 @@ def test_the_brier_column_is_coloured_by_quality_not_by_outcome(qapp):
     assert brier_tone(0.16) is None
     assert brier_tone(0.49) == look.tone("no")
     assert brier_tone(None) is None
+
+
+@pytest.mark.parametrize(("typed", "shown", "term"), [("70", "70.0%", None), ("likely", "67.5%", "likely"),
+                                                      ("0.7", "0.7%", None), ("42.5%", "42.5%", None)])
+def test_the_probability_field_reads_typing_with_the_core_parser(qtbot, typed, shown, term):
+    from forecastapp.ui.widgets.fields import ProbabilityInput
+
+    field = ProbabilityInput()
+    qtbot.addWidget(field)
+    field.show()
+    field.spin.lineEdit().selectAll()
+    qtbot.keyClicks(field.spin.lineEdit(), typed)
+    field.spin.interpretText()
+    assert field.is_valid()
+    assert field.spin.text() == shown and field.term() == term
+
+
+@pytest.mark.parametrize("typed", ["120%", "100", "likelyy"])
+def test_what_the_probability_field_cannot_read_is_said_beside_it_not_truncated(qtbot, typed):
+    from forecastapp.ui.widgets.fields import ProbabilityInput
+
+    field = ProbabilityInput()
+    qtbot.addWidget(field)
+    field.show()
+    field.spin.lineEdit().selectAll()
+    qtbot.keyClicks(field.spin.lineEdit(), typed)
+    assert typed.rstrip("%") in field.spin.lineEdit().text()  # every keystroke arrived
+    assert not field.is_valid()
+    assert field.error.isVisible() and field.error.text()

@@ -7,12 +7,13 @@ validity may have changed so the dialog can enable or disable OK.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
 from PySide6.QtCore import QDate, QSignalBlocker, QStringListModel, Qt, Signal, Slot
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
@@ -148,6 +149,43 @@ def term_for(p: float) -> EstimativeTerm | None:
     return last if p == last.high else None
 
 
+def read_percent(text: str) -> float:
+    """What a percent field's text means, as a fraction, read by the core's parser; raises ForecastError.
+
+    In a percent field a bare number is a percent ("70" and "0.7" are 70% and 0.7%), and a word of
+    estimative probability is its ICD 203 value ("likely" is 67.5%).
+    """
+    typed = text.strip().removesuffix("%").strip()
+    if re.fullmatch(r"[0-9]*[.,]?[0-9]+", typed):
+        return parse_probability(f"{typed.replace(',', '.')}%").value
+    return parse_probability(typed).value
+
+
+class _PercentSpin(QDoubleSpinBox):
+    """The percent box, reading what is typed with the core's parser instead of Qt's digit filter.
+
+    Qt's own validation dropped keystrokes it could not place: "120" stayed "12", "100" became "10" and
+    letters never arrived. Here any text may stand while it is typed (it is only "intermediate"), the
+    value is what the core reads from it, and what it cannot read is said beside the field.
+    """
+
+    def validate(self, text: str, pos: int) -> object:  # noqa: D102 (Qt override)
+        try:
+            read_percent(text)
+        except ForecastError:
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Acceptable, text, pos
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt override)
+        try:
+            return round(read_percent(text) * 100.0, 1)
+        except ForecastError:
+            return self.value()
+
+    def fixup(self, text: str) -> str:  # noqa: D102 (Qt override): leave what was typed for the message
+        return text
+
+
 class ProbabilityInput(QWidget):
     """A percent spin box, a slider and an estimative-term combo that always show the same value.
 
@@ -160,7 +198,7 @@ class ProbabilityInput(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.spin = QDoubleSpinBox()
+        self.spin = _PercentSpin()
         self.spin.setObjectName("probabilityEdit")
         self.spin.setAccessibleName("Probability in percent")
         self.spin.setToolTip("Probability that the statement comes true, 0.1% to 99.9%")
@@ -170,7 +208,8 @@ class ProbabilityInput(QWidget):
         self.spin.setSuffix("%")
         self.spin.setValue(50.0)
         self.spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.spin.setMinimumWidth(self.spin.fontMetrics().horizontalAdvance("99.9%") + 48)
+        # Room for a typed word ("unlikely") as well as a number.
+        self.spin.setMinimumWidth(self.spin.fontMetrics().horizontalAdvance("unlikely%") + 48)
 
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("probabilitySlider")
@@ -227,8 +266,8 @@ class ProbabilityInput(QWidget):
         self.spin.setValue(round(p * 100.0, 1))
 
     def is_valid(self) -> bool:
-        """Whether the spin box holds an acceptable probability (not half-typed or out of range)."""
-        return self.spin.hasAcceptableInput()
+        """Whether the spin box holds an acceptable probability (not half-typed, unreadable or out of range)."""
+        return self.spin.hasAcceptableInput() and not self.error.isVisibleTo(self)
 
     # ------------------------------------------------------------ keeping the three in step
 
@@ -269,13 +308,13 @@ class ProbabilityInput(QWidget):
 
     @staticmethod
     def _explain(text: str) -> str:
-        """The core parser's message for a half-typed or out-of-range percent."""
-        typed = text.strip().rstrip("%").strip()
+        """The core parser's message for a half-typed, unreadable or out-of-range percent."""
         try:
-            parse_probability(f"{typed}%")
+            read_percent(text)
         except ForecastError as exc:
             return str(exc)
-        return f"'{typed}%' is not a probability from {format_probability(0.001)} to {format_probability(0.999)}"
+        typed = text.strip()
+        return f"'{typed}' is not a probability from {format_probability(0.001)} to {format_probability(0.999)}"
 
 
 class DeadlineEdit(QWidget):
