@@ -10,7 +10,6 @@ import click
 from forecastapp.cli import session
 from forecastapp.cli.output import UserError
 
-
 SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
 
 

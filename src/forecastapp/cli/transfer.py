@@ -224,5 +224,5 @@ def settle(ctx, conflict_id, keep, note, recorded_by) -> None:
     from forecastapp.core.merge import settle_conflict
 
     clock = session.clock(ctx)
-    click.echo(settle_conflict(session.ledger(ctx), conflict_id, keep=keep, recorded_by=recorded_by or session.login(), note=note,
-                               today=clock.today, now=clock.now))
+    click.echo(settle_conflict(session.ledger(ctx), conflict_id, keep=keep, recorded_by=recorded_by or session.login(),
+                               note=note, today=clock.today, now=clock.now))

@@ -164,7 +164,8 @@ def delete(ctx, question_id, reason) -> None:
     from forecastapp.core import ledger
 
     db = session.ledger(ctx)
-    ledger.delete_question(db, question_id=session.find_question(db, question_id), reason=reason, now=session.clock(ctx).now)
+    ledger.delete_question(db, question_id=session.find_question(db, question_id), reason=reason,
+                           now=session.clock(ctx).now)
 
 
 @click.command()
@@ -230,7 +231,8 @@ def edit(ctx, question_id, statement, criteria, condition, resolve_by, resolve_f
         new_from = window.start if start is ... else start
     db = session.ledger(ctx)
     click.echo(ledger.edit_question(
-        db, question_id=session.find_question(db, question_id), statement=statement, criteria=criteria, condition=condition,
-        resolve_by=new_by, resolve_from=new_from, tags_add=tags_add, tags_remove=tags_remove, reason=reason,
+        db, question_id=session.find_question(db, question_id), statement=statement, criteria=criteria,
+        condition=condition, resolve_by=new_by, resolve_from=new_from, tags_add=tags_add, tags_remove=tags_remove,
+        reason=reason,
         recorded_by=session.login() if recorded_by is None else recorded_by, now=clock.now,
     ))
