@@ -22,7 +22,7 @@ def test_wheel_contains_resources_and_migrations(tmp_path):
         "forecastapp/core/migrations.py",
         "forecastapp/resources/seed/north-korea-2023-outlook.json",
         "forecastapp/resources/documents/north-korea-2023-outlook.txt",
-        "forecastapp/cli.py",
+        "forecastapp/cli/__init__.py",
     ):
         assert required in names, f"{required} missing from the wheel"
     assert not any(n.startswith(("tests/", "bench/")) for n in names)

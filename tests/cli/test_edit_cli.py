@@ -26,7 +26,7 @@ def _versions(db_path):
 
 
 def test_edit_by_prefix_then_show_tells_who_when_why_and_what(run_cli, db_path, monkeypatch):
-    monkeypatch.setattr("forecastapp.cli._login", lambda: "ann.lee")
+    monkeypatch.setattr("forecastapp.cli.session.login", lambda: "ann.lee")
     qid = _add(run_cli)
     code, out, err = run_cli("edit", qid[:6], "--statement", "X does not happen by 2027", "--untag", "economy",
                              "--tag", "Trade", "--reason", "flipped the wrong way round")

@@ -43,7 +43,7 @@ def _smuggle(path, statement: str) -> str:
 
 def test_show_and_list_at_a_terminal_send_no_control_character(run_cli, seeded_path, monkeypatch):
     qid = _smuggle(seeded_path, ESCAPE)
-    monkeypatch.setattr(cli, "_to_terminal", lambda: True)
+    monkeypatch.setattr(cli.output, "to_terminal", lambda: True)
     for args in (["show", qid[:8]], ["list"]):
         code, out, err = run_cli(*args, db=seeded_path)
         assert code == 0, err

@@ -11,15 +11,10 @@ from pathlib import Path
 
 import click
 
+from forecastapp.cli import session
+from forecastapp.cli.output import pct, print_table
 
 HORIZON_HELP = "Months to the proposed resolve-by date when a sentence names no time (default 24)."
-
-
-def _base():
-    # Imported late: cli.py registers this group at its bottom, so cli is fully loaded by the time a command runs.
-    from forecastapp import cli
-
-    return cli
 
 
 @click.group()
@@ -49,10 +44,9 @@ def import_(ctx: click.Context, file: Path, title: str | None, author: str | Non
     from forecastapp.core.dates import parse_day
     from forecastapp.core.documents import import_document
 
-    base = _base()
-    clock = base._clock(ctx)
+    clock = session.clock(ctx)
     published_on = parse_day(published, today=clock.today) if published else None
-    db = base._ledger(ctx)
+    db = session.ledger(ctx)
     result = import_document(
         db, file, title=title, author=author, published_on=published_on, today=clock.today, now=clock.now,
         pdf_reader=_pdf_text,
@@ -106,10 +100,9 @@ def candidates(ctx: click.Context, document_id: str, fmt: str, horizon: int) -> 
     """List a document's candidate forecasts: sentence, offsets, matched words, probability, deadline."""
     from forecastapp.core.documents import accepted_questions, document_candidates, resolve_document_id
 
-    base = _base()
-    db = base._ledger(ctx)
+    db = session.ledger(ctx)
     doc_id = resolve_document_id(db, document_id)
-    found = document_candidates(db, doc_id, today=base._clock(ctx).today, default_horizon_months=horizon)
+    found = document_candidates(db, doc_id, today=session.clock(ctx).today, default_horizon_months=horizon)
     accepted = accepted_questions(db, doc_id)
     if fmt == "json":
         click.echo(json.dumps([candidate_json(c, accepted.get(c.id)) for c in found], ensure_ascii=False, indent=1))
@@ -117,9 +110,9 @@ def candidates(ctx: click.Context, document_id: str, fmt: str, horizon: int) -> 
     rows = []
     for c in found:
         mark = f"= {accepted[c.id][:8]}" if c.id in accepted else ""
-        rows.append([c.id, base._pct(c.probability), c.term + (" (negated)" if c.negated else ""), c.strength_label,
+        rows.append([c.id, pct(c.probability), c.term + (" (negated)" if c.negated else ""), c.strength_label,
                      c.resolve_by or "", mark, " ".join(c.sentence.split())])
-    base._print_table(["candidate", "p", "term", "strength", "resolve by", "question", "sentence"], rows)
+    print_table(["candidate", "p", "term", "strength", "resolve by", "question", "sentence"], rows)
     if not rows:
         click.echo("(no candidate forecasts in this document)")
 
@@ -134,9 +127,8 @@ def accept(ctx: click.Context, document_id: str, candidate_ids: tuple[str, ...],
     """Turn candidates into questions forecast by the document's author; prints the new question ids."""
     from forecastapp.core.documents import accept_candidates, resolve_document_id
 
-    base = _base()
-    clock = base._clock(ctx)
-    db = base._ledger(ctx)
+    clock = session.clock(ctx)
+    db = session.ledger(ctx)
     doc_id = resolve_document_id(db, document_id)
     for qid in accept_candidates(db, doc_id, candidate_ids, today=clock.today, now=clock.now,
                                  default_horizon_months=horizon):
