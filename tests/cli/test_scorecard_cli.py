@@ -118,9 +118,9 @@ def test_bad_arguments_are_one_line_with_exit_2(scored, args, message):
 def test_an_unknown_format_is_refused_by_name(scored):
     code, out, err = scored("scorecard", "--format", "docx")
     assert code == 2 and out == ""
-    assert err.splitlines()[-1] == (
-        "Error: Invalid value for '--format': 'docx' is not one of 'json', 'csv', 'md', 'html', 'pdf'."
-    )
+    # One line, as every refusal (issue 14, item 12): no usage block before it.
+    assert err == ("Error: Invalid value for '--format': 'docx' is not one of 'json', 'csv', 'md', 'html', 'pdf'. "
+                   "(see 'forecastapp scorecard --help')\n")
 
 
 def test_a_write_that_fails_leaves_nothing(scored, tmp_path):

@@ -12,8 +12,45 @@ from forecastapp.cli.session import CliState
 from forecastapp.core.errors import ForecastError
 
 
+def db_option_first(args: list[str]) -> list[str]:
+    """The arguments with a `--db PATH` given after the command moved before it, where click reads it.
+
+    `forecastapp list --db x.db` reads as `forecastapp --db x.db list`; arguments after `--` stay.
+    """
+    end = args.index("--") if "--" in args else len(args)
+    for i, arg in enumerate(args[:end]):
+        if i == 0:
+            continue
+        if arg == "--db" and i + 1 < end:
+            return ["--db", args[i + 1], *args[:i], *args[i + 2:]]
+        if arg.startswith("--db="):
+            return [arg, *args[:i], *args[i + 1:]]
+    return list(args)
+
+
 class LedgerGroup(click.Group):
-    """A click group that turns core errors into one-line user errors."""
+    """A click group that turns core errors into one-line user errors, and click's own usage errors too."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: D102
+        import sys
+
+        args = db_option_first(list(sys.argv[1:] if args is None else args))
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            # click prints the usage, a hint and the error on three or four lines; a refusal is one line.
+            where = exc.ctx.command_path if exc.ctx is not None else "forecastapp"
+            click.echo(f"Error: {exc.format_message()} (see '{where} --help')", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -35,7 +72,8 @@ class LedgerGroup(click.Group):
             raise UserError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
 
 
-@click.group(cls=LedgerGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="forecastapp", cls=LedgerGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar=None,
               help="Ledger database file (default: $FORECASTAPP_DB, else forecasts.db in your user data folder).")
 @click.version_option(__version__, prog_name="forecastapp")

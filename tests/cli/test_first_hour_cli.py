@@ -1,0 +1,38 @@
+"""Issue 14, items 11 and 12: --db goes before or after the command, and click's refusals are one line too."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from forecastapp.cli import cli
+
+
+def _run(*args: str):
+    result = CliRunner().invoke(cli, list(args), obj=None, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_db_works_after_the_command_too(tmp_path):
+    db = str(tmp_path / "after.db")
+    assert _run("init", "--empty", "--db", db)[0] == 0
+    code, out, err = _run("add", "Rain?", "-p", "60%", "-a", "Ann", f"--db={db}")
+    assert code == 0, err
+    code, out, _ = _run("list", "--format", "json", "--db", db)
+    assert code == 0 and [q["statement"] for q in json.loads(out)] == ["Rain?"]
+
+
+@pytest.mark.parametrize("args", [
+    ("list", "--status", "sideways"),   # a bad choice
+    ("list", "--limit", "0"),           # a bad number
+    ("list", "--colour"),               # an unknown option
+    ("add", "Rain?"),                   # a missing option
+    ("show",),                          # a missing argument
+    ("nonsense",),                      # an unknown command
+])
+def test_every_usage_error_is_one_line_with_status_2(tmp_path, args):
+    code, out, err = _run("--db", str(tmp_path / "l.db"), *args)
+    assert code == 2 and out == ""
+    assert err.startswith("Error: ") and err.count("\n") == 1 and "--help" in err
