@@ -36,3 +36,17 @@ def test_every_usage_error_is_one_line_with_status_2(tmp_path, args):
     code, out, err = _run("--db", str(tmp_path / "l.db"), *args)
     assert code == 2 and out == ""
     assert err.startswith("Error: ") and err.count("\n") == 1 and "--help" in err
+
+
+def test_retract_takes_the_short_id_show_prints(tmp_path):
+    db = str(tmp_path / "ids.db")
+    assert _run("--db", db, "init", "--empty")[0] == 0
+    qid = _run("--db", db, "add", "Rain?", "-p", "60%", "-a", "Ann")[1].strip()
+    assert _run("--db", db, "update", qid[:6], "-p", "70%", "-a", "Ann")[0] == 0
+    forecast = json.loads(_run("--db", db, "show", qid[:6], "--format", "json")[1])["forecasts"][-1]["id"]
+    code, out, err = _run("--db", db, "retract", forecast[:8], "--reason", "typo")
+    assert code == 0, err
+    shown = json.loads(_run("--db", db, "show", qid[:6], "--format", "json")[1])
+    assert [f["retracted_at"] is not None for f in shown["forecasts"]] == [False, True]
+    code, _, err = _run("--db", db, "retract", "zz")
+    assert code == 2 and err.count("\n") == 1 and "not a forecast id" in err

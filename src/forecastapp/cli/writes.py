@@ -151,8 +151,12 @@ def retract(ctx, forecast_id, reason) -> None:
     """Withdraw one forecast: it stays in the history, marked retracted, and is not scored."""
     from forecastapp.core import ledger
 
+    from forecastapp.core.queries import resolve_record_id
+
     db = session.ledger(ctx)
-    click.echo(ledger.retract_forecast(db, forecast_id=forecast_id.strip(), reason=reason, now=session.clock(ctx).now))
+    # Any unique prefix of 4 or more characters, as `show` prints them (issue 14, item 10).
+    fid = resolve_record_id(db, "forecasts", forecast_id, what="forecast")
+    click.echo(ledger.retract_forecast(db, forecast_id=fid, reason=reason, now=session.clock(ctx).now))
 
 
 @click.command()

@@ -334,17 +334,27 @@ def mean_brier(db: Database) -> float | None:
 
 def resolve_question_id(db: Database, ref: str, *, include_deleted: bool = True) -> str:
     """The full id of the question a user means by an id or a unique id prefix (at least 4 characters)."""
+    return resolve_record_id(db, "questions", ref, what="question", where="" if include_deleted else "deleted = 0")
+
+
+#: The tables whose ids a user may type, and what one of their records is called.
+_ID_TABLES = {"questions": "question", "forecasts": "forecast", "conflicts": "conflict", "documents": "document"}
+
+
+def resolve_record_id(db: Database, table: str, ref: str, *, what: str, where: str = "") -> str:
+    """The full id a user means by an id or a unique prefix of one (at least 4 characters), in `table`."""
+    assert table in _ID_TABLES
     ref = (ref or "").strip().lower()
     if not re.fullmatch(r"[0-9a-f-]{4,36}", ref):
-        raise NotFoundError(f"'{ref}' is not a question id (give at least 4 characters of one)")
-    deleted = "" if include_deleted else " AND deleted = 0"
+        raise NotFoundError(f"'{ref}' is not a {what} id (give at least 4 characters of one)")
+    extra = f" AND {where}" if where else ""
     rows = db.execute(
-        f"SELECT id FROM questions WHERE id >= ? AND id < ?{deleted} LIMIT 2", [ref, ref + "\uffff"]
+        f"SELECT id FROM {table} WHERE id >= ? AND id < ?{extra} LIMIT 2", [ref, ref + "\uffff"]
     ).fetchall()
     if not rows:
-        raise NotFoundError(f"no question with id '{ref}'")
+        raise NotFoundError(f"no {what} with id '{ref}'")
     if len(rows) > 1:
-        raise NotFoundError(f"'{ref}' matches several questions; give more characters of the id")
+        raise NotFoundError(f"'{ref}' matches several {what}s; give more characters of the id")
     return rows[0][0]
 
 
