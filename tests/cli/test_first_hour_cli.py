@@ -50,3 +50,21 @@ def test_retract_takes_the_short_id_show_prints(tmp_path):
     assert [f["retracted_at"] is not None for f in shown["forecasts"]] == [False, True]
     code, _, err = _run("--db", db, "retract", "zz")
     assert code == 2 and err.count("\n") == 1 and "not a forecast id" in err
+
+
+def test_a_bare_scorecard_at_a_terminal_is_a_readable_summary(tmp_path, monkeypatch):
+    from forecastapp.cli import output
+
+    db = str(tmp_path / "s.db")
+    assert _run("--db", db, "init", "--empty")[0] == 0
+    qid = _run("--db", db, "add", "Rain?", "-p", "80%", "-a", "Ann")[1].strip()
+    assert _run("--db", db, "resolve", qid, "-o", "yes")[0] == 0
+    code, piped, _ = _run("--db", db, "scorecard")
+    assert code == 0 and json.loads(piped)["overall"]["n"] == 1  # not a terminal: JSON, as scripts expect
+    monkeypatch.setattr(output, "to_terminal", lambda: True)
+    code, shown, _ = _run("--db", db, "scorecard")
+    assert code == 0 and len(shown.splitlines()) < 20
+    assert shown.startswith("Scorecard: 1 scored pair (question, analyst). Ledger verified: ")
+    assert "Brier 0.040" in shown and "Ann" in shown and "--format json" in shown
+    code, forced, _ = _run("--db", db, "scorecard", "--format", "json")
+    assert json.loads(forced)["overall"]["n"] == 1

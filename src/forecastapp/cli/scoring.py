@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from forecastapp.cli import output as out
 from forecastapp.cli import session
 from forecastapp.cli.output import UserError
 
@@ -14,8 +15,9 @@ SCORECARD_FORMATS = ("json", "csv", "md", "html", "pdf")
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(SCORECARD_FORMATS), default="json", show_default=True,
-              help="json and csv for tools; md, html and pdf are reports to send to a colleague.")
+@click.option("--format", "fmt", type=click.Choice(SCORECARD_FORMATS),
+              help="json and csv for tools; md, html and pdf are reports to send to a colleague. "
+                   "[default: json, or a short summary when printing to a terminal]")
 @click.option("--output", type=click.Path(allow_dash=True),
               help="Write this file (whole or not at all) instead of printing; pdf needs it. "
                    "md also writes <name>-calibration.svg beside it. A link's target is written; - is stdout.")
@@ -58,8 +60,12 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, e
         chain = "" if summary.startswith("derived") else "the ledger's hash chain is "
         click.echo(f"warning: {chain}{summary}", err=True)
     if output is None:
+        if fmt is None and out.to_terminal():
+            # At a terminal, a screenful for a person; piped or redirected, the JSON as before.
+            click.echo(out.shown(report.summary_text(card)), nl=False)
+            return
         # On stdout a Markdown report carries its chart inside, as a data: URI.
-        click.echo(report.scorecard_text(card, fmt), nl=False)
+        click.echo(report.scorecard_text(card, fmt or "json"), nl=False)
         return
     render_pdf = None
     if fmt == "pdf":
@@ -67,7 +73,7 @@ def scorecard(ctx, fmt, output, analyst, tag, since, until, exclude_backdated, e
             from forecastapp.render.pdf import render_pdf  # Qt loads only for a PDF
         except ImportError:
             raise UserError("PDF export needs Qt (PySide6), which is not installed; choose --format html") from None
-    report.write_scorecard(card, output, fmt, render_pdf=render_pdf)
+    report.write_scorecard(card, output, fmt or "json", render_pdf=render_pdf)
 
 
 @click.command()

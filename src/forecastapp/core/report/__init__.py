@@ -66,6 +66,7 @@ from forecastapp.core.report.sentences import (
     integrity_text,
     mark_text,
 )
+from forecastapp.core.report.summary import summary_text
 from forecastapp.core.report.tabular import (
     CSV_GROUP_COLUMNS,
     CSV_PAIR_COLUMNS,
@@ -79,6 +80,6 @@ __all__ = [
     "CHART_HEIGHT", "CHART_WIDTH", "CSV_GROUP_COLUMNS", "CSV_PAIR_COLUMNS", "DEFAULT_MAX_PAIRS", "HTML_STYLE",
     "MARK_WORDS", "SCORECARD_FORMATS", "Block", "Bullets", "Chart", "Heading", "MarkWords", "Paragraph", "Report",
     "Table", "calibration_svg", "chart_path_for", "csv_cell", "group_sections", "integrity_text", "mark_text",
-    "md_escape", "md_link_target", "report_blocks", "scorecard_text", "svg_data_uri", "to_csv", "to_html",
+    "md_escape", "md_link_target", "report_blocks", "scorecard_text", "summary_text", "svg_data_uri", "to_csv", "to_html",
     "to_json", "to_markdown", "write_atomic", "write_scorecard",
 ]
