@@ -186,3 +186,17 @@ def test_settling_with_undecodable_text_is_one_line_and_settles_nothing(run_cli,
         assert code == 2 and err.count("\n") == 1 and "not valid text" in err, err
     assert len(json.loads(run_cli("conflicts", "--format", "json")[1])) == 1  # still open
     assert json.loads(run_cli("show", qid, "--format", "json")[1])["outcome"] == "yes"
+
+
+def test_a_settled_conflict_still_shows_what_ours_was_and_the_note(run_cli, tmp_path):
+    """Issue 14, item 16: after 'keep theirs', ours is still ours (not the new outcome), and the note shows."""
+    qid, bo = _bo_resolves_ann_question_no(run_cli, tmp_path)
+    run_cli("resolve", qid, "-o", "yes", "--resolved-on", "2026-02-01", "--by", "ann")
+    assert run_cli("merge", str(bo))[0] == 0
+    [conflict] = json.loads(run_cli("conflicts", "--format", "json")[1])
+    assert run_cli("settle", conflict["id"][:8], "--keep", "theirs", "--note", "Bo was right", "--by", "ann")[0] == 0
+    [settled] = json.loads(run_cli("conflicts", "--all", "--format", "json")[1])
+    assert settled["ours"] == {"outcome": "yes", "resolved_on": "2026-02-01"}
+    assert settled["settled"]["note"] == "Bo was right" and settled["settled"]["by"] == "ann"
+    table = run_cli("conflicts", "--all")[1]
+    assert "theirs kept: Bo was right" in table and "yes 2026-02-01" in table

@@ -206,10 +206,17 @@ def conflicts(ctx, include_settled, fmt) -> None:
         ["id", "question", "ours (in force)", "theirs", "from", "settled", "statement"],
         [[short_id(c.id), short_id(c.question_id), _resolution_text(c.ours_outcome, c.ours_resolved_on),
           _resolution_text(c.theirs_outcome, c.theirs_resolved_on, kind=c.theirs_kind), c.source,
-          c.settled_kept or "", c.statement] for c in rows],
+          _settled_text(c), c.statement] for c in rows],
     )
     if not rows:
         click.echo("(no open conflicts)" if not include_settled else "(no conflicts)")
+
+
+def _settled_text(c) -> str:
+    """'theirs kept: the ministry's notice' (the settlement's note shown), or '' while open."""
+    if c.settled_kept is None:
+        return ""
+    return f"{c.settled_kept} kept" + (f": {c.settled_note}" if c.settled_note else "")
 
 
 @click.command()

@@ -424,7 +424,7 @@ class Conflict:
     id: str
     question_id: str
     statement: str
-    ours_outcome: str | None  # the outcome in force here now (None: open)
+    ours_outcome: str | None  # the outcome in force here when the conflict was found (None: withdrawn)
     ours_resolved_on: str | None
     theirs_kind: str
     theirs_outcome: str | None
@@ -437,17 +437,22 @@ class Conflict:
     recorded_at: str
     settled_kept: str | None = None
     settled_at: str | None = None
+    settled_note: str = ""
+    settled_by: str = ""
 
 
 def list_conflicts(db: Database, *, include_settled: bool = False) -> list[Conflict]:
     """Conflicts in the order they were found; open ones only unless `include_settled`."""
     rows = db.execute(
         f"""
-        SELECT c.id, c.question_id, q.statement, q.outcome, q.resolved_on, c.theirs_kind, c.theirs_outcome,
+        SELECT c.id, c.question_id, q.statement, r.outcome, r.resolved_on, c.theirs_kind, c.theirs_outcome,
                c.theirs_resolved_on, c.theirs_annul_reason, c.theirs_evidence, c.theirs_recorded_by,
-               c.theirs_recorded_at, o.source, c.recorded_at, s.kept, s.recorded_at
+               c.theirs_recorded_at, o.source, c.recorded_at, s.kept, s.recorded_at, coalesce(s.note, ''),
+               coalesce(s.recorded_by, '')
         FROM conflicts c
         JOIN questions q ON q.id = c.question_id
+        -- Ours as it was when the conflict was found: once theirs is kept, the question's own outcome is theirs.
+        JOIN resolutions r ON r.id = c.ours_resolution_id
         JOIN origins o ON o.id = c.origin_id
         LEFT JOIN conflict_settlements s ON s.conflict_id = c.id
         {'' if include_settled else 'WHERE s.id IS NULL'}
@@ -537,6 +542,7 @@ def conflict_json(c: Conflict) -> dict[str, Any]:
                    "annul_reason": c.theirs_annul_reason, "evidence": c.theirs_evidence,
                    "recorded_by": c.theirs_recorded_by, "recorded_at": c.theirs_recorded_at},
         "source": c.source, "recorded_at": c.recorded_at,
-        "settled": None if c.settled_kept is None else {"kept": c.settled_kept, "at": c.settled_at},
+        "settled": None if c.settled_kept is None else {"kept": c.settled_kept, "at": c.settled_at,
+                                                        "note": c.settled_note, "by": c.settled_by},
     }
 
