@@ -28,7 +28,7 @@ def restore_window(window, s: QSettings, *, first_page: bool) -> None:
     if isinstance(splitter, QByteArray) and not splitter.isEmpty():
         window.splitter.restoreState(splitter)
     else:
-        window.splitter.setSizes([780, 500])
+        window.splitter.setSizes([880, 400])  # the table first: its statements need the width
     header = window.table.horizontalHeader()
     saved = s.value(K_HEADER)
     if not (isinstance(saved, QByteArray) and header.restoreState(saved)):
