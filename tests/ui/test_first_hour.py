@@ -72,3 +72,30 @@ def test_what_the_probability_field_cannot_read_is_said_beside_it_not_truncated(
     assert typed.rstrip("%") in field.spin.lineEdit().text()  # every keystroke arrived
     assert not field.is_valid()
     assert field.error.isVisible() and field.error.text()
+
+
+def test_leaving_the_probability_box_keeps_an_unreadable_entry_and_its_message(qtbot):
+    """'120%' passes through '12' on the way: leaving the box must not show (and keep ready to save) 12%."""
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from forecastapp.ui.widgets.fields import ProbabilityInput
+
+    holder = QWidget()
+    field = ProbabilityInput()
+    other = QLineEdit()
+    layout = QVBoxLayout(holder)
+    layout.addWidget(field)
+    layout.addWidget(other)
+    qtbot.addWidget(holder)
+    holder.show()
+    field.spin.setFocus()
+    field.spin.lineEdit().selectAll()
+    qtbot.keyClicks(field.spin.lineEdit(), "120")
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtWidgets import QApplication
+
+    # What Tab does (sent directly: an offscreen test has no window manager to move the focus).
+    QApplication.sendEvent(field.spin, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))
+    assert "120" in field.spin.lineEdit().text() and "12.0" not in field.spin.lineEdit().text()
+    assert not field.is_valid() and field.error.isVisible()

@@ -185,6 +185,15 @@ class _PercentSpin(QDoubleSpinBox):
     def fixup(self, text: str) -> str:  # noqa: D102 (Qt override): leave what was typed for the message
         return text
 
+    def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """Leaving the box does not swap unreadable text for the last value it read ("120%" would show as the
+        12% typed on the way): what was typed stays, with its message beside it and OK disabled."""
+        typed = self.lineEdit().text()
+        unreadable = self.validate(typed, 0)[0] != QValidator.State.Acceptable
+        super().focusOutEvent(event)
+        if unreadable:
+            self.lineEdit().setText(typed)
+
 
 class ProbabilityInput(QWidget):
     """A percent spin box, a slider and an estimative-term combo that always show the same value.
