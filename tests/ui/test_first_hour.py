@@ -99,3 +99,14 @@ def test_leaving_the_probability_box_keeps_an_unreadable_entry_and_its_message(q
     QApplication.sendEvent(field.spin, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))
     assert "120" in field.spin.lineEdit().text() and "12.0" not in field.spin.lineEdit().text()
     assert not field.is_valid() and field.error.isVisible()
+
+
+def test_file_dialogs_open_in_the_documents_folder_not_the_ledgers_hidden_one(make_window, seeded_path):
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths
+
+    window = make_window(seeded_path)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    expected = documents if documents and Path(documents).is_dir() else str(Path.home())
+    assert window.files.dialog_dir() == expected != str(seeded_path.parent)

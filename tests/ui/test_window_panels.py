@@ -231,7 +231,8 @@ def _export(qtbot, window, monkeypatch, answer: str, chosen: str) -> str:
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
     window.action_export_scorecard.trigger()
-    assert asked["filters"] == "JSON (*.json);;CSV (*.csv);;Markdown (*.md);;HTML (*.html);;PDF (*.pdf)"
+    # The reports people send come first, the files for tools after (issue 14, item 7).
+    assert asked["filters"] == "PDF (*.pdf);;HTML (*.html);;Markdown (*.md);;CSV (*.csv);;JSON (*.json)"
     qtbot.waitUntil(lambda: "Exported the scorecard" in window.statusBar().currentMessage(), timeout=10000)
     return window.statusBar().currentMessage()
 

@@ -18,12 +18,13 @@ from forecastapp.ui.operations.ledger import LedgerService
 from forecastapp.ui.settings import K_LAST_DB, K_LAST_DIR, K_RECENT, K_SCORECARD_FORMAT, MAX_RECENT, settings_list
 
 #: The scorecard export's save-dialog filters: (format, filter text, file extensions it accepts).
+# The reports people send first, the files for tools after (issue 14, item 7).
 SCORECARD_EXPORTS = (
-    ("json", "JSON (*.json)", (".json",)),
-    ("csv", "CSV (*.csv)", (".csv",)),
-    ("md", "Markdown (*.md)", (".md", ".markdown")),
-    ("html", "HTML (*.html)", (".html", ".htm")),
     ("pdf", "PDF (*.pdf)", (".pdf",)),
+    ("html", "HTML (*.html)", (".html", ".htm")),
+    ("md", "Markdown (*.md)", (".md", ".markdown")),
+    ("csv", "CSV (*.csv)", (".csv",)),
+    ("json", "JSON (*.json)", (".json",)),
 )
 SCORECARD_FILTERS = ";;".join(text for _fmt, text, _ext in SCORECARD_EXPORTS)
 FORMAT_NAMES = {"json": "JSON", "csv": "CSV", "md": "Markdown", "html": "HTML", "pdf": "PDF"}
@@ -42,7 +43,8 @@ def scorecard_target(path: str, selected_filter: str) -> tuple[Path, str]:
     for fmt, _text, extensions in SCORECARD_EXPORTS:
         if suffix in extensions:
             return target, fmt
-    chosen = next((e for e in SCORECARD_EXPORTS if e[1] == selected_filter), SCORECARD_EXPORTS[0])
+    json_export = next(e for e in SCORECARD_EXPORTS if e[0] == "json")  # an unknown filter: the lossless one
+    chosen = next((e for e in SCORECARD_EXPORTS if e[1] == selected_filter), json_export)
     fmt, _text, extensions = chosen
     return target.with_name(target.name + extensions[0]), fmt
 
@@ -59,8 +61,15 @@ class FileActions(QObject):
         self.progress = None  # its QProgressDialog
 
     def dialog_dir(self) -> str:
-        """Where file dialogs open: the last folder used, else the ledger's."""
-        return str(self._settings.value(K_LAST_DIR) or self._service.path.parent)
+        """Where file dialogs open: the last folder used, else the user's documents folder (never the hidden
+        application data folder the default ledger lives in), else the home folder."""
+        last = self._settings.value(K_LAST_DIR)
+        if last and Path(str(last)).is_dir():
+            return str(last)
+        from PySide6.QtCore import QStandardPaths
+
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return documents if documents and Path(documents).is_dir() else str(Path.home())
 
     # ------------------------------------------------------------ databases
 
