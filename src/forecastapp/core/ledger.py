@@ -257,11 +257,8 @@ def hindsight_note(db: Database, question_id: str) -> str | None:
     forecasts, but its outcome was on the record once: forecasts recorded since are kept in the
     history and left out of every score (pairs.py, "recorded_after").
     """
-    row = db.execute(
-        "SELECT min(resolved_on), count(*) FROM resolutions WHERE question_id = ? AND outcome IS NOT NULL",
-        [question_id],
-    ).fetchone()
-    if not row or not row[1]:
+    if db.execute("SELECT 1 FROM resolutions WHERE question_id = ? AND outcome IS NOT NULL LIMIT 1",
+                  [question_id]).fetchone() is None:
         return None
     return (f"question {question_id[:8]} was resolved once (its resolution was withdrawn), so this forecast is "
             "kept in the history but never scored")

@@ -167,9 +167,7 @@ class _Filters:
         self.exclude_imported = bool(exclude_imported)
         self.exclude_reworded = bool(exclude_reworded)
         #: The marks whose pairs are left out, in MARKS order.
-        self.excluded_marks = tuple(m for m, on in (("backdated", self.exclude_backdated),
-                                                    ("imported", self.exclude_imported),
-                                                    ("reworded", self.exclude_reworded)) if on)
+        self.excluded_marks = tuple(m for m in MARKS if getattr(self, f"exclude_{m}"))
         self.params: dict[str, Any] = {
             "analyst": self.analyst,
             "tag": self.tag,
@@ -187,11 +185,11 @@ class _Filters:
             out += [f"NOT {MARKS[m].replace('ps.', f'{alias}.')}" for m in self.excluded_marks]
         if self.tag:
             out.append(f"{alias}.question_id IN (SELECT question_id FROM question_tags WHERE tag = :tag)")
-        if self.since:
-            out.append(f"{alias}.resolved_on >= :since")
-        if self.until:
-            out.append(f"{alias}.resolved_on <= :until")
-        return out
+        return out + self.day_clauses(f"{alias}.resolved_on")
+
+    def day_clauses(self, column: str) -> list[str]:
+        """Clauses keeping the rows whose day `column` lies between since and until (inclusive), as asked."""
+        return [*([f"{column} >= :since"] if self.since else []), *([f"{column} <= :until"] if self.until else [])]
 
     def pair_clauses(self, *, keep_marked: bool = False) -> list[str]:
         """Clauses keeping the selected pairs of `pair_scores ps` (marked ones too if `keep_marked`)."""
@@ -507,9 +505,8 @@ def _question_counts(db: Database, flt: _Filters, today: date) -> tuple[int, Exc
             f"EXISTS (SELECT 1 FROM forecasts f WHERE f.question_id = q.id AND f.analyst_id IN {flt.analysts_sql}"
             " AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.forecast_id = f.id))"
         )
-    resolved_in = [*(["q.resolved_on >= :since"] if flt.since else []),
-                   *(["q.resolved_on <= :until"] if flt.until else [])]
-    due_in = [*(["q.resolve_by >= :since"] if flt.since else []), *(["q.resolve_by <= :until"] if flt.until else [])]
+    resolved_in = flt.day_clauses("q.resolved_on")
+    due_in = flt.day_clauses("q.resolve_by")
 
     def when(*conditions: str) -> str:
         # Cheap column tests first: SQLite stops at the first false term, so the subqueries in the
@@ -560,9 +557,8 @@ def _hindsight_count(db: Database, flt: _Filters) -> int:
         clauses.append("u.question_id IN (SELECT question_id FROM question_tags WHERE tag = :tag)")
     if flt.analyst:
         clauses.append(f"u.analyst_id IN {flt.analysts_sql}")
-    if flt.since or flt.until:
-        days = [*(["q.resolved_on >= :since"] if flt.since else []),
-                *(["q.resolved_on <= :until"] if flt.until else [])]
+    days = flt.day_clauses("q.resolved_on")
+    if days:
         clauses.append(f"u.question_id IN (SELECT q.id FROM questions q WHERE {' AND '.join(days)})")
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return db.execute(f"SELECT count(*) FROM unscored_forecasts u {where}", flt.params).fetchone()[0]
