@@ -110,3 +110,11 @@ def test_a_scorecard_nested_hundreds_deep_is_refused_in_one_line_not_a_recursion
     card["extra"] = json.loads("[" * 900 + "]" * 900)
     with pytest.raises(ValidationError, match="^the scorecard nests too deeply to be one forecastapp wrote"):
         audit_scorecard(card, db=scored, now=NOW)
+
+
+def test_an_export_with_malformed_provenance_is_read_without_a_traceback(scored):
+    """verify --scorecard replays an export's origins: odd rows there are skipped, never bound into SQL."""
+    card = _card(scored)
+    export = export_ledger(scored, now=NOW)
+    export["record_origins"] = [["forecasts", {"x": 1}, "o"], [1, 2, 3], "junk"]
+    assert audit_scorecard(card, export=export, now=NOW).ok

@@ -69,11 +69,13 @@ def note_origins(db: Database, data: dict) -> None:
     into an empty ledger, in `core.scorecard_audit`); rows that are malformed or name no record are skipped."""
     held = {(t, r.get("id")) for t in TABLES for r in data.get(t) or [] if isinstance(r, dict)}
     links = [link for link in data.get("record_origins") or []
-             if isinstance(link, list) and len(link) == 3 and (link[0], link[1]) in held]
+             if isinstance(link, list) and len(link) == 3 and all(isinstance(x, str) for x in link)
+             and (link[0], link[1]) in held]
     wanted = {link[2] for link in links}
     columns = CHAINED_COLUMNS["origins"]
     for origin in data.get("origins") or []:
-        if isinstance(origin, dict) and origin.get("id") in wanted:
+        storable = isinstance(origin, dict) and all(_storable(origin.get(c)) for c in columns)
+        if storable and origin.get("id") in wanted:
             db.execute(f"INSERT OR IGNORE INTO origins ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                        [origin.get(c) for c in columns])
     db.conn.executemany("INSERT OR IGNORE INTO record_origins (record_table, record_id, origin_id) SELECT ?, ?, ?"
